@@ -1,0 +1,16 @@
+/**
+ * Registry of sandbox emulators by dataset `system`. Each emulator module adds one line here.
+ * `startSandbox(datasetDir)` starts the emulator that matches the dataset's `dataset.json`.
+ */
+import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOptions } from './emulator';
+
+export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
+	// dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+};
+
+export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
+	const { system } = readDatasetInfo(datasetDir);
+	const load = emulators[system];
+	if (!load) throw new Error(`No sandbox emulator for system '${system}' (known: ${Object.keys(emulators).join(', ')})`);
+	return (await load())(datasetDir, options);
+}
