@@ -171,3 +171,10 @@ export const ATTACHMENT_MIME_CODES = new Set([
 	'application/vnd.oasis.opendocument.spreadsheet',
 	'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ]);
+
+/**
+ * BT-11 (project) and BT-18 (invoiced object) have no OIOUBL element of their own; they travel as
+ * AdditionalDocumentReference with these DocumentType labels, which the reader maps back.
+ */
+export const PROJECT_LABEL = 'Project';
+export const INVOICED_OBJECT_LABEL = 'InvoicedObject';

@@ -28,11 +28,13 @@ import {
 	DEFAULT_PROFILE_ID,
 	FIK_CARD_TYPES,
 	GIRO_CARD_TYPES,
+	INVOICED_OBJECT_LABEL,
 	OIOUBL_AGENCY,
 	OIOUBL_CUSTOMIZATION_ID,
 	OIOUBL_UBL_VERSION,
 	PAYMENT_CHANNEL_LIST_ID,
 	PAYMENT_ID_SCHEME_ID,
+	PROJECT_LABEL,
 	TAX_SCHEME,
 	UNIT_TO_OIOUBL,
 	VAT_TO_OIOUBL,
@@ -244,10 +246,6 @@ function writeReferences(out: Out, invoice: Invoice, isCredit: boolean): void {
 	for (const attachment of invoice.attachments ?? []) writeAttachment(out, attachment);
 	if (isCredit) idRef('cac:OriginatorDocumentReference', invoice.tenderReference);
 }
-
-/** Labels on additional references that carry BT-11 and BT-18 (the reader maps them back). */
-export const PROJECT_LABEL = 'Project';
-export const INVOICED_OBJECT_LABEL = 'InvoicedObject';
 
 function additionalReference(out: Out, id: string, documentType: string): void {
 	out.open('cac:AdditionalDocumentReference');
