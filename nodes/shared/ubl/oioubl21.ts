@@ -190,10 +190,10 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 		out.amount('cbc:Amount', totals.payable, cur);
 		out.close();
 	}
-	if (!isCredit && totals.prepaid) {
+	if (!isCredit && nonZero(totals.prepaid)) {
 		// F-INV131: PrepaidAmount must equal the sum of PrepaidPayment/PaidAmount (Invoice only; CreditNote has no such class).
 		out.open('cac:PrepaidPayment');
-		out.amount('cbc:PaidAmount', totals.prepaid, cur);
+		out.amount('cbc:PaidAmount', totals.prepaid!, cur);
 		out.close();
 	}
 	if (isCredit) writeTaxExchangeRate(out, invoice);
@@ -632,18 +632,23 @@ function writeTaxTotal(out: Out, invoice: Invoice, totals: Totals, cur: string):
 	out.close();
 }
 
+function nonZero(amount: string | undefined): boolean {
+	return amount !== undefined && !dec(amount).eq(0);
+}
+
 function writeMonetaryTotal(out: Out, totals: Totals, cur: string): void {
 	out.open('cac:LegalMonetaryTotal');
 	out.amount('cbc:LineExtensionAmount', totals.lineNetTotal, cur);
 	// OIOUBL's TaxExclusiveAmount is the total tax amount (F-INV127), not the EN 16931 BT-109.
 	out.amount('cbc:TaxExclusiveAmount', totals.vatTotal, cur);
 	// OIOUBL's TaxInclusiveAmount includes the payable rounding amount (F-INV128); EN 16931's BT-112 does not.
-	const rounding = totals.rounding ? dec(totals.rounding) : undefined;
+	// A zero rounding or prepaid amount is left out: OIOUBL rejects them when zero (F-LIB303, F-LIB013).
+	const rounding = nonZero(totals.rounding) ? dec(totals.rounding!) : undefined;
 	out.amount('cbc:TaxInclusiveAmount', rounding ? money(dec(totals.taxInclusive).plus(rounding)) : totals.taxInclusive, cur);
 	if (totals.allowanceTotal) out.amount('cbc:AllowanceTotalAmount', totals.allowanceTotal, cur);
 	if (totals.chargeTotal) out.amount('cbc:ChargeTotalAmount', totals.chargeTotal, cur);
-	if (totals.prepaid) out.amount('cbc:PrepaidAmount', totals.prepaid, cur);
-	if (totals.rounding) out.amount('cbc:PayableRoundingAmount', totals.rounding, cur);
+	if (nonZero(totals.prepaid)) out.amount('cbc:PrepaidAmount', totals.prepaid!, cur);
+	if (rounding) out.amount('cbc:PayableRoundingAmount', totals.rounding!, cur);
 	out.amount('cbc:PayableAmount', totals.payable, cur);
 	out.close();
 }
@@ -726,11 +731,6 @@ function writeLine(out: Out, line: InvoiceLine, tag: string, quantityTag: string
 			gtin ? { schemeAgencyID: '9', schemeID: 'GTIN' } : item.standardId.scheme ? { schemeID: item.standardId.scheme } : undefined,
 		);
 	}
-	if (item.originCountry) {
-		out.open('cac:OriginCountry');
-		out.leaf('cbc:IdentificationCode', item.originCountry);
-		out.close();
-	}
 	for (const c of item.classifications ?? []) {
 		out.open('cac:CommodityClassification');
 		const attrs: Attrs = { listID: c.listId };
@@ -742,6 +742,15 @@ function writeLine(out: Out, line: InvoiceLine, tag: string, quantityTag: string
 		out.open('cac:AdditionalItemProperty');
 		out.leaf('cbc:Name', a.name);
 		out.leaf('cbc:Value', a.value);
+		out.close();
+	}
+	if (item.originCountry) {
+		// OIOUBL excludes Item/OriginCountry (F-INV211); the country of origin goes to a region-only OriginAddress.
+		out.open('cac:OriginAddress');
+		out.leaf('cbc:AddressFormatCode', 'StructuredRegion', { listAgencyID: OIOUBL_AGENCY, listID: ADDRESS_FORMAT_LIST_ID });
+		out.open('cac:Country');
+		out.leaf('cbc:IdentificationCode', item.originCountry);
+		out.close();
 		out.close();
 	}
 	out.close();

@@ -394,7 +394,8 @@ function readItem(node: Node | undefined): Item {
 		const scheme = attr(standard, 'schemeID');
 		item.standardId = scheme === 'GTIN' ? { id: text(standard)!, scheme: '0160' } : scheme ? { id: text(standard)!, scheme } : { id: text(standard)! };
 	}
-	if (text(node, 'OriginCountry', 'IdentificationCode')) item.originCountry = text(node, 'OriginCountry', 'IdentificationCode');
+	const origin = text(node, 'OriginCountry', 'IdentificationCode') ?? text(node, 'OriginAddress', 'Country', 'IdentificationCode');
+	if (origin) item.originCountry = origin;
 	const classifications = all(node, 'CommodityClassification')
 		.map((c) => one(c, 'ItemClassificationCode'))
 		.filter((c): c is Node => !!c && !!text(c))
