@@ -87,9 +87,12 @@ export function preflightOioubl(invoice: Invoice, options: OioublPreflightOption
 			fatal('F-LIB371', 'The tax representative needs a VAT identifier', 'taxRepresentative.vatId');
 		checkCountry(rep.address?.country, 'taxRepresentative.address.country', fatal);
 	}
-	if (invoice.delivery?.address) checkCountry(invoice.delivery.address.country, 'delivery.address.country', fatal);
-
-	(invoice.paymentMeans ?? []).forEach((pm, i) => checkPaymentMeans(pm, `paymentMeans[${i}]`, fatal));
+	// The credit note schematron checks neither the document delivery, payment means, nor line allowances/charges,
+	// and requires no positive document allowance amounts; those checks apply to invoices only.
+	if (!isCredit && invoice.delivery?.address) {
+		checkCountry(invoice.delivery.address.country, 'delivery.address.country', fatal);
+	}
+	if (!isCredit) (invoice.paymentMeans ?? []).forEach((pm, i) => checkPaymentMeans(pm, `paymentMeans[${i}]`, fatal));
 	(invoice.attachments ?? []).forEach((a, i) => {
 		if (a.contentBase64 && !ATTACHMENT_MIME_CODES.has(a.mimeCode ?? 'application/pdf')) {
 			fatal('F-LIB098', `Attachment mime code ${a.mimeCode} is not accepted by OIOUBL`, `attachments[${i}].mimeCode`);
@@ -98,7 +101,7 @@ export function preflightOioubl(invoice: Invoice, options: OioublPreflightOption
 	(invoice.allowanceCharges ?? []).forEach((ac, i) => {
 		const path = `allowanceCharges[${i}]`;
 		if (!ac.vat) fatal('F-LIB226', 'A document allowance or charge needs a VAT category', `${path}.vat`);
-		checkAllowanceCharge(ac, path, true, false, fatal);
+		checkAllowanceCharge(ac, path, 'document', false, fatal, isCredit);
 	});
 
 	if (invoice.taxCurrency && invoice.taxCurrency.code !== invoice.currency) {
@@ -131,7 +134,7 @@ export function preflightOioubl(invoice: Invoice, options: OioublPreflightOption
 		const base = line.price?.baseQuantity !== undefined ? decimalOrUndefined(line.price.baseQuantity) : dec(1);
 		if (base?.lte(0))
 			fatal('F-LIB019', `Line ${line.id}: the price base quantity must be positive`, `${path}.price.baseQuantity`);
-		if (line.orderLineReference && !invoice.orderReference && !invoice.salesOrderReference) {
+		if (!isCredit && line.orderLineReference && !invoice.orderReference && !invoice.salesOrderReference) {
 			fatal(
 				'F-INV142',
 				`Line ${line.id} refers to an order line but the invoice has no order reference`,
@@ -140,8 +143,16 @@ export function preflightOioubl(invoice: Invoice, options: OioublPreflightOption
 		}
 		const negativeLine = !!(quantity?.lt(0) || price?.lt(0));
 		(line.allowanceCharges ?? []).forEach((ac, j) =>
-			checkAllowanceCharge(ac, `${path}.allowanceCharges[${j}]`, false, negativeLine, fatal, isCredit),
+			checkAllowanceCharge(ac, `${path}.allowanceCharges[${j}]`, 'line', negativeLine, fatal, isCredit),
 		);
+		const discount = decimalOrUndefined(line.price?.discount);
+		if (discount?.lt(0) && !negativeLine) {
+			fatal(
+				rule('F-INV335', 'F-CRN203'),
+				`Line ${line.id}: the price discount must not be negative on a positive line`,
+				`${path}.price.discount`,
+			);
+		}
 		// OIOUBL checks the line amount against quantity × price (±1.00); a booked line amount must agree with it.
 		if (!line.allowanceCharges?.length && line.netAmount !== undefined && quantity && price && base && !base.eq(0)) {
 			const net = decimalOrUndefined(line.netAmount);
@@ -307,28 +318,26 @@ function checkPaymentMeans(pm: PaymentMeans, path: string, fatal: Report): void 
 function checkAllowanceCharge(
 	ac: AllowanceCharge,
 	path: string,
-	documentLevel: boolean,
+	level: 'document' | 'line',
 	negativeLine: boolean,
 	fatal: Report,
-	isCredit = false,
+	isCredit: boolean,
 ): void {
+	// Credit notes: line allowances/charges are not checked, document ones only for their factor (F-LIB227/228).
+	if (isCredit && level === 'line') return;
 	const amount = decimalOrUndefined(ac.amount);
 	const base = decimalOrUndefined(ac.baseAmount);
 	const percent = decimalOrUndefined(ac.percent);
 	const computed = amount ?? (base && percent ? base.times(percent).div(HUNDRED).round(2, 1) : undefined);
-	if (documentLevel) {
+	if (level === 'document' && !isCredit) {
 		if (computed?.lte(0)) fatal('F-LIB019', 'A document allowance or charge amount must be positive', `${path}.amount`);
 		if (base?.lte(0))
 			fatal('F-LIB019', 'A document allowance or charge base amount must be positive', `${path}.baseAmount`);
-	} else {
+	} else if (level === 'line') {
 		if (computed?.eq(0)) fatal('F-LIB317', 'A line allowance or charge amount must not be zero', `${path}.amount`);
 		if (base?.eq(0)) fatal('F-LIB317', 'A line allowance or charge base amount must not be zero', `${path}.baseAmount`);
 		if (computed?.lt(0) && !negativeLine) {
-			fatal(
-				isCredit ? 'F-CRN203' : 'F-INV335',
-				'A line allowance or charge must not be negative on a positive line',
-				`${path}.amount`,
-			);
+			fatal('F-INV335', 'A line allowance or charge must not be negative on a positive line', `${path}.amount`);
 		}
 	}
 	if (percent?.lt(0)) fatal('F-LIB227', 'The allowance or charge percentage must not be negative', `${path}.percent`);
