@@ -1,0 +1,37 @@
+/**
+ * OIOUBL 2.1 benchmark: µs per invoice for generation (writer), pre-flight and reading, at 1, 10, 100 and 1000 lines.
+ * Run: node build/test/bench/oioubl.bench.js
+ */
+import { writeOioubl21 } from '../../nodes/shared/ubl/oioubl21';
+import { readOioubl21 } from '../../nodes/shared/ubl/read-oioubl21';
+import { preflightOioubl } from '../../nodes/shared/einvoice/preflight-oioubl';
+import { benchInvoice } from '../fixtures/oioubl/fixtures';
+
+function measure(run: () => unknown, minMs = 400): number {
+	for (let i = 0; i < 3; i++) run(); // warm up
+	let iterations = 0;
+	const start = process.hrtime.bigint();
+	let elapsed = 0n;
+	do {
+		run();
+		iterations++;
+		elapsed = process.hrtime.bigint() - start;
+	} while (elapsed < BigInt(minMs) * 1_000_000n);
+	return Number(elapsed) / iterations / 1000;
+}
+
+const rows: string[] = [];
+for (const lines of [1, 10, 100, 1000]) {
+	const invoice = benchInvoice(lines);
+	const xml = writeOioubl21(invoice);
+	const write = measure(() => writeOioubl21(invoice));
+	const preflight = measure(() => preflightOioubl(invoice));
+	const read = measure(() => readOioubl21(xml));
+	rows.push(
+		`${String(lines).padStart(5)} lines  generate ${write.toFixed(0).padStart(8)} µs  pre-flight ${preflight
+			.toFixed(0)
+			.padStart(7)} µs  read ${read.toFixed(0).padStart(8)} µs  (${(xml.length / 1024).toFixed(0)} KiB)`,
+	);
+}
+console.log('OIOUBL 2.1 (µs per invoice)');
+for (const row of rows) console.log(row);
