@@ -124,7 +124,7 @@ test('line and VAT rules', () => {
 	);
 	assert.deepEqual(
 		ids('dk-b2b-cvr', (i) => (i.lines[0].vat = { category: 'S', rate: '0' })),
-		['F-LIB382'],
+		['F-LIB382', 'F-LIB315'], // S 0% next to S 25%: two standard rated subtotals
 	);
 	assert.deepEqual(
 		ids('dk-b2b-cvr', (i) => (i.lines[0].vat = { category: 'S', rate: '12' })),
