@@ -167,3 +167,10 @@ test('findings name the place in the canonical invoice; bad data never throws', 
 	invoice.lines[0].price.amount = 'abc';
 	assert.ok(preflightOioubl(invoice).some((f) => f.id === 'EXPORT-INVALID-DATA' && f.flag === 'fatal'));
 });
+
+test('structurally broken input gives a finding, not an exception', () => {
+	for (const broken of [{}, { seller: {}, buyer: {}, lines: [{}] }, { ...oioublFixtures['dk-b2b-cvr'], lines: [null] }]) {
+		const findings = preflightOioubl(broken as unknown as Invoice);
+		assert.ok(findings.some((f) => f.flag === 'fatal'), JSON.stringify(broken).slice(0, 40));
+	}
+});

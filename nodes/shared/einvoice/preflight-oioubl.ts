@@ -34,6 +34,20 @@ export interface OioublPreflightOptions {
 export function preflightOioubl(invoice: Invoice, options: OioublPreflightOptions = {}): Finding[] {
 	const findings: Finding[] = [];
 	const fatal = (id: string, message: string, path?: string) => findings.push({ id, flag: 'fatal', message, path });
+	if (!invoice || typeof invoice !== 'object' || !invoice.seller || !invoice.buyer || !Array.isArray(invoice.lines)) {
+		fatal('EXPORT-INVALID-DATA', 'Not a canonical invoice: seller, buyer and lines are required');
+		return findings;
+	}
+	try {
+		checkInvoice(invoice, options, fatal);
+	} catch (error) {
+		// Malformed values (a number where text belongs, a missing object) are reported, never thrown.
+		fatal('EXPORT-INVALID-DATA', `The invoice cannot be checked: ${(error as Error).message}`);
+	}
+	return findings;
+}
+
+function checkInvoice(invoice: Invoice, options: OioublPreflightOptions, fatal: Report): void {
 	const isCredit = invoice.kind === 'creditNote';
 	// The credit note schematron has its own numbers for a few document rules.
 	const rule = (invoiceId: string, creditId: string) => (isCredit ? creditId : invoiceId);
@@ -169,7 +183,6 @@ export function preflightOioubl(invoice: Invoice, options: OioublPreflightOption
 	});
 
 	checkTotals(invoice, fatal, rule);
-	return findings;
 }
 
 type Report = (id: string, message: string, path?: string) => void;

@@ -306,10 +306,10 @@ function writePartyIdentification(out: Out, id: string, scheme: string | undefin
 export function legalEntityId(party: Party): { id: string; schemeId: string } | undefined {
 	const legal = party.legalId;
 	if (legal) {
-		const digits = legal.id.trim().replace(/^DK/, '');
-		const danish = legal.scheme === '0184' || (!legal.scheme && party.address.country === 'DK');
+		const digits = String(legal.id ?? '').trim().replace(/^DK/, '');
+		const danish = legal.scheme === '0184' || (!legal.scheme && party.address?.country === 'DK');
 		if (danish && /^\d{8}$/.test(digits)) return { id: `DK${digits}`, schemeId: 'DK:CVR' };
-		return { id: legal.id.trim(), schemeId: 'ZZZ' };
+		return { id: String(legal.id ?? '').trim(), schemeId: 'ZZZ' };
 	}
 	// A Danish VAT number is "DK" + the CVR number for most companies, and the endpoint may be the CVR itself.
 	if (party.vatId && /^DK\d{8}$/.test(party.vatId.trim())) return { id: party.vatId.trim(), schemeId: 'DK:CVR' };
@@ -423,7 +423,8 @@ function writePayee(out: Out, payee: NonNullable<Invoice['payee']>): void {
 /** Danish street lines "Vej 12" or "Vej 12B" split into street and building number (StructuredDK). */
 const STREET_AND_NUMBER = /^(.*\S)\s+(\d+[A-Za-z]?)$/;
 
-function writeAddress(out: Out, tag: string, address: PostalAddress): void {
+function writeAddress(out: Out, tag: string, given: PostalAddress | undefined): void {
+	const address = given ?? { country: '' };
 	out.open(tag);
 	const split = address.line1 ? STREET_AND_NUMBER.exec(address.line1) : null;
 	// StructuredDK needs street, building number and postal code and no AddressLine (F-LIB032..035); any other
