@@ -39,7 +39,9 @@ function loadExamples(): Example[] {
 	const examplesDir = path.join(path.dirname(validatorPath()), 'examples');
 	const examples: Example[] = [];
 	for (const set of ['peppol', 'en16931'] as const) {
-		for (const file of readdirSync(path.join(examplesDir, set)).filter((f) => f.endsWith('.xml')).sort()) {
+		for (const file of readdirSync(path.join(examplesDir, set))
+			.filter((f) => f.endsWith('.xml'))
+			.sort()) {
 			examples.push({
 				name: file,
 				set,
@@ -138,16 +140,14 @@ describe('Round trip of the official examples through the reader and the PEPPOL 
 				assert.ok(fatalIds(original).length > 0);
 				assert.ok(!readErrors[example.name] || readErrors[example.name].name === 'UblReadError');
 				if (roundTrips[example.name]) assert.ok(roundTrips[example.name].documentType, 'written document judged');
-				console.log(`${example.name}: invalid upstream (${fatalIds(original).join(', ')}); round trip findings: ${roundTrips[example.name] ? fatalIds(roundTrips[example.name]).join(', ') || 'none' : readErrors[example.name].message}`);
+				console.log(
+					`${example.name}: invalid upstream (${fatalIds(original).join(', ')}); round trip findings: ${roundTrips[example.name] ? fatalIds(roundTrips[example.name]).join(', ') || 'none' : readErrors[example.name].message}`,
+				);
 				return;
 			}
 			assert.equal(readErrors[example.name], undefined, readErrors[example.name]?.message);
 			const result = roundTrips[example.name];
-			assert.deepEqual(
-				fatalIds(result),
-				[],
-				JSON.stringify(result.findings.filter((f) => f.flag === 'fatal')),
-			);
+			assert.deepEqual(fatalIds(result), [], JSON.stringify(result.findings.filter((f) => f.flag === 'fatal')));
 			assert.deepEqual(result.layers, example.rules ? example.rules.split(',') : ['xsd', 'en16931', 'peppol']);
 			const first = readUbl(example.xml);
 			assert.deepEqual(readUbl(written[example.name]), first);

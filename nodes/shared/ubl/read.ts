@@ -280,7 +280,9 @@ function readItem(node: XmlNode | undefined): Item {
 	const classifications = all(node, 'CommodityClassification')
 		.map((c) => child(c, 'ItemClassificationCode'))
 		.filter((c): c is XmlNode => textOf(c) !== undefined)
-		.map((c) => compact({ code: textOf(c)!, listId: attr(c, 'listID') ?? '', listVersionId: attr(c, 'listVersionID') }));
+		.map((c) =>
+			compact({ code: textOf(c)!, listId: attr(c, 'listID') ?? '', listVersionId: attr(c, 'listVersionID') }),
+		);
 	const attributes = all(node, 'AdditionalItemProperty').map((p) => ({
 		name: text(p, 'Name') ?? '',
 		value: text(p, 'Value') ?? '',
@@ -398,7 +400,8 @@ function spreadExemptionReasons(invoice: Invoice): void {
 		if (!vat) return;
 		const row = reasons.get(vatKeySafe(vat));
 		if (!row) return;
-		if (row.exemptionReason !== undefined && vat.exemptionReason === undefined) vat.exemptionReason = row.exemptionReason;
+		if (row.exemptionReason !== undefined && vat.exemptionReason === undefined)
+			vat.exemptionReason = row.exemptionReason;
 		if (row.exemptionReasonCode !== undefined && vat.exemptionReasonCode === undefined)
 			vat.exemptionReasonCode = row.exemptionReasonCode;
 	};
@@ -423,7 +426,9 @@ function checkDocument(xml: string): 'Invoice' | 'CreditNote' {
 	if (typeof xml !== 'string' || xml.trim() === '') throw new UblReadError('Not a UBL document: the input is empty');
 	const doctype = /<!DOCTYPE/i.exec(xml);
 	if (doctype && /<!ENTITY/i.test(xml)) {
-		throw new UblReadError('Refused: the document declares XML entities in a DOCTYPE (entity expansion is not allowed)');
+		throw new UblReadError(
+			'Refused: the document declares XML entities in a DOCTYPE (entity expansion is not allowed)',
+		);
 	}
 	const check = XMLValidator.validate(xml);
 	if (check !== true) {
