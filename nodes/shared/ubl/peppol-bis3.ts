@@ -23,7 +23,7 @@ import type {
 } from '../einvoice/model';
 import { defaultTypeCode } from '../einvoice/model';
 import { allowanceChargeAmount, computeTotals, lineNetAmount } from '../einvoice/totals';
-import { XmlEmitter, hasText } from './xml-emitter';
+import { XmlEmitter, hasText, type XmlSink } from './xml-emitter';
 
 export const PEPPOL_BIS3_CUSTOMIZATION_ID =
 	'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
@@ -46,9 +46,14 @@ const UNKNOWN_CARD_NETWORK = 'NA';
 /** Scheme of the bank-assigned creditor identifier (BT-90) in the seller's PartyIdentification. */
 const SEPA_CREDITOR_SCHEME = 'SEPA';
 
+// Values already in the written form skip big.js (less garbage on large invoices).
+const CANONICAL_AMOUNT = /^-?(0|[1-9]\d*)\.\d\d(\d*[1-9])?$/;
+const CANONICAL_DECIMAL = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
 /** Format a decimal as an amount: at least 2 decimals, more only when the source gave more. */
 function amount(value: string | undefined): string | undefined {
 	if (!hasText(value)) return undefined;
+	if (CANONICAL_AMOUNT.test(value)) return value;
 	try {
 		return plain(dec(value), 2);
 	} catch {
@@ -59,6 +64,7 @@ function amount(value: string | undefined): string | undefined {
 /** Format a decimal keeping its precision (prices, quantities, percentages). */
 function decimal(value: string | undefined): string | undefined {
 	if (!hasText(value)) return undefined;
+	if (CANONICAL_DECIMAL.test(value)) return value;
 	try {
 		return plain(dec(value));
 	} catch {
@@ -74,12 +80,15 @@ function tryOrUndefined<T>(compute: () => T): T | undefined {
 	}
 }
 
-class PeppolBis3Writer {
-	private readonly x = new XmlEmitter();
+/** The writer; `writePeppolBis3` is the entry point. The sink is replaceable for the benchmark only. */
+export class PeppolBis3Writer {
 	private readonly isCreditNote: boolean;
 	private readonly currency: string;
 
-	constructor(private readonly invoice: Invoice) {
+	constructor(
+		private readonly invoice: Invoice,
+		private readonly x: XmlSink = new XmlEmitter(),
+	) {
 		this.isCreditNote = invoice.kind === 'creditNote';
 		this.currency = invoice.currency;
 	}
