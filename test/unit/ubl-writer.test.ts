@@ -267,6 +267,15 @@ describe('PEPPOL BIS 3 writer', () => {
 		for (const { invoice: each } of fixtures) assert.doesNotMatch(writePeppolBis3(each), /<([\w:]+)[^>]*><\/\1>/);
 	});
 
+	it('writes numbers given where the model expects decimal strings (invoices built in a Code node)', () => {
+		const invoice = fixture('01-') as unknown as { lines: Record<string, unknown>[] };
+		invoice.lines[0].quantity = 12;
+		invoice.lines[0].price = { amount: 450 };
+		invoice.lines[0].vat = { category: 'S', rate: 25 };
+		const xml = writePeppolBis3(invoice as unknown as Invoice);
+		assert.equal(xml, writePeppolBis3(fixture('01-')));
+	});
+
 	it('is stable: writing what it read gives the same document for every fixture', () => {
 		for (const { name, invoice } of fixtures) {
 			const first = writePeppolBis3(invoice);

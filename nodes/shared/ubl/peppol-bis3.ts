@@ -208,7 +208,7 @@ export class PeppolBis3Writer {
 		x.leaf('cbc:DocumentDescription', attachment.description);
 		x.open('cac:Attachment');
 		if (hasText(attachment.contentBase64)) {
-			x.leaf('cbc:EmbeddedDocumentBinaryObject', attachment.contentBase64.replace(/\s+/g, ''), {
+			x.leaf('cbc:EmbeddedDocumentBinaryObject', String(attachment.contentBase64).replace(/\s+/g, ''), {
 				mimeCode: attachment.mimeCode,
 				filename: attachment.fileName,
 			});

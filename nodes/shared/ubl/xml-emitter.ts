@@ -32,14 +32,16 @@ function attributeText(attributes: XmlAttributes | undefined): string {
 	let text = '';
 	for (const name in attributes) {
 		const value = attributes[name];
-		if (value !== undefined && value !== '') text += ` ${name}="${escapeXml(value)}"`;
+		if (value !== undefined && value !== null && value !== '') text += ` ${name}="${escapeXml(String(value))}"`;
 	}
 	return text;
 }
 
 /** True when a value is worth writing (not absent, not blank). */
 export function hasText(value: string | undefined | null): value is string {
-	return value !== undefined && value !== null && value.trim() !== '';
+	if (value === undefined || value === null) return false;
+	// Invoices built in a Code node may carry numbers where the model says string; they are written as text.
+	return typeof value === 'string' ? value.trim() !== '' : String(value).trim() !== '';
 }
 
 /** What the UBL writers write to: `XmlEmitter` here; the benchmark plugs in xmlbuilder2 to compare. */
@@ -84,7 +86,7 @@ export class XmlEmitter implements XmlSink {
 	leaf(name: string, value: string | undefined | null, attributes?: XmlAttributes): this {
 		if (!hasText(value)) return this;
 		this.flushStartTags();
-		this.out += `<${name}${attributeText(attributes)}>${escapeXml(value)}</${name}>`;
+		this.out += `<${name}${attributeText(attributes)}>${escapeXml(String(value))}</${name}>`;
 		return this;
 	}
 
