@@ -23,7 +23,12 @@ const cen = fs.readFileSync(cenFile, 'utf8');
 const peppol = fs.readFileSync(peppolFile, 'utf8');
 
 function unescape(text) {
-	return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+	return text
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&apos;/g, "'")
+		.replace(/&amp;/g, '&');
 }
 
 /** The test of a CEN assert, found by its rule id. */
@@ -68,11 +73,23 @@ const lists = [
 	['ISO4217', 'ISO 4217 currency codes (BR-CL-03/04/05, CEN).', cenList('BR-CL-04')],
 	['ISO4217_PEPPOL', 'ISO 4217 currency codes as PEPPOL lists them (PEPPOL-EN16931-CL007).', peppolLet('ISO4217')],
 	['ISO3166', 'ISO 3166-1 alpha-2 country codes (BR-CL-14, BR-CL-15), incl. 1A and XI.', cenList('BR-CL-14')],
-	['VAT_PREFIXES', 'Country prefixes of VAT identifiers (BR-CO-09): ISO 3166-1 plus EL for Greece.', cenList('BR-CO-09')],
+	[
+		'VAT_PREFIXES',
+		'Country prefixes of VAT identifiers (BR-CO-09): ISO 3166-1 plus EL for Greece.',
+		cenList('BR-CO-09'),
+	],
 	['UNCL1001_INVOICE', 'Invoice type codes, UNTDID 1001 (BR-CL-01).', cenList('BR-CL-01', 0)],
 	['UNCL1001_CREDIT_NOTE', 'Credit note type codes, UNTDID 1001 (BR-CL-01).', cenList('BR-CL-01', 1)],
-	['PEPPOL_INVOICE_TYPES', 'Invoice type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0100).', peppolAssertList('PEPPOL-EN16931-P0100')],
-	['PEPPOL_CREDIT_NOTE_TYPES', 'Credit note type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0101).', peppolAssertList('PEPPOL-EN16931-P0101')],
+	[
+		'PEPPOL_INVOICE_TYPES',
+		'Invoice type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0100).',
+		peppolAssertList('PEPPOL-EN16931-P0100'),
+	],
+	[
+		'PEPPOL_CREDIT_NOTE_TYPES',
+		'Credit note type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0101).',
+		peppolAssertList('PEPPOL-EN16931-P0101'),
+	],
 	['UNCL2005', 'VAT point date codes, UNTDID 2005 subset (BR-CL-06).', cenList('BR-CL-06')],
 	['UNCL4451', 'Text subject qualifiers, UNTDID 4451 (BR-CL-08).', cenList('BR-CL-08')],
 	['UNCL1153', 'Reference code qualifiers for invoiced objects, UNTDID 1153 (BR-CL-07).', cenList('BR-CL-07')],
@@ -123,9 +140,14 @@ function codes(...chunks: string[]): ReadonlySet<string> {
 }
 `;
 for (const [name, doc, codes] of lists) {
-	out += `\n/** ${doc} ${codes.length} codes. */\nexport const ${name} = codes(\n`;
-	for (const line of chunk(codes)) out += `\t'${line}',\n`;
-	out += ');\n';
+	out += `\n/** ${doc} ${codes.length} codes. */\n`;
+	const oneLine = `export const ${name} = codes('${codes.join(' ')}');`;
+	if (oneLine.length <= 120) out += `${oneLine}\n`;
+	else {
+		out += `export const ${name} = codes(\n`;
+		for (const line of chunk(codes)) out += `\t'${line}',\n`;
+		out += ');\n';
+	}
 }
 const target = path.join(repo, 'nodes', 'shared', 'einvoice', 'codes.ts');
 fs.writeFileSync(target, out);

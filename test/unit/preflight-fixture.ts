@@ -14,17 +14,34 @@ export function danishInvoice(): Invoice {
 			vatId: 'DK12345674',
 			legalId: { id: '12345674', scheme: '0184' },
 			endpoint: { scheme: '0184', id: '12345674' },
-			address: { line1: 'Havnegade 1', city: 'København K', postalCode: '1058', country: 'DK' },
+			address: {
+				line1: 'Havnegade 1',
+				city: 'København K',
+				postalCode: '1058',
+				country: 'DK',
+			},
 		},
 		buyer: {
 			name: 'Kunde A/S',
 			vatId: 'DK87654321',
 			legalId: { id: '87654321', scheme: '0184' },
 			endpoint: { scheme: '0088', id: '5798000000001' },
-			address: { line1: 'Vestergade 2', city: 'Aarhus C', postalCode: '8000', country: 'DK' },
+			address: {
+				line1: 'Vestergade 2',
+				city: 'Aarhus C',
+				postalCode: '8000',
+				country: 'DK',
+			},
 		},
 		paymentMeans: [
-			{ code: '58', paymentId: 'INV-1001', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK' } },
+			{
+				code: '58',
+				paymentId: 'INV-1001',
+				creditTransfer: {
+					accountId: 'DK5000400440116243',
+					serviceProviderId: 'DABADKKK',
+				},
+			},
 		],
 		paymentTerms: 'Net 14 days',
 		lines: [

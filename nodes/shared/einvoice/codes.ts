@@ -63,9 +63,7 @@ export const UNCL1001_INVOICE = codes(
 );
 
 /** Credit note type codes, UNTDID 1001 (BR-CL-01). 13 codes. */
-export const UNCL1001_CREDIT_NOTE = codes(
-	'81 83 261 262 296 308 381 396 420 458 502 503 532',
-);
+export const UNCL1001_CREDIT_NOTE = codes('81 83 261 262 296 308 381 396 420 458 502 503 532');
 
 /** Invoice type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0100). 26 codes. */
 export const PEPPOL_INVOICE_TYPES = codes(
@@ -73,14 +71,10 @@ export const PEPPOL_INVOICE_TYPES = codes(
 );
 
 /** Credit note type codes allowed by PEPPOL BIS 3 (PEPPOL-EN16931-P0101). 5 codes. */
-export const PEPPOL_CREDIT_NOTE_TYPES = codes(
-	'381 396 81 83 532',
-);
+export const PEPPOL_CREDIT_NOTE_TYPES = codes('381 396 81 83 532');
 
 /** VAT point date codes, UNTDID 2005 subset (BR-CL-06). 3 codes. */
-export const UNCL2005 = codes(
-	'3 35 432',
-);
+export const UNCL2005 = codes('3 35 432');
 
 /** Text subject qualifiers, UNTDID 4451 (BR-CL-08). 383 codes. */
 export const UNCL4451 = codes(
@@ -174,14 +168,10 @@ export const UNCL4461 = codes(
 );
 
 /** VAT category codes, UNCL 5305 subset (BR-CL-17/18). 10 codes. */
-export const UNCL5305 = codes(
-	'AE L M E S Z G O K B',
-);
+export const UNCL5305 = codes('AE L M E S Z G O K B');
 
 /** Allowance reason codes, UNCL 5189 subset (BR-CL-19, PEPPOL-EN16931-CL002). 19 codes. */
-export const UNCL5189 = codes(
-	'41 42 60 62 63 64 65 66 67 68 70 71 88 95 100 102 103 104 105',
-);
+export const UNCL5189 = codes('41 42 60 62 63 64 65 66 67 68 70 71 88 95 100 102 103 104 105');
 
 /** Charge reason codes, UNCL 7161 (BR-CL-20, PEPPOL-EN16931-CL003). 178 codes. */
 export const UNCL7161 = codes(

@@ -9,7 +9,8 @@ const DIGITS = /^[0-9]+$/;
 export function isValidGln(value: string): boolean {
 	if (!DIGITS.test(value) || value.length < 2) return false;
 	let sum = 0;
-	for (let i = value.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight) sum += (value.charCodeAt(i) - 48) * weight;
+	for (let i = value.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight)
+		sum += (value.charCodeAt(i) - 48) * weight;
 	return (10 - (sum % 10)) % 10 === value.charCodeAt(value.length - 1) - 48;
 }
 
@@ -64,17 +65,82 @@ export interface IdentifierRule {
 
 /** PEPPOL-COMMON rules by ICD/EAS scheme. Italian fiscal code checks (0210, 0211, 9907; warnings) are not reproduced. */
 export const IDENTIFIER_RULES: Readonly<Record<string, IdentifierRule>> = {
-	'0088': { id: 'PEPPOL-COMMON-R040', flag: 'fatal', what: 'GLN with a valid GS1 check digit', test: (_r, n) => isValidGln(n) },
-	'0192': { id: 'PEPPOL-COMMON-R041', flag: 'fatal', what: 'Norwegian organisation number', test: (_r, n) => isValidNoOrgNumber(n) },
-	'0184': { id: 'PEPPOL-COMMON-R042', flag: 'fatal', what: 'CVR number (8 digits or DK + 8 digits)', test: (r) => isValidDkCvr(r) },
-	'0096': { id: 'PEPPOL-COMMON-R052', flag: 'fatal', what: 'Danish P-number (10 digits)', test: (r) => /^[0-9]{10}$/.test(r) },
-	'0198': { id: 'PEPPOL-COMMON-R053', flag: 'fatal', what: 'Danish SE number (DK + 8 digits)', test: (r) => /^DK[0-9]{8}$/.test(r) },
-	'0208': { id: 'PEPPOL-COMMON-R043', flag: 'fatal', what: 'Belgian enterprise number', test: (_r, n) => isValidBeEnterpriseNumber(n) },
-	'0007': { id: 'PEPPOL-COMMON-R049', flag: 'fatal', what: 'Swedish organisation number', test: (_r, n) => isValidSeOrgNumber(n) },
-	'0151': { id: 'PEPPOL-COMMON-R050', flag: 'fatal', what: 'Australian Business Number', test: (_r, n) => isValidAbn(n) },
-	'0201': { id: 'PEPPOL-COMMON-R044', flag: 'warning', what: 'IPA code (6 letters or digits)', test: (_r, n) => /^[A-Za-z0-9]{6}$/.test(n) },
-	'0106': { id: 'PEPPOL-COMMON-R054', flag: 'warning', what: 'Dutch KVK number (8 digits)', test: (_r, n) => /^[0-9]{8}$/.test(n) },
-	'0190': { id: 'PEPPOL-COMMON-R055', flag: 'warning', what: 'Dutch OIN (20 digits)', test: (_r, n) => /^[0-9]{20}$/.test(n) },
-	'9944': { id: 'PEPPOL-COMMON-R056-1', flag: 'warning', what: 'Dutch VAT number', test: (_r, n) => /^NL[0-9]{9}B[0-9]{2}$/.test(n) },
-	'0217': { id: 'PEPPOL-COMMON-R057', flag: 'warning', what: 'Dutch KVK establishment number', test: (_r, n) => /^[0-9]{12}$/.test(n) },
+	'0088': {
+		id: 'PEPPOL-COMMON-R040',
+		flag: 'fatal',
+		what: 'GLN with a valid GS1 check digit',
+		test: (_r, n) => isValidGln(n),
+	},
+	'0192': {
+		id: 'PEPPOL-COMMON-R041',
+		flag: 'fatal',
+		what: 'Norwegian organisation number',
+		test: (_r, n) => isValidNoOrgNumber(n),
+	},
+	'0184': {
+		id: 'PEPPOL-COMMON-R042',
+		flag: 'fatal',
+		what: 'CVR number (8 digits or DK + 8 digits)',
+		test: (r) => isValidDkCvr(r),
+	},
+	'0096': {
+		id: 'PEPPOL-COMMON-R052',
+		flag: 'fatal',
+		what: 'Danish P-number (10 digits)',
+		test: (r) => /^[0-9]{10}$/.test(r),
+	},
+	'0198': {
+		id: 'PEPPOL-COMMON-R053',
+		flag: 'fatal',
+		what: 'Danish SE number (DK + 8 digits)',
+		test: (r) => /^DK[0-9]{8}$/.test(r),
+	},
+	'0208': {
+		id: 'PEPPOL-COMMON-R043',
+		flag: 'fatal',
+		what: 'Belgian enterprise number',
+		test: (_r, n) => isValidBeEnterpriseNumber(n),
+	},
+	'0007': {
+		id: 'PEPPOL-COMMON-R049',
+		flag: 'fatal',
+		what: 'Swedish organisation number',
+		test: (_r, n) => isValidSeOrgNumber(n),
+	},
+	'0151': {
+		id: 'PEPPOL-COMMON-R050',
+		flag: 'fatal',
+		what: 'Australian Business Number',
+		test: (_r, n) => isValidAbn(n),
+	},
+	'0201': {
+		id: 'PEPPOL-COMMON-R044',
+		flag: 'warning',
+		what: 'IPA code (6 letters or digits)',
+		test: (_r, n) => /^[A-Za-z0-9]{6}$/.test(n),
+	},
+	'0106': {
+		id: 'PEPPOL-COMMON-R054',
+		flag: 'warning',
+		what: 'Dutch KVK number (8 digits)',
+		test: (_r, n) => /^[0-9]{8}$/.test(n),
+	},
+	'0190': {
+		id: 'PEPPOL-COMMON-R055',
+		flag: 'warning',
+		what: 'Dutch OIN (20 digits)',
+		test: (_r, n) => /^[0-9]{20}$/.test(n),
+	},
+	'9944': {
+		id: 'PEPPOL-COMMON-R056-1',
+		flag: 'warning',
+		what: 'Dutch VAT number',
+		test: (_r, n) => /^NL[0-9]{9}B[0-9]{2}$/.test(n),
+	},
+	'0217': {
+		id: 'PEPPOL-COMMON-R057',
+		flag: 'warning',
+		what: 'Dutch KVK establishment number',
+		test: (_r, n) => /^[0-9]{12}$/.test(n),
+	},
 };

@@ -48,10 +48,22 @@ const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 export function preflight(invoice: Invoice, options: { format: DocumentFormat }): Finding[] {
 	const check = FORMATS[options?.format];
 	if (!check) {
-		return [{ id: 'EXPORT-FORMAT', flag: 'fatal', message: `Unknown document format: ${String(options?.format)}` }];
+		return [
+			{
+				id: 'EXPORT-FORMAT',
+				flag: 'fatal',
+				message: `Unknown document format: ${String(options?.format)}`,
+			},
+		];
 	}
 	if (!invoice || typeof invoice !== 'object') {
-		return [{ id: 'EXPORT-INVOICE', flag: 'fatal', message: 'No invoice object to check' }];
+		return [
+			{
+				id: 'EXPORT-INVOICE',
+				flag: 'fatal',
+				message: 'No invoice object to check',
+			},
+		];
 	}
 	try {
 		return check(invoice);
@@ -112,7 +124,20 @@ function isIsoDate(value: string): boolean {
 	const month = Number(m[2]);
 	const day = Number(m[3]);
 	if (month < 1 || month > 12 || day < 1) return false;
-	const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+	const days = [
+		31,
+		year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
+		31,
+		30,
+		31,
+		30,
+		31,
+		31,
+		30,
+		31,
+		30,
+		31,
+	];
 	return day <= days[month - 1];
 }
 
@@ -274,20 +299,31 @@ class PeppolChecks {
 		this.date(inv.dueDate, 'dueDate', 'Due date (BT-9)');
 		this.date(inv.taxPointDate, 'taxPointDate', 'VAT point date (BT-7)');
 
-		const typeCode = text(inv.typeCode) ?? (inv.kind === 'creditNote' || inv.kind === 'invoice' ? defaultTypeCode(inv.kind) : undefined);
-		if (!typeCode) this.add('BR-04', 'An invoice shall have a type code (BT-3); kind must be invoice or creditNote', 'kind');
+		const typeCode =
+			text(inv.typeCode) ??
+			(inv.kind === 'creditNote' || inv.kind === 'invoice' ? defaultTypeCode(inv.kind) : undefined);
+		if (!typeCode)
+			this.add('BR-04', 'An invoice shall have a type code (BT-3); kind must be invoice or creditNote', 'kind');
 		else if (this.isCreditNote) {
 			if (!codes.UNCL1001_CREDIT_NOTE.has(typeCode))
 				this.add('BR-CL-01', `Credit note type code ${typeCode} is not in UNTDID 1001`, 'typeCode');
 			if (!codes.PEPPOL_CREDIT_NOTE_TYPES.has(typeCode))
-				this.add('PEPPOL-EN16931-P0101', `Credit note type code ${typeCode} is not allowed in PEPPOL BIS 3`, 'typeCode');
+				this.add(
+					'PEPPOL-EN16931-P0101',
+					`Credit note type code ${typeCode} is not allowed in PEPPOL BIS 3`,
+					'typeCode',
+				);
 		} else {
 			if (!codes.UNCL1001_INVOICE.has(typeCode))
 				this.add('BR-CL-01', `Invoice type code ${typeCode} is not in UNTDID 1001`, 'typeCode');
 			if (!codes.PEPPOL_INVOICE_TYPES.has(typeCode))
 				this.add('PEPPOL-EN16931-P0100', `Invoice type code ${typeCode} is not allowed in PEPPOL BIS 3`, 'typeCode');
 			if ((typeCode === '326' || typeCode === '384') && !(this.sellerCountry === 'DE' && this.buyerCountry === 'DE'))
-				this.add('PEPPOL-EN16931-P0112', `Invoice type code ${typeCode} is only allowed between German parties`, 'typeCode');
+				this.add(
+					'PEPPOL-EN16931-P0112',
+					`Invoice type code ${typeCode} is only allowed between German parties`,
+					'typeCode',
+				);
 		}
 
 		const currency = text(inv.currency);
@@ -311,18 +347,30 @@ class PeppolChecks {
 				if (!codes.ISO4217_PEPPOL.has(tc))
 					this.add('PEPPOL-EN16931-CL007', `Tax currency ${tc} is not an ISO 4217 code`, 'taxCurrency.code');
 				if (tc === currency)
-					this.add('PEPPOL-EN16931-R005', 'VAT accounting currency (BT-6) must differ from the invoice currency', 'taxCurrency.code');
+					this.add(
+						'PEPPOL-EN16931-R005',
+						'VAT accounting currency (BT-6) must differ from the invoice currency',
+						'taxCurrency.code',
+					);
 			}
 			this.num(taxCurrency.exchangeRate, 'taxCurrency.exchangeRate');
 			this.num(taxCurrency.vatTotal, 'taxCurrency.vatTotal');
 		}
 
 		if (!text(inv.buyerReference) && !text(inv.orderReference))
-			this.add('PEPPOL-EN16931-R003', 'A buyer reference (BT-10) or purchase order reference (BT-13) must be provided', 'buyerReference');
+			this.add(
+				'PEPPOL-EN16931-R003',
+				'A buyer reference (BT-10) or purchase order reference (BT-13) must be provided',
+				'buyerReference',
+			);
 
 		const notes = array(inv.notes);
 		if (notes.length > 1 && !(this.sellerCountry === 'DE' && this.buyerCountry === 'DE'))
-			this.add('PEPPOL-EN16931-R002', `No more than one note is allowed on document level (found ${notes.length})`, 'notes');
+			this.add(
+				'PEPPOL-EN16931-R002',
+				`No more than one note is allowed on document level (found ${notes.length})`,
+				'notes',
+			);
 		notes.forEach((note, i) => {
 			const subject = text(note?.subjectCode);
 			if (subject && subject.length === 3 && !codes.UNCL4451.has(subject))
@@ -330,33 +378,63 @@ class PeppolChecks {
 		});
 
 		array(inv.precedingInvoices).forEach((ref, i) => {
-			if (!text(ref?.number)) this.add('BR-55', 'Each preceding invoice reference shall contain its number (BT-25)', `precedingInvoices[${i}].number`);
+			if (!text(ref?.number))
+				this.add(
+					'BR-55',
+					'Each preceding invoice reference shall contain its number (BT-25)',
+					`precedingInvoices[${i}].number`,
+				);
 			this.date(ref?.issueDate, `precedingInvoices[${i}].issueDate`, 'Preceding invoice issue date (BT-26)');
 		});
 
 		if (inv.invoicedObject && text(inv.invoicedObject.scheme))
-			this.code(codes.UNCL1153, inv.invoicedObject.scheme, 'BR-CL-07', 'invoicedObject.scheme', 'Invoiced object scheme');
+			this.code(
+				codes.UNCL1153,
+				inv.invoicedObject.scheme,
+				'BR-CL-07',
+				'invoicedObject.scheme',
+				'Invoiced object scheme',
+			);
 
 		const period = inv.invoicingPeriod;
 		if (period) {
 			const descriptionCode = text(period.descriptionCode);
 			if (descriptionCode) {
 				if (!codes.UNCL2005.has(descriptionCode)) {
-					this.add('BR-CL-06', `VAT point date code ${descriptionCode} is not in UNTDID 2005 (3, 35, 432)`, 'invoicingPeriod.descriptionCode');
-					this.add('PEPPOL-EN16931-CL006', `Invoice period description code ${descriptionCode} is not allowed`, 'invoicingPeriod.descriptionCode');
+					this.add(
+						'BR-CL-06',
+						`VAT point date code ${descriptionCode} is not in UNTDID 2005 (3, 35, 432)`,
+						'invoicingPeriod.descriptionCode',
+					);
+					this.add(
+						'PEPPOL-EN16931-CL006',
+						`Invoice period description code ${descriptionCode} is not allowed`,
+						'invoicingPeriod.descriptionCode',
+					);
 				}
 				if (text(inv.taxPointDate))
-					this.add('BR-CO-03', 'VAT point date (BT-7) and VAT point date code (BT-8) are mutually exclusive', 'taxPointDate');
+					this.add(
+						'BR-CO-03',
+						'VAT point date (BT-7) and VAT point date code (BT-8) are mutually exclusive',
+						'taxPointDate',
+					);
 			}
 			this.period(period, 'invoicingPeriod', 'BR-29', 'BR-CO-19', Boolean(descriptionCode));
 		}
 	}
 
 	/** Period dates: format, end ≥ start, and start or end present. Returns the parsed dates. */
-	private period(period: Period, path: string, orderRule: string, presenceRule: string, hasCode = false): { start?: string; end?: string } {
+	private period(
+		period: Period,
+		path: string,
+		orderRule: string,
+		presenceRule: string,
+		hasCode = false,
+	): { start?: string; end?: string } {
 		const start = this.date(period.startDate, `${path}.startDate`, 'Period start date');
 		const end = this.date(period.endDate, `${path}.endDate`, 'Period end date');
-		if (start && end && end < start) this.add(orderRule, `Period end date ${end} is before its start date ${start}`, `${path}.endDate`);
+		if (start && end && end < start)
+			this.add(orderRule, `Period end date ${end} is before its start date ${start}`, `${path}.endDate`);
 		if (!isPresent(period.startDate) && !isPresent(period.endDate) && !hasCode)
 			this.add(presenceRule, 'A period shall have a start date or an end date, or both', path);
 		return { start, end };
@@ -376,20 +454,41 @@ class PeppolChecks {
 			this.add('BR-10', 'An invoice shall contain the buyer postal address (BG-8)', 'buyer.address');
 		} else this.party(buyer, 'buyer');
 
-		if (seller && !text(seller.vatId) && !array(seller.identifiers).some((id) => text(id?.id) && text(id?.scheme)?.toUpperCase() !== 'SEPA') && !text(seller.legalId?.id))
-			this.add('BR-CO-26', 'The seller needs an identifier (BT-29), a legal registration id (BT-30) or a VAT id (BT-31)', 'seller.vatId');
+		if (
+			seller &&
+			!text(seller.vatId) &&
+			!array(seller.identifiers).some((id) => text(id?.id) && text(id?.scheme)?.toUpperCase() !== 'SEPA') &&
+			!text(seller.legalId?.id)
+		)
+			this.add(
+				'BR-CO-26',
+				'The seller needs an identifier (BT-29), a legal registration id (BT-30) or a VAT id (BT-31)',
+				'seller.vatId',
+			);
 
 		if (payee) {
 			const name = text(payee.name);
-			if (!name) this.add('BR-17', 'The payee name (BT-59) shall be provided when the payee differs from the seller', 'payee.name');
+			if (!name)
+				this.add(
+					'BR-17',
+					'The payee name (BT-59) shall be provided when the payee differs from the seller',
+					'payee.name',
+				);
 			else {
 				const sellerTradingName = text(seller?.tradingName) ?? text(seller?.name);
 				const sellerIds = array(seller?.identifiers).map((id) => text(id?.id));
-				if (name === sellerTradingName || (text(payee.identifier?.id) && sellerIds.includes(text(payee.identifier?.id))))
+				if (
+					name === sellerTradingName ||
+					(text(payee.identifier?.id) && sellerIds.includes(text(payee.identifier?.id)))
+				)
 					this.add('BR-17', 'The payee (BG-10) must differ from the seller: same name or identifier', 'payee.name');
 				if (name === text(seller?.name)) {
 					for (const id of ['UBL-SR-19', 'UBL-SR-20', 'UBL-SR-21'])
-						this.add(id, 'The payee name equals the seller name; leave the payee out when the seller is paid', 'payee.name');
+						this.add(
+							id,
+							'The payee name equals the seller name; leave the payee out when the seller is paid',
+							'payee.name',
+						);
 				}
 			}
 			if (payee.identifier) this.identifier(payee.identifier, 'payee.identifier', 'BR-CL-10');
@@ -398,42 +497,74 @@ class PeppolChecks {
 
 		if (taxRepresentative) {
 			const tr = taxRepresentative;
-			if (!text(tr.name)) this.add('BR-18', 'The tax representative name (BT-62) shall be provided', 'taxRepresentative.name');
-			if (!tr.address || typeof tr.address !== 'object') this.add('BR-19', 'The tax representative postal address (BG-12) shall be provided', 'taxRepresentative.address');
+			if (!text(tr.name))
+				this.add('BR-18', 'The tax representative name (BT-62) shall be provided', 'taxRepresentative.name');
+			if (!tr.address || typeof tr.address !== 'object')
+				this.add(
+					'BR-19',
+					'The tax representative postal address (BG-12) shall be provided',
+					'taxRepresentative.address',
+				);
 			else this.address(tr.address, 'taxRepresentative.address', 'BR-20');
-			if (!text(tr.vatId)) this.add('BR-56', 'The tax representative VAT identifier (BT-63) shall be provided', 'taxRepresentative.vatId');
+			if (!text(tr.vatId))
+				this.add('BR-56', 'The tax representative VAT identifier (BT-63) shall be provided', 'taxRepresentative.vatId');
 			else this.vatPrefix(tr.vatId, 'taxRepresentative.vatId');
 		}
 	}
 
 	private party(party: Party, role: 'seller' | 'buyer'): void {
 		const isSeller = role === 'seller';
-		if (!text(party.name)) this.add(isSeller ? 'BR-06' : 'BR-07', `An invoice shall contain the ${role} name (${isSeller ? 'BT-27' : 'BT-44'})`, `${role}.name`);
+		if (!text(party.name))
+			this.add(
+				isSeller ? 'BR-06' : 'BR-07',
+				`An invoice shall contain the ${role} name (${isSeller ? 'BT-27' : 'BT-44'})`,
+				`${role}.name`,
+			);
 		if (!party.address || typeof party.address !== 'object')
 			this.add(isSeller ? 'BR-08' : 'BR-10', `An invoice shall contain the ${role} postal address`, `${role}.address`);
 		else this.address(party.address, `${role}.address`, isSeller ? 'BR-09' : 'BR-11');
 
 		const endpoint = party.endpoint;
 		if (!endpoint || !text(endpoint.id)) {
-			this.add(isSeller ? 'PEPPOL-EN16931-R020' : 'PEPPOL-EN16931-R010', `The ${role} electronic address (${isSeller ? 'BT-34' : 'BT-49'}) must be provided`, `${role}.endpoint`);
+			this.add(
+				isSeller ? 'PEPPOL-EN16931-R020' : 'PEPPOL-EN16931-R010',
+				`The ${role} electronic address (${isSeller ? 'BT-34' : 'BT-49'}) must be provided`,
+				`${role}.endpoint`,
+			);
 		} else {
 			const scheme = text(endpoint.scheme);
-			if (!scheme) this.add(isSeller ? 'BR-62' : 'BR-63', `The ${role} electronic address shall have a scheme identifier`, `${role}.endpoint.scheme`);
+			if (!scheme)
+				this.add(
+					isSeller ? 'BR-62' : 'BR-63',
+					`The ${role} electronic address shall have a scheme identifier`,
+					`${role}.endpoint.scheme`,
+				);
 			else {
-				if (!codes.EAS.has(scheme)) this.add('BR-CL-25', `Endpoint scheme ${scheme} is not in the CEF EAS code list`, `${role}.endpoint.scheme`);
+				if (!codes.EAS.has(scheme))
+					this.add('BR-CL-25', `Endpoint scheme ${scheme} is not in the CEF EAS code list`, `${role}.endpoint.scheme`);
 				if (!codes.EAS_PEPPOL.has(scheme))
-					this.add('PEPPOL-EN16931-CL008', `Endpoint scheme ${scheme} is not a PEPPOL electronic address scheme`, `${role}.endpoint.scheme`);
+					this.add(
+						'PEPPOL-EN16931-CL008',
+						`Endpoint scheme ${scheme} is not a PEPPOL electronic address scheme`,
+						`${role}.endpoint.scheme`,
+					);
 				this.identifierRule(scheme, endpoint.id, `${role}.endpoint.id`, true);
 			}
 		}
 
 		const identifiers = array(party.identifiers);
-		if (!isSeller && identifiers.length > 1) this.add('UBL-SR-16', 'Buyer identifier (BT-46) shall occur maximum once', `${role}.identifiers`);
+		if (!isSeller && identifiers.length > 1)
+			this.add('UBL-SR-16', 'Buyer identifier (BT-46) shall occur maximum once', `${role}.identifiers`);
 		identifiers.forEach((id, i) => id && this.identifier(id, `${role}.identifiers[${i}]`, 'BR-CL-10'));
 		if (party.legalId) this.identifier(party.legalId, `${role}.legalId`, 'BR-CL-11');
 		if (text(party.vatId)) this.vatPrefix(party.vatId!, `${role}.vatId`);
 		if (text(party.vatId)?.toUpperCase().startsWith('NL') && !/^NL[0-9]{9}B[0-9]{2}$/.test(text(party.vatId)!))
-			this.add('PEPPOL-COMMON-R056-2', 'Dutch VAT numbers must have the format NL123456789B12', `${role}.vatId`, 'warning');
+			this.add(
+				'PEPPOL-COMMON-R056-2',
+				'Dutch VAT numbers must have the format NL123456789B12',
+				`${role}.vatId`,
+				'warning',
+			);
 	}
 
 	private address(address: PostalAddress, path: string, countryRule: string): void {
@@ -462,7 +593,12 @@ class PeppolChecks {
 		if (!rule || (rule.endpointOnly && !isEndpoint)) return;
 		const raw = typeof id === 'string' ? id : String(id);
 		if (!rule.test(raw, raw.replace(/\s+/g, ' ').trim()))
-			this.add(rule.id, `Identifier ${JSON.stringify(raw)} with scheme ${scheme} is not a valid ${rule.what}`, path, rule.flag);
+			this.add(
+				rule.id,
+				`Identifier ${JSON.stringify(raw)} with scheme ${scheme} is not a valid ${rule.what}`,
+				path,
+				rule.flag,
+			);
 	}
 
 	private delivery(): void {
@@ -471,7 +607,8 @@ class PeppolChecks {
 		this.date(delivery.date, 'delivery.date', 'Actual delivery date (BT-72)');
 		if (delivery.address) this.address(delivery.address, 'delivery.address', 'BR-57');
 		const scheme = text(delivery.locationId?.scheme);
-		if (scheme) this.code(codes.ISO6523_ICD, scheme, 'BR-CL-26', 'delivery.locationId.scheme', 'Delivery location scheme');
+		if (scheme)
+			this.code(codes.ISO6523_ICD, scheme, 'BR-CL-26', 'delivery.locationId.scheme', 'Delivery location scheme');
 	}
 
 	// -------------------------------------------------------------------------------------------------
@@ -487,33 +624,61 @@ class PeppolChecks {
 			const path = `paymentMeans[${i}]`;
 			if (!pm || typeof pm !== 'object') return;
 			const code = text(pm.code);
-			if (!code) this.add('BR-49', 'A payment instruction shall specify the payment means code (BT-81)', `${path}.code`);
+			if (!code)
+				this.add('BR-49', 'A payment instruction shall specify the payment means code (BT-81)', `${path}.code`);
 			else {
 				codesUsed.add(code);
 				this.code(codes.UNCL4461, code, 'BR-CL-16', `${path}.code`, 'Payment means code');
 			}
 			const account = text(pm.creditTransfer?.accountId);
 			if ((code === '30' || code === '58') && !account) {
-				this.add('BR-61', `Payment means ${code} (credit transfer) needs the payment account identifier (BT-84)`, `${path}.creditTransfer.accountId`);
-				if (pm.creditTransfer) this.add('BR-50', 'A credit transfer needs the payment account identifier (BT-84)', `${path}.creditTransfer.accountId`);
+				this.add(
+					'BR-61',
+					`Payment means ${code} (credit transfer) needs the payment account identifier (BT-84)`,
+					`${path}.creditTransfer.accountId`,
+				);
+				if (pm.creditTransfer)
+					this.add(
+						'BR-50',
+						'A credit transfer needs the payment account identifier (BT-84)',
+						`${path}.creditTransfer.accountId`,
+					);
 			}
 			if ((code === '49' || code === '59') && !text(pm.directDebit?.mandateId))
-				this.add('PEPPOL-EN16931-R061', 'A direct debit needs the mandate reference (BT-89)', `${path}.directDebit.mandateId`);
+				this.add(
+					'PEPPOL-EN16931-R061',
+					'A direct debit needs the mandate reference (BT-89)',
+					`${path}.directDebit.mandateId`,
+				);
 			if (pm.card) {
 				cards++;
 				if ((text(pm.card.accountNumber) ?? '').length > 10)
-					this.add('BR-51', 'Only the last digits of a card number (BT-87) may be shown', `${path}.card.accountNumber`, 'warning');
+					this.add(
+						'BR-51',
+						'Only the last digits of a card number (BT-87) may be shown',
+						`${path}.card.accountNumber`,
+						'warning',
+					);
 			}
 			if (pm.directDebit) mandates++;
 			const paymentId = writtenPaymentId(pm);
 			if (paymentId) paymentIds.add(paymentId);
 		});
 		if (codesUsed.size > 1)
-			this.add('UBL-SR-47', `When there is more than one payment means code they shall be equal (found ${[...codesUsed].join(', ')})`, 'paymentMeans');
+			this.add(
+				'UBL-SR-47',
+				`When there is more than one payment means code they shall be equal (found ${[...codesUsed].join(', ')})`,
+				'paymentMeans',
+			);
 		if (paymentIds.size > 1)
-			this.add('UBL-SR-44', `An invoice may have only one payment reference (found ${[...paymentIds].join(', ')})`, 'paymentMeans');
+			this.add(
+				'UBL-SR-44',
+				`An invoice may have only one payment reference (found ${[...paymentIds].join(', ')})`,
+				'paymentMeans',
+			);
 		if (cards > 1) this.add('UBL-SR-54', 'An invoice shall contain at most one payment card (BG-18)', 'paymentMeans');
-		if (mandates > 1) this.add('UBL-SR-55', 'An invoice shall contain at most one payment mandate (BG-19)', 'paymentMeans');
+		if (mandates > 1)
+			this.add('UBL-SR-55', 'An invoice shall contain at most one payment mandate (BG-19)', 'paymentMeans');
 	}
 
 	// -------------------------------------------------------------------------------------------------
@@ -525,11 +690,31 @@ class PeppolChecks {
 		const doc = level === 'document';
 		const ids = doc
 			? isCharge
-				? { amount: 'BR-36', reason: ['BR-38', 'BR-CO-22'], decAmount: 'BR-DEC-05', decBase: 'BR-DEC-06' }
-				: { amount: 'BR-31', reason: ['BR-33', 'BR-CO-21'], decAmount: 'BR-DEC-01', decBase: 'BR-DEC-02' }
+				? {
+						amount: 'BR-36',
+						reason: ['BR-38', 'BR-CO-22'],
+						decAmount: 'BR-DEC-05',
+						decBase: 'BR-DEC-06',
+					}
+				: {
+						amount: 'BR-31',
+						reason: ['BR-33', 'BR-CO-21'],
+						decAmount: 'BR-DEC-01',
+						decBase: 'BR-DEC-02',
+					}
 			: isCharge
-				? { amount: 'BR-43', reason: ['BR-44', 'BR-CO-24'], decAmount: 'BR-DEC-27', decBase: 'BR-DEC-28' }
-				: { amount: 'BR-41', reason: ['BR-42', 'BR-CO-23'], decAmount: 'BR-DEC-24', decBase: 'BR-DEC-25' };
+				? {
+						amount: 'BR-43',
+						reason: ['BR-44', 'BR-CO-24'],
+						decAmount: 'BR-DEC-27',
+						decBase: 'BR-DEC-28',
+					}
+				: {
+						amount: 'BR-41',
+						reason: ['BR-42', 'BR-CO-23'],
+						decAmount: 'BR-DEC-24',
+						decBase: 'BR-DEC-25',
+					};
 		if (typeof ac.isCharge !== 'boolean')
 			this.add('PEPPOL-EN16931-R043', 'Allowance/charge indicator must be true or false', `${path}.isCharge`);
 		const what = `${doc ? 'Document level' : 'Line'} ${isCharge ? 'charge' : 'allowance'}`;
@@ -550,24 +735,41 @@ class PeppolChecks {
 			}
 		}
 		if (isPresent(ac.percent) && !isPresent(ac.baseAmount))
-			this.add('PEPPOL-EN16931-R041', `${what}: the base amount must be given with the percentage`, `${path}.baseAmount`);
+			this.add(
+				'PEPPOL-EN16931-R041',
+				`${what}: the base amount must be given with the percentage`,
+				`${path}.baseAmount`,
+			);
 		if (isPresent(ac.baseAmount) && !isPresent(ac.percent))
 			this.add('PEPPOL-EN16931-R042', `${what}: the percentage must be given with the base amount`, `${path}.percent`);
 		if (given && base && percent && given.minus(base.times(percent).div(HUNDRED)).abs().gt(SLACK))
-			this.add('PEPPOL-EN16931-R040', `${what} amount ${given.toFixed()} must equal base × percentage / 100 (${base.times(percent).div(HUNDRED).toFixed()})`, `${path}.amount`);
+			this.add(
+				'PEPPOL-EN16931-R040',
+				`${what} amount ${given.toFixed()} must equal base × percentage / 100 (${base.times(percent).div(HUNDRED).toFixed()})`,
+				`${path}.amount`,
+			);
 
 		const reason = text(ac.reason);
 		const reasonCode = text(ac.reasonCode);
-		if (!reason && !reasonCode) for (const id of ids.reason) this.add(id, `${what} shall have a reason or a reason code`, `${path}.reason`);
+		if (!reason && !reasonCode)
+			for (const id of ids.reason) this.add(id, `${what} shall have a reason or a reason code`, `${path}.reason`);
 		if (reasonCode) {
 			if (isCharge) {
 				if (!codes.UNCL7161.has(reasonCode)) {
 					this.add('BR-CL-20', `Charge reason code ${reasonCode} is not in UNCL 7161`, `${path}.reasonCode`);
-					this.add('PEPPOL-EN16931-CL003', `Charge reason code ${reasonCode} is not in UNCL 7161`, `${path}.reasonCode`);
+					this.add(
+						'PEPPOL-EN16931-CL003',
+						`Charge reason code ${reasonCode} is not in UNCL 7161`,
+						`${path}.reasonCode`,
+					);
 				}
 			} else if (!codes.UNCL5189.has(reasonCode)) {
 				this.add('BR-CL-19', `Allowance reason code ${reasonCode} is not in UNCL 5189`, `${path}.reasonCode`);
-				this.add('PEPPOL-EN16931-CL002', `Allowance reason code ${reasonCode} is not in the UNCL 5189 subset`, `${path}.reasonCode`);
+				this.add(
+					'PEPPOL-EN16931-CL002',
+					`Allowance reason code ${reasonCode} is not in the UNCL 5189 subset`,
+					`${path}.reasonCode`,
+				);
 			}
 		}
 		return amount;
@@ -581,12 +783,25 @@ class PeppolChecks {
 			const isCharge = ac.isCharge === true;
 			const category = text(ac.vat?.category);
 			if (!category) {
-				this.add(isCharge ? 'BR-37' : 'BR-32', `Document level ${isCharge ? 'charge' : 'allowance'} shall have a VAT category code`, `${path}.vat.category`);
+				this.add(
+					isCharge ? 'BR-37' : 'BR-32',
+					`Document level ${isCharge ? 'charge' : 'allowance'} shall have a VAT category code`,
+					`${path}.vat.category`,
+				);
 				this.computable = false;
 				return;
 			}
 			const rate = this.num(ac.vat?.rate, `${path}.vat.rate`);
-			this.use({ kind: isCharge ? 'charge' : 'allowance', category, rate, amount, path: `${path}.vat` }, ac.vat?.rate);
+			this.use(
+				{
+					kind: isCharge ? 'charge' : 'allowance',
+					category,
+					rate,
+					amount,
+					path: `${path}.vat`,
+				},
+				ac.vat?.rate,
+			);
 		});
 	}
 
@@ -622,7 +837,8 @@ class PeppolChecks {
 		const unit = text(line.unitCode);
 		if (!unit) this.add('BR-23', 'Each invoice line shall have a unit of measure code (BT-130)', `${path}.unitCode`);
 		else this.code(codes.UNECE_REC20_REC21, unit, 'BR-CL-23', `${path}.unitCode`, 'Unit code');
-		if (!text(line.item?.name)) this.add('BR-25', 'Each invoice line shall contain the item name (BT-153)', `${path}.item.name`);
+		if (!text(line.item?.name))
+			this.add('BR-25', 'Each invoice line shall contain the item name (BT-153)', `${path}.item.name`);
 
 		const quantity = this.num(line.quantity, `${path}.quantity`);
 		const price = line.price;
@@ -633,21 +849,35 @@ class PeppolChecks {
 			this.computable = false;
 		} else {
 			priceAmount = this.num(price.amount, `${path}.price.amount`);
-			if (priceAmount?.lt(0)) this.add('BR-27', 'The item net price (BT-146) shall not be negative', `${path}.price.amount`);
+			if (priceAmount?.lt(0))
+				this.add('BR-27', 'The item net price (BT-146) shall not be negative', `${path}.price.amount`);
 			baseQuantity = this.num(price.baseQuantity, `${path}.price.baseQuantity`);
 			if (baseQuantity && !baseQuantity.gt(0))
-				this.add('PEPPOL-EN16931-R121', 'Base quantity (BT-149) must be a positive number above zero', `${path}.price.baseQuantity`);
+				this.add(
+					'PEPPOL-EN16931-R121',
+					'Base quantity (BT-149) must be a positive number above zero',
+					`${path}.price.baseQuantity`,
+				);
 			const baseUnit = text(price.baseQuantityUnitCode);
 			if (baseUnit) {
 				this.code(codes.UNECE_REC20_REC21, baseUnit, 'BR-CL-23', `${path}.price.baseQuantityUnitCode`, 'Unit code');
 				if (unit && baseUnit !== unit)
-					this.add('PEPPOL-EN16931-R130', `Unit code of the price base quantity (${baseUnit}) must equal the invoiced quantity's (${unit})`, `${path}.price.baseQuantityUnitCode`);
+					this.add(
+						'PEPPOL-EN16931-R130',
+						`Unit code of the price base quantity (${baseUnit}) must equal the invoiced quantity's (${unit})`,
+						`${path}.price.baseQuantityUnitCode`,
+					);
 			}
 			const gross = this.num(price.grossAmount, `${path}.price.grossAmount`, false);
 			const discount = this.num(price.discount, `${path}.price.discount`, false);
-			if (gross?.lt(0)) this.add('BR-28', 'The item gross price (BT-148) shall not be negative', `${path}.price.grossAmount`);
+			if (gross?.lt(0))
+				this.add('BR-28', 'The item gross price (BT-148) shall not be negative', `${path}.price.grossAmount`);
 			if (gross && priceAmount && !gross.minus(discount ?? ZERO).eq(priceAmount))
-				this.add('PEPPOL-EN16931-R046', `Item net price ${priceAmount.toFixed()} must equal gross price ${gross.toFixed()} minus the price discount ${discount?.toFixed() ?? '0'}`, `${path}.price`);
+				this.add(
+					'PEPPOL-EN16931-R046',
+					`Item net price ${priceAmount.toFixed()} must equal gross price ${gross.toFixed()} minus the price discount ${discount?.toFixed() ?? '0'}`,
+					`${path}.price`,
+				);
 		}
 
 		// Line allowances and charges, then BT-131 as written.
@@ -679,7 +909,10 @@ class PeppolChecks {
 			}
 		} else if (quantity && priceAmount && acComplete) {
 			// Computed exactly as totals.ts does: round(quantity × price / base) + charges − allowances.
-			const base = baseQuantity && !baseQuantity.eq(0) ? quantity.times(priceAmount).div(baseQuantity) : quantity.times(priceAmount);
+			const base =
+				baseQuantity && !baseQuantity.eq(0)
+					? quantity.times(priceAmount).div(baseQuantity)
+					: quantity.times(priceAmount);
 			net = base.round(2, 1);
 			if (charges !== ZERO) net = net.plus(charges);
 			if (allowances !== ZERO) net = net.minus(allowances);
@@ -689,9 +922,17 @@ class PeppolChecks {
 		if (line.period) {
 			const { start, end } = this.period(line.period, `${path}.period`, 'BR-30', 'BR-CO-20');
 			if (start && docStart && start < docStart)
-				this.add('PEPPOL-EN16931-R110', `Line period start ${start} must be within the invoice period (from ${docStart})`, `${path}.period.startDate`);
+				this.add(
+					'PEPPOL-EN16931-R110',
+					`Line period start ${start} must be within the invoice period (from ${docStart})`,
+					`${path}.period.startDate`,
+				);
 			if (end && docEnd && end > docEnd)
-				this.add('PEPPOL-EN16931-R111', `Line period end ${end} must be within the invoice period (until ${docEnd})`, `${path}.period.endDate`);
+				this.add(
+					'PEPPOL-EN16931-R111',
+					`Line period end ${end} must be within the invoice period (until ${docEnd})`,
+					`${path}.period.endDate`,
+				);
 		}
 
 		// Item.
@@ -699,18 +940,47 @@ class PeppolChecks {
 		if (item) {
 			if (item.standardId && isPresent(item.standardId.id)) {
 				const scheme = text(item.standardId.scheme);
-				if (!scheme) this.add('BR-64', 'The item standard identifier (BT-157) shall have a scheme identifier', `${path}.item.standardId.scheme`);
-				else this.code(codes.ISO6523_ICD, scheme, 'BR-CL-21', `${path}.item.standardId.scheme`, 'Item standard identifier scheme');
+				if (!scheme)
+					this.add(
+						'BR-64',
+						'The item standard identifier (BT-157) shall have a scheme identifier',
+						`${path}.item.standardId.scheme`,
+					);
+				else
+					this.code(
+						codes.ISO6523_ICD,
+						scheme,
+						'BR-CL-21',
+						`${path}.item.standardId.scheme`,
+						'Item standard identifier scheme',
+					);
 			}
 			array(item.classifications).forEach((c, j) => {
 				const listId = text(c?.listId);
-				if (!listId) this.add('BR-65', 'The item classification identifier (BT-158) shall have a scheme identifier', `${path}.item.classifications[${j}].listId`);
-				else this.code(codes.ITEM_CLASSIFICATION, listId, 'BR-CL-13', `${path}.item.classifications[${j}].listId`, 'Item classification scheme');
+				if (!listId)
+					this.add(
+						'BR-65',
+						'The item classification identifier (BT-158) shall have a scheme identifier',
+						`${path}.item.classifications[${j}].listId`,
+					);
+				else
+					this.code(
+						codes.ITEM_CLASSIFICATION,
+						listId,
+						'BR-CL-13',
+						`${path}.item.classifications[${j}].listId`,
+						'Item classification scheme',
+					);
 			});
-			if (text(item.originCountry)) this.code(codes.ISO3166, item.originCountry, 'BR-CL-15', `${path}.item.originCountry`, 'Origin country');
+			if (text(item.originCountry))
+				this.code(codes.ISO3166, item.originCountry, 'BR-CL-15', `${path}.item.originCountry`, 'Origin country');
 			array(item.attributes).forEach((a, j) => {
 				if (!text(a?.name) || !text(a?.value))
-					this.add('BR-54', 'Each item attribute shall contain a name (BT-160) and a value (BT-161)', `${path}.item.attributes[${j}]`);
+					this.add(
+						'BR-54',
+						'Each item attribute shall contain a name (BT-160) and a value (BT-161)',
+						`${path}.item.attributes[${j}]`,
+					);
 			});
 		}
 		if (line.objectId && text(line.objectId.scheme))
@@ -719,7 +989,11 @@ class PeppolChecks {
 		// VAT.
 		const category = text(line.vat?.category);
 		if (!category) {
-			this.add('BR-CO-04', 'Each invoice line shall be categorized with a VAT category code (BT-151)', `${path}.vat.category`);
+			this.add(
+				'BR-CO-04',
+				'Each invoice line shall be categorized with a VAT category code (BT-151)',
+				`${path}.vat.category`,
+			);
 			this.computable = false;
 			return;
 		}
@@ -733,7 +1007,11 @@ class PeppolChecks {
 		this.uses.push(use);
 		const { category, kind, rate, path } = use;
 		if (!codes.UNCL5305.has(category)) {
-			this.add(kind === 'line' ? 'BR-CL-18' : 'BR-CL-17', `VAT category ${category} is not in UNCL 5305`, `${path}.category`);
+			this.add(
+				kind === 'line' ? 'BR-CL-18' : 'BR-CL-17',
+				`VAT category ${category} is not in UNCL 5305`,
+				`${path}.category`,
+			);
 			return;
 		}
 		const family = CATEGORY_RULES[category];
@@ -743,7 +1021,8 @@ class PeppolChecks {
 		const name = CATEGORY_NAMES[category];
 		const where = kind === 'line' ? 'invoice line' : `document level ${kind}`;
 		if (category === 'O') {
-			if (isPresent(rawRate)) this.add(ruleId, `An ${where} with VAT category O (${name}) shall not have a VAT rate`, `${path}.rate`);
+			if (isPresent(rawRate))
+				this.add(ruleId, `An ${where} with VAT category O (${name}) shall not have a VAT rate`, `${path}.rate`);
 			return;
 		}
 		if (!isPresent(rawRate)) {
@@ -752,8 +1031,13 @@ class PeppolChecks {
 		}
 		if (!rate) return;
 		if (category === 'S' ? !rate.gt(0) : category === 'L' || category === 'M' ? rate.lt(0) : !rate.eq(0)) {
-			const expected = category === 'S' ? 'greater than zero' : category === 'L' || category === 'M' ? 'zero or more' : '0';
-			this.add(ruleId, `An ${where} with VAT category ${category} (${name}) must have a VAT rate ${expected}, not ${rate.toFixed()}`, `${path}.rate`);
+			const expected =
+				category === 'S' ? 'greater than zero' : category === 'L' || category === 'M' ? 'zero or more' : '0';
+			this.add(
+				ruleId,
+				`An ${where} with VAT category ${category} (${name}) must have a VAT rate ${expected}, not ${rate.toFixed()}`,
+				`${path}.rate`,
+			);
 		}
 	}
 
@@ -761,7 +1045,8 @@ class PeppolChecks {
 		array(this.invoice.attachments).forEach((a: Attachment, i) => {
 			const path = `attachments[${i}]`;
 			if (!a || typeof a !== 'object') return;
-			if (!text(a.id)) this.add('BR-52', 'Each additional supporting document shall have a reference (BT-122)', `${path}.id`);
+			if (!text(a.id))
+				this.add('BR-52', 'Each additional supporting document shall have a reference (BT-122)', `${path}.id`);
 			if (isPresent(a.contentBase64)) {
 				const mime = text(a.mimeCode);
 				if (!mime) this.add('UBL-DT-06', 'An embedded document needs a MIME code', `${path}.mimeCode`);
@@ -796,7 +1081,8 @@ class PeppolChecks {
 			switch (use.category) {
 				case 'AE':
 					ok = (sellerTaxScheme || taxRepVat) && (buyerVat || buyerLegal);
-					need = 'the seller VAT id or tax registration id (or tax representative VAT id) and the buyer VAT id or legal id';
+					need =
+						'the seller VAT id or tax registration id (or tax representative VAT id) and the buyer VAT id or legal id';
 					break;
 				case 'K':
 					ok = (sellerVat || taxRepVat) && buyerVat;
@@ -816,7 +1102,11 @@ class PeppolChecks {
 			}
 			if (!ok) {
 				reported.add(id);
-				this.add(id, `VAT category ${use.category} (${CATEGORY_NAMES[use.category]}) requires ${need}`, use.category === 'O' ? 'seller.vatId' : use.kind === 'line' ? 'seller.vatId' : use.path);
+				this.add(
+					id,
+					`VAT category ${use.category} (${CATEGORY_NAMES[use.category]}) requires ${need}`,
+					use.category === 'O' ? 'seller.vatId' : use.kind === 'line' ? 'seller.vatId' : use.path,
+				);
 			}
 		}
 		const categories = new Set(this.uses.map((u) => u.category));
@@ -824,9 +1114,17 @@ class PeppolChecks {
 			const d = this.invoice.delivery;
 			const p = this.invoice.invoicingPeriod;
 			if (!text(d?.date) && !(p && (isPresent(p.startDate) || isPresent(p.endDate) || isPresent(p.descriptionCode))))
-				this.add('BR-IC-11', 'An intra-community supply needs the actual delivery date (BT-72) or the invoicing period (BG-14)', 'delivery.date');
+				this.add(
+					'BR-IC-11',
+					'An intra-community supply needs the actual delivery date (BT-72) or the invoicing period (BG-14)',
+					'delivery.date',
+				);
 			if ((text(d?.address?.country) ?? '').length < 2)
-				this.add('BR-IC-12', 'An intra-community supply needs the deliver-to country code (BT-80)', 'delivery.address.country');
+				this.add(
+					'BR-IC-12',
+					'An intra-community supply needs the deliver-to country code (BT-80)',
+					'delivery.address.country',
+				);
 		}
 	}
 
@@ -872,18 +1170,40 @@ class PeppolChecks {
 		const prepaid = field(t.prepaid, 'prepaid', 'BR-DEC-16', 'paid amount (BT-113)');
 		const rounding = field(t.rounding, 'rounding', 'BR-DEC-17', 'rounding amount (BT-114)');
 		const payable = field(t.payable, 'payable', 'BR-DEC-18', 'amount due for payment (BT-115)', 'BR-15');
-		const vatInTaxCurrency = field(t.vatTotalInTaxCurrency, 'vatTotalInTaxCurrency', 'BR-DEC-15', 'VAT total in accounting currency (BT-111)');
+		const vatInTaxCurrency = field(
+			t.vatTotalInTaxCurrency,
+			'vatTotalInTaxCurrency',
+			'BR-DEC-15',
+			'VAT total in accounting currency (BT-111)',
+		);
 		if (given) {
 			if (!isPresent(t.prepaid) && isPresent(this.invoice.prepaidAmount))
-				this.add('EXPORT-TOTALS', 'totals.prepaid is missing although the invoice has a prepaid amount', 'totals.prepaid', 'warning');
+				this.add(
+					'EXPORT-TOTALS',
+					'totals.prepaid is missing although the invoice has a prepaid amount',
+					'totals.prepaid',
+					'warning',
+				);
 		}
 
 		// Tax currency: BT-111 present (BR-53) and with the same sign as BT-110 (PEPPOL-EN16931-R055).
 		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
 			if (!isPresent(t.vatTotalInTaxCurrency))
-				this.add('BR-53', 'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate', 'taxCurrency');
-			else if (vatTotal && vatInTaxCurrency && ((vatTotal.gt(0) && vatInTaxCurrency.lt(0)) || (vatTotal.lt(0) && vatInTaxCurrency.gt(0))))
-				this.add('PEPPOL-EN16931-R055', 'Total VAT (BT-110) and total VAT in accounting currency (BT-111) must have the same sign', `${path}.vatTotalInTaxCurrency`);
+				this.add(
+					'BR-53',
+					'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate',
+					'taxCurrency',
+				);
+			else if (
+				vatTotal &&
+				vatInTaxCurrency &&
+				((vatTotal.gt(0) && vatInTaxCurrency.lt(0)) || (vatTotal.lt(0) && vatInTaxCurrency.gt(0)))
+			)
+				this.add(
+					'PEPPOL-EN16931-R055',
+					'Total VAT (BT-110) and total VAT in accounting currency (BT-111) must have the same sign',
+					`${path}.vatTotalInTaxCurrency`,
+				);
 		}
 
 		const uses = this.uses;
@@ -896,26 +1216,50 @@ class PeppolChecks {
 		// BR-CO-10 … BR-CO-16, as the schematron computes them.
 		const sumLines = sum(lineUses);
 		if (lineNet && sumLines && !lineNet.eq(xround(sumLines)))
-			this.add('BR-CO-10', `Sum of line net amounts (BT-106) ${lineNet.toFixed(2)} must equal Σ line net amounts ${xround(sumLines).toFixed(2)}`, `${path}.lineNetTotal`);
+			this.add(
+				'BR-CO-10',
+				`Sum of line net amounts (BT-106) ${lineNet.toFixed(2)} must equal Σ line net amounts ${xround(sumLines).toFixed(2)}`,
+				`${path}.lineNetTotal`,
+			);
 		const sumAllowances = sum(allowanceUses);
 		if (allowances ? sumAllowances && !allowances.eq(xround(sumAllowances)) : allowanceUses.length > 0)
-			this.add('BR-CO-11', `Sum of allowances (BT-107) ${allowances?.toFixed(2) ?? '(missing)'} must equal Σ document allowances ${sumAllowances ? xround(sumAllowances).toFixed(2) : ''}`, `${path}.allowanceTotal`);
+			this.add(
+				'BR-CO-11',
+				`Sum of allowances (BT-107) ${allowances?.toFixed(2) ?? '(missing)'} must equal Σ document allowances ${sumAllowances ? xround(sumAllowances).toFixed(2) : ''}`,
+				`${path}.allowanceTotal`,
+			);
 		const sumCharges = sum(chargeUses);
 		if (charges ? sumCharges && !charges.eq(xround(sumCharges)) : chargeUses.length > 0)
-			this.add('BR-CO-12', `Sum of charges (BT-108) ${charges?.toFixed(2) ?? '(missing)'} must equal Σ document charges ${sumCharges ? xround(sumCharges).toFixed(2) : ''}`, `${path}.chargeTotal`);
+			this.add(
+				'BR-CO-12',
+				`Sum of charges (BT-108) ${charges?.toFixed(2) ?? '(missing)'} must equal Σ document charges ${sumCharges ? xround(sumCharges).toFixed(2) : ''}`,
+				`${path}.chargeTotal`,
+			);
 		if (lineNet && taxExclusive) {
 			const expected = xround(lineNet.plus(charges ?? ZERO).minus(allowances ?? ZERO));
 			if (!taxExclusive.eq(expected))
-				this.add('BR-CO-13', `Total without VAT (BT-109) ${taxExclusive.toFixed(2)} must equal BT-106 − BT-107 + BT-108 = ${expected.toFixed(2)}`, `${path}.taxExclusive`);
+				this.add(
+					'BR-CO-13',
+					`Total without VAT (BT-109) ${taxExclusive.toFixed(2)} must equal BT-106 − BT-107 + BT-108 = ${expected.toFixed(2)}`,
+					`${path}.taxExclusive`,
+				);
 		}
 		if (!isPresent(t.vatTotal)) this.add('BR-CO-15', 'The total VAT amount (BT-110) is missing', `${path}.vatTotal`);
 		if (taxExclusive && vatTotal && taxInclusive && !taxInclusive.eq(xround(taxExclusive.plus(vatTotal))))
-			this.add('BR-CO-15', `Total with VAT (BT-112) ${taxInclusive.toFixed(2)} must equal BT-109 + BT-110 = ${xround(taxExclusive.plus(vatTotal)).toFixed(2)}`, `${path}.taxInclusive`);
+			this.add(
+				'BR-CO-15',
+				`Total with VAT (BT-112) ${taxInclusive.toFixed(2)} must equal BT-109 + BT-110 = ${xround(taxExclusive.plus(vatTotal)).toFixed(2)}`,
+				`${path}.taxInclusive`,
+			);
 		if (taxInclusive && payable) {
 			const expected = rounding ? xround(payable.minus(rounding)) : payable;
 			const due = prepaid ? xround(taxInclusive.minus(prepaid)) : taxInclusive;
 			if (!expected.eq(due))
-				this.add('BR-CO-16', `Amount due (BT-115) ${payable.toFixed(2)} must equal BT-112 − BT-113 + BT-114 = ${xround(due.plus(rounding ?? ZERO)).toFixed(2)}`, `${path}.payable`);
+				this.add(
+					'BR-CO-16',
+					`Amount due (BT-115) ${payable.toFixed(2)} must equal BT-112 − BT-113 + BT-114 = ${xround(due.plus(rounding ?? ZERO)).toFixed(2)}`,
+					`${path}.payable`,
+				);
 		}
 
 		// The VAT breakdown.
@@ -925,13 +1269,25 @@ class PeppolChecks {
 			const rowPath = `${path}.vatBreakdown[${i}]`;
 			if (!row || typeof row !== 'object') return;
 			const category = text(row.category) ?? '';
-			if (!category) this.add('BR-47', 'Each VAT breakdown shall have a VAT category code (BT-118)', `${rowPath}.category`);
-			if (!isPresent(row.taxableAmount)) this.add('BR-45', 'Each VAT breakdown shall have a taxable amount (BT-116)', `${rowPath}.taxableAmount`);
-			if (!isPresent(row.taxAmount)) this.add('BR-46', 'Each VAT breakdown shall have a VAT amount (BT-117)', `${rowPath}.taxAmount`);
+			if (!category)
+				this.add('BR-47', 'Each VAT breakdown shall have a VAT category code (BT-118)', `${rowPath}.category`);
+			if (!isPresent(row.taxableAmount))
+				this.add('BR-45', 'Each VAT breakdown shall have a taxable amount (BT-116)', `${rowPath}.taxableAmount`);
+			if (!isPresent(row.taxAmount))
+				this.add('BR-46', 'Each VAT breakdown shall have a VAT amount (BT-117)', `${rowPath}.taxAmount`);
 			if (!isPresent(row.rate) && category !== 'O')
-				this.add('BR-48', `The VAT breakdown of category ${category} shall have a VAT rate (BT-119)`, `${rowPath}.rate`);
+				this.add(
+					'BR-48',
+					`The VAT breakdown of category ${category} shall have a VAT rate (BT-119)`,
+					`${rowPath}.rate`,
+				);
 			if (given) {
-				this.maxTwoDecimals(row.taxableAmount, `${rowPath}.taxableAmount`, 'BR-DEC-19', 'VAT category taxable amount (BT-116)');
+				this.maxTwoDecimals(
+					row.taxableAmount,
+					`${rowPath}.taxableAmount`,
+					'BR-DEC-19',
+					'VAT category taxable amount (BT-116)',
+				);
 				this.maxTwoDecimals(row.taxAmount, `${rowPath}.taxAmount`, 'BR-DEC-20', 'VAT category tax amount (BT-117)');
 			}
 			rows.push({
@@ -944,13 +1300,18 @@ class PeppolChecks {
 				path: rowPath,
 			});
 		});
-		if (rows.length === 0) this.add('BR-CO-18', 'An invoice shall have at least one VAT breakdown (BG-23)', `${path}.vatBreakdown`);
+		if (rows.length === 0)
+			this.add('BR-CO-18', 'An invoice shall have at least one VAT breakdown (BG-23)', `${path}.vatBreakdown`);
 
 		// BR-CO-14: BT-110 = Σ BT-117.
 		if (vatTotal && rows.every((r) => r.tax)) {
 			const total = xround(rows.reduce((acc, r) => acc.plus(r.tax!), ZERO));
 			if (rows.length > 0 && !vatTotal.eq(total))
-				this.add('BR-CO-14', `Total VAT (BT-110) ${vatTotal.toFixed(2)} must equal Σ VAT category amounts ${total.toFixed(2)}`, `${path}.vatTotal`);
+				this.add(
+					'BR-CO-14',
+					`Total VAT (BT-110) ${vatTotal.toFixed(2)} must equal Σ VAT category amounts ${total.toFixed(2)}`,
+					`${path}.vatTotal`,
+				);
 		}
 
 		for (const row of rows) this.breakdownRow(row);
@@ -970,9 +1331,17 @@ class PeppolChecks {
 						? tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected)
 						: true;
 			if (!ok)
-				this.add('BR-CO-17', `VAT amount ${tax.toFixed(2)} of category ${category} must equal taxable amount × rate / 100${expected ? ` (${expected.toFixed(2)})` : ''}`, `${path}.taxAmount`);
+				this.add(
+					'BR-CO-17',
+					`VAT amount ${tax.toFixed(2)} of category ${category} must equal taxable amount × rate / 100${expected ? ` (${expected.toFixed(2)})` : ''}`,
+					`${path}.taxAmount`,
+				);
 			if (category === 'S' && rate && expected && !(tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected)))
-				this.add('BR-S-09', `VAT amount ${tax.toFixed(2)} of the standard rated breakdown must equal taxable × rate (${expected.toFixed(2)})`, `${path}.taxAmount`);
+				this.add(
+					'BR-S-09',
+					`VAT amount ${tax.toFixed(2)} of the standard rated breakdown must equal taxable × rate (${expected.toFixed(2)})`,
+					`${path}.taxAmount`,
+				);
 		}
 		const family = CATEGORY_RULES[category];
 		if (!family) return;
@@ -980,33 +1349,67 @@ class PeppolChecks {
 
 		// BR-x-08: taxable amount = Σ lines + charges − allowances of the category (per rate for S, L, M, ±1).
 		const perRate = category === 'S' || category === 'L' || category === 'M';
-		const matching = this.uses.filter((u) => u.category === category && (!perRate || (rate && u.rate && u.rate.eq(rate))));
+		const matching = this.uses.filter(
+			(u) => u.category === category && (!perRate || (rate && u.rate && u.rate.eq(rate))),
+		);
 		if (taxable && matching.every((u) => u.amount) && !(perRate && !rate)) {
-			const expected = matching.reduce((acc, u) => (u.kind === 'allowance' ? acc.minus(u.amount!) : acc.plus(u.amount!)), ZERO);
-			const ok = perRate ? matching.length > 0 && taxable.minus(1).lt(expected) && taxable.plus(1).gt(expected) : taxable.eq(expected);
+			const expected = matching.reduce(
+				(acc, u) => (u.kind === 'allowance' ? acc.minus(u.amount!) : acc.plus(u.amount!)),
+				ZERO,
+			);
+			const ok = perRate
+				? matching.length > 0 && taxable.minus(1).lt(expected) && taxable.plus(1).gt(expected)
+				: taxable.eq(expected);
 			if (!ok)
-				this.add(`${family}-08`, `Taxable amount ${taxable.toFixed(2)} of category ${category}${perRate && rate ? ` ${rate.toFixed()}%` : ''} must equal Σ its line net amounts + charges − allowances (${expected.toFixed(2)})`, `${path}.taxableAmount`);
+				this.add(
+					`${family}-08`,
+					`Taxable amount ${taxable.toFixed(2)} of category ${category}${perRate && rate ? ` ${rate.toFixed()}%` : ''} must equal Σ its line net amounts + charges − allowances (${expected.toFixed(2)})`,
+					`${path}.taxableAmount`,
+				);
 		}
 		// BR-x-09: VAT amount zero for the zero and exempt categories.
-		if (!perRate && tax && !tax.eq(0)) this.add(`${family}-09`, `The VAT amount of category ${category} (${name}) shall be 0`, `${path}.taxAmount`);
+		if (!perRate && tax && !tax.eq(0))
+			this.add(`${family}-09`, `The VAT amount of category ${category} (${name}) shall be 0`, `${path}.taxAmount`);
 		if (perRate && category !== 'S' && tax && rate && taxable) {
 			const expected = xround(taxable.abs().times(rate.div(HUNDRED)));
 			if (!(tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected)))
-				this.add(`${family}-09`, `VAT amount of category ${category} must equal taxable × rate (${expected.toFixed(2)})`, `${path}.taxAmount`);
+				this.add(
+					`${family}-09`,
+					`VAT amount of category ${category} must equal taxable × rate (${expected.toFixed(2)})`,
+					`${path}.taxAmount`,
+				);
 		}
 		// BR-x-10: exemption reason required (E, AE, K, G, O) or forbidden (S, Z, L, M).
 		const hasReason = Boolean(row.exemptionReason || row.exemptionReasonCode);
-		const needsReason = category === 'E' || category === 'AE' || category === 'K' || category === 'G' || category === 'O';
+		const needsReason =
+			category === 'E' || category === 'AE' || category === 'K' || category === 'G' || category === 'O';
 		if (needsReason && !hasReason)
-			this.add(`${family}-10`, `The VAT breakdown of category ${category} (${name}) needs an exemption reason (BT-120) or code (BT-121); set vat.exemptionReason or exemptionReasonCode on its lines`, `${path}.exemptionReason`);
+			this.add(
+				`${family}-10`,
+				`The VAT breakdown of category ${category} (${name}) needs an exemption reason (BT-120) or code (BT-121); set vat.exemptionReason or exemptionReasonCode on its lines`,
+				`${path}.exemptionReason`,
+			);
 		if (!needsReason && hasReason)
-			this.add(`${family}-10`, `The VAT breakdown of category ${category} (${name}) shall not have an exemption reason or code`, `${path}.exemptionReason`);
+			this.add(
+				`${family}-10`,
+				`The VAT breakdown of category ${category} (${name}) shall not have an exemption reason or code`,
+				`${path}.exemptionReason`,
+			);
 		const code = row.exemptionReasonCode?.toUpperCase();
 		if (code) {
-			if (!codes.VATEX.has(code)) this.add('BR-CL-22', `Exemption reason code ${row.exemptionReasonCode} is not in the VATEX list`, `${path}.exemptionReasonCode`);
+			if (!codes.VATEX.has(code))
+				this.add(
+					'BR-CL-22',
+					`Exemption reason code ${row.exemptionReasonCode} is not in the VATEX list`,
+					`${path}.exemptionReasonCode`,
+				);
 			const tied = VATEX_CATEGORY[code];
 			if (tied && tied[0] !== category)
-				this.add(tied[1], `Exemption reason code ${code} requires VAT category ${tied[0]}, not ${category}`, `${path}.exemptionReasonCode`);
+				this.add(
+					tied[1],
+					`Exemption reason code ${code} requires VAT category ${tied[0]}, not ${category}`,
+					`${path}.exemptionReasonCode`,
+				);
 		}
 	}
 
@@ -1030,11 +1433,26 @@ class PeppolChecks {
 		}
 		if (count('O') > 0) {
 			if (rows.some((r) => r.category !== 'O'))
-				this.add('BR-O-11', 'An invoice with a VAT breakdown of category O shall not have other VAT breakdowns', 'totals.vatBreakdown');
+				this.add(
+					'BR-O-11',
+					'An invoice with a VAT breakdown of category O shall not have other VAT breakdowns',
+					'totals.vatBreakdown',
+				);
 			const others = (kind: CategoryUse['kind']) => this.uses.some((u) => u.kind === kind && u.category !== 'O');
-			if (others('line')) this.add('BR-O-12', 'An invoice with category O shall not have lines of another VAT category', 'lines');
-			if (others('allowance')) this.add('BR-O-13', 'An invoice with category O shall not have allowances of another VAT category', 'allowanceCharges');
-			if (others('charge')) this.add('BR-O-14', 'An invoice with category O shall not have charges of another VAT category', 'allowanceCharges');
+			if (others('line'))
+				this.add('BR-O-12', 'An invoice with category O shall not have lines of another VAT category', 'lines');
+			if (others('allowance'))
+				this.add(
+					'BR-O-13',
+					'An invoice with category O shall not have allowances of another VAT category',
+					'allowanceCharges',
+				);
+			if (others('charge'))
+				this.add(
+					'BR-O-14',
+					'An invoice with category O shall not have charges of another VAT category',
+					'allowanceCharges',
+				);
 		}
 	}
 
@@ -1045,7 +1463,11 @@ class PeppolChecks {
 			reconcile(this.invoice);
 		} catch (error) {
 			if (error instanceof TotalsMismatchError) {
-				this.add('EXPORT-BOOKED-TOTALS', `${error.message} (computed ${error.computed}, booked ${error.booked})`, 'booked');
+				this.add(
+					'EXPORT-BOOKED-TOTALS',
+					`${error.message} (computed ${error.computed}, booked ${error.booked})`,
+					'booked',
+				);
 			} else {
 				this.add('EXPORT-DECIMAL', `Booked totals: ${(error as Error).message}`, 'booked');
 			}
@@ -1059,32 +1481,60 @@ class PeppolChecks {
 		if (this.sellerCountry !== 'DK') return;
 		const inv = this.invoice;
 		const legal = inv.seller?.legalId;
-		if (!text(legal?.id)) this.add('DK-R-002', 'Danish sellers must provide their CVR number as legal registration id (BT-30)', 'seller.legalId');
+		if (!text(legal?.id))
+			this.add(
+				'DK-R-002',
+				'Danish sellers must provide their CVR number as legal registration id (BT-30)',
+				'seller.legalId',
+			);
 		if (legal && isPresent(legal.id) && text(legal.scheme) !== '0184')
-			this.add('DK-R-014', 'The legal registration id of a Danish seller must have scheme 0184 (CVR)', 'seller.legalId.scheme');
+			this.add(
+				'DK-R-014',
+				'The legal registration id of a Danish seller must have scheme 0184 (CVR)',
+				'seller.legalId.scheme',
+			);
 		if (this.isCreditNote && this.buyerCountry === 'DK' && this.computable) {
 			const payable = this.num(inv.totals?.payable, 'totals.payable', false) ?? safePayable(inv);
-			if (payable?.lt(0)) this.add('DK-R-016', 'A Danish credit note cannot have a negative amount due (BT-115)', 'totals.payable');
+			if (payable?.lt(0))
+				this.add('DK-R-016', 'A Danish credit note cannot have a negative amount due (BT-115)', 'totals.payable');
 		}
 		if (!this.domesticDk) return;
 
 		for (const role of ['seller', 'buyer'] as const) {
 			array(inv[role]?.identifiers).forEach((id, i) => {
 				if (id && isPresent(id.id) && !text(id.scheme))
-					this.add('DK-R-013', 'Party identifiers between Danish parties must have a scheme', `${role}.identifiers[${i}].scheme`);
+					this.add(
+						'DK-R-013',
+						'Party identifiers between Danish parties must have a scheme',
+						`${role}.identifiers[${i}].scheme`,
+					);
 			});
 		}
 		const buyerLegal = inv.buyer?.legalId;
 		if (buyerLegal && isPresent(buyerLegal.id) && text(buyerLegal.scheme) !== '0184')
-			this.add('DK-R-017', 'The legal registration id of a Danish buyer must have scheme 0184 (CVR)', 'buyer.legalId.scheme');
+			this.add(
+				'DK-R-017',
+				'The legal registration id of a Danish buyer must have scheme 0184 (CVR)',
+				'buyer.legalId.scheme',
+			);
 
-		if (!this.isCreditNote) array(inv.paymentMeans).forEach((pm, i) => pm && this.danishPaymentMeans(pm, `paymentMeans[${i}]`));
+		if (!this.isCreditNote)
+			array(inv.paymentMeans).forEach((pm, i) => pm && this.danishPaymentMeans(pm, `paymentMeans[${i}]`));
 
 		array(inv.lines).forEach((line, i) => {
 			const classes = array(line?.item?.classifications);
-			if (classes.some((c) => text(c?.listId) === 'TST') && !classes.some((c) => DK_UNSPSC_VERSIONS.has(text(c?.listVersionId) ?? '')))
-				this.add('DK-R-003', 'Danish UNSPSC classifications (TST) must give version 19.05.01 or 26.08.01', `lines[${i}].item.classifications`);
-			array(line?.allowanceCharges).forEach((ac, j) => ac && this.danishTaxCharge(ac, `lines[${i}].allowanceCharges[${j}]`));
+			if (
+				classes.some((c) => text(c?.listId) === 'TST') &&
+				!classes.some((c) => DK_UNSPSC_VERSIONS.has(text(c?.listVersionId) ?? ''))
+			)
+				this.add(
+					'DK-R-003',
+					'Danish UNSPSC classifications (TST) must give version 19.05.01 or 26.08.01',
+					`lines[${i}].item.classifications`,
+				);
+			array(line?.allowanceCharges).forEach(
+				(ac, j) => ac && this.danishTaxCharge(ac, `lines[${i}].allowanceCharges[${j}]`),
+			);
 		});
 		array(inv.allowanceCharges).forEach((ac, i) => ac && this.danishTaxCharge(ac, `allowanceCharges[${i}]`));
 	}
@@ -1092,23 +1542,43 @@ class PeppolChecks {
 	private danishPaymentMeans(pm: PaymentMeans, path: string): void {
 		const code = text(pm.code) ?? '';
 		if (!DK_PAYMENT_MEANS.has(code))
-			this.add('DK-R-005', `Danish payment means must be one of 1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97 (not ${code})`, `${path}.code`);
+			this.add(
+				'DK-R-005',
+				`Danish payment means must be one of 1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97 (not ${code})`,
+				`${path}.code`,
+			);
 		const paymentId = writtenPaymentId(pm) ?? '';
 		const account = writtenPayeeAccount(pm) ?? '';
 		if ((code === '31' || code === '42') && !(account && text(pm.creditTransfer?.serviceProviderId)))
-			this.add('DK-R-006', 'Payment means 31/42 need the bank account (BT-84) and the registration number (BT-86)', `${path}.creditTransfer`);
+			this.add(
+				'DK-R-006',
+				'Payment means 31/42 need the bank account (BT-84) and the registration number (BT-86)',
+				`${path}.creditTransfer`,
+			);
 		if (code === '49' && !(text(pm.directDebit?.mandateId) && text(pm.directDebit?.debitedAccountId)))
-			this.add('DK-R-007', 'Payment means 49 needs the mandate id (BT-89) and the debited account (BT-91)', `${path}.directDebit`);
+			this.add(
+				'DK-R-007',
+				'Payment means 49 needs the mandate id (BT-89) and the debited account (BT-91)',
+				`${path}.directDebit`,
+			);
 		const prefix = paymentId.slice(0, 3);
 		if (code === '50') {
 			if (!['01#', '04#', '15#'].includes(prefix) || !/^[0-9]{7,8}$/.test(account))
-				this.add('DK-R-008', 'Giro (50) needs a payment id starting 01#, 04# or 15# and a 7–8 digit giro account', path);
+				this.add(
+					'DK-R-008',
+					'Giro (50) needs a payment id starting 01#, 04# or 15# and a 7–8 digit giro account',
+					path,
+				);
 			if ((prefix === '04#' || prefix === '15#') && paymentId.length !== 19)
 				this.add('DK-R-009', 'Giro card types 04 and 15 need a 16-digit payment id', `${path}.giro.paymentId`);
 		}
 		if (code === '93') {
 			if (!['71#', '73#', '75#'].includes(prefix) || account.length !== 8)
-				this.add('DK-R-010', 'FIK (93) needs a payment id starting 71#, 73# or 75# and an 8-character creditor number', path);
+				this.add(
+					'DK-R-010',
+					'FIK (93) needs a payment id starting 71#, 73# or 75# and an 8-character creditor number',
+					path,
+				);
 			if ((prefix === '71#' || prefix === '75#') && paymentId.length !== 18 && paymentId.length !== 19)
 				this.add('DK-R-011', 'FIK card types 71 and 75 need a 15–16 digit payment id', `${path}.giro.paymentId`);
 		}
@@ -1118,10 +1588,18 @@ class PeppolChecks {
 		if (text(ac.reasonCode) !== 'ZZZ') return;
 		const reason = typeof ac.reason === 'string' ? ac.reason : '';
 		const normalized = reason.replace(/\s+/g, ' ').trim();
-		const fourDigits = normalized.length === 4 && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(reason) && Number(reason) >= 0 && Number(reason) <= 9999;
+		const fourDigits =
+			normalized.length === 4 &&
+			/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(reason) &&
+			Number(reason) >= 0 &&
+			Number(reason) <= 9999;
 		const hashed = reason.includes('#') && !reason.startsWith('#') && !reason.endsWith('#');
 		if (!fourDigits && !hashed)
-			this.add('DK-R-004', 'Danish non-VAT taxes (reason code ZZZ) need a 4-digit tax category or a reason containing # (not first or last)', `${path}.reason`);
+			this.add(
+				'DK-R-004',
+				'Danish non-VAT taxes (reason code ZZZ) need a 4-digit tax category or a reason containing # (not first or last)',
+				`${path}.reason`,
+			);
 	}
 }
 
