@@ -299,7 +299,12 @@ describe('preflight: arithmetic (BR-CO-10…17, R120, R040)', () => {
 				]),
 			'BR-DEC-05',
 		);
-		assertFatal((inv) => (inv.totals = { ...computeTotals(inv), payable: '1750.000' }), 'BR-DEC-18');
+		assertFatal((inv) => (inv.totals = { ...computeTotals(inv), payable: '1750.001' }), 'BR-DEC-18');
+		// The writer drops trailing zeros beyond 2 decimals, so 1750.000 is written 1750.00.
+		assert.deepEqual(
+			fatalIds((inv) => (inv.totals = { ...computeTotals(inv), payable: '1750.000' })),
+			[],
+		);
 	});
 	it('malformed decimals become findings, never exceptions', () => {
 		for (const bad of ['abc', '1,5', '', '12.3.4', 'NaN', {} as never, [] as never]) {
@@ -403,25 +408,26 @@ describe('preflight: VAT categories', () => {
 			[],
 		);
 	});
-	it('BR-O-02 not subject to VAT forbids VAT ids; BR-O-05 no rate; BR-O-11 no other categories', () => {
+	it('BR-O-02 not subject to VAT forbids VAT ids; BR-O-10 reason; BR-O-11 no other categories', () => {
 		assertFatal(
-			(inv) =>
-				(inv.lines[0].vat = {
-					category: 'O',
-					exemptionReason: 'Not subject to VAT',
-				}),
+			(inv) => (inv.lines[0].vat = { category: 'O', exemptionReason: 'Not subject to VAT' }),
 			'BR-O-02',
 			'BR-O-11',
 			'BR-O-12',
 		);
-		assertFatal((inv) => {
-			for (const line of inv.lines)
-				line.vat = {
-					category: 'O',
-					rate: '0',
-					exemptionReason: 'Outside scope',
-				};
-		}, 'BR-O-05');
+		const outsideScope = (inv: Invoice) => {
+			for (const line of inv.lines) line.vat = { category: 'O', rate: '0' };
+			inv.seller.vatId = inv.buyer.vatId = undefined;
+		};
+		assertFatal(outsideScope, 'BR-O-10');
+		// The writer never writes a rate for O, so a given rate is no problem (BR-O-05).
+		assert.deepEqual(
+			fatalIds((inv) => {
+				outsideScope(inv);
+				for (const line of inv.lines) line.vat.exemptionReason = 'Outside the scope of VAT';
+			}),
+			[],
+		);
 	});
 	it('BR-S-10 / BR-Z-10 exemption reasons forbidden; PEPPOL P0104… VATEX category', () => {
 		assertFatal((inv) => (inv.lines[0].vat.exemptionReason = 'Exempt'), 'BR-S-10');

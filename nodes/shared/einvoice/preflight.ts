@@ -13,7 +13,7 @@
  */
 import Big from 'big.js';
 import * as codes from './codes';
-import { HUNDRED, ZERO, dec, decimalPlaces, round } from './decimal';
+import { HUNDRED, ZERO, dec, round } from './decimal';
 import type { DocumentFormat, Finding } from './findings';
 import type {
 	AllowanceCharge,
@@ -266,7 +266,14 @@ class PeppolChecks {
 	/** BR-DEC / UBL-DT-01: an amount written with more than 2 decimals. */
 	private maxTwoDecimals(value: unknown, path: string, decId: string | undefined, what: string): void {
 		if (typeof value !== 'string' || !isPresent(value)) return;
-		if (decimalPlaces(value.trim()) <= 2) return;
+		let written: Big;
+		try {
+			written = dec(value);
+		} catch {
+			return; // reported as EXPORT-DECIMAL
+		}
+		// The writer drops trailing zeros beyond 2 decimals ("10.500" is written "10.50").
+		if (written.c.length - written.e - 1 <= 2) return;
 		if (decId) this.add(decId, `${what} has more than 2 decimals: ${value}`, path);
 		this.add('UBL-DT-01', `Amounts are written with at most 2 decimals; ${what} is ${value}`, path);
 	}
@@ -300,10 +307,8 @@ class PeppolChecks {
 		this.date(inv.taxPointDate, 'taxPointDate', 'VAT point date (BT-7)');
 
 		const typeCode =
-			text(inv.typeCode) ??
-			(inv.kind === 'creditNote' || inv.kind === 'invoice' ? defaultTypeCode(inv.kind) : undefined);
-		if (!typeCode)
-			this.add('BR-04', 'An invoice shall have a type code (BT-3); kind must be invoice or creditNote', 'kind');
+			inv.typeCode === undefined || inv.typeCode === null ? defaultTypeCode(inv.kind) : text(inv.typeCode);
+		if (!typeCode) this.add('BR-04', 'An invoice shall have a type code (BT-3)', 'typeCode');
 		else if (this.isCreditNote) {
 			if (!codes.UNCL1001_CREDIT_NOTE.has(typeCode))
 				this.add('BR-CL-01', `Credit note type code ${typeCode} is not in UNTDID 1001`, 'typeCode');
@@ -357,7 +362,7 @@ class PeppolChecks {
 			this.num(taxCurrency.vatTotal, 'taxCurrency.vatTotal');
 		}
 
-		if (!text(inv.buyerReference) && !text(inv.orderReference))
+		if (!text(inv.buyerReference) && !text(inv.orderReference) && !text(inv.salesOrderReference))
 			this.add(
 				'PEPPOL-EN16931-R003',
 				'A buyer reference (BT-10) or purchase order reference (BT-13) must be provided',
@@ -475,10 +480,10 @@ class PeppolChecks {
 					'payee.name',
 				);
 			else {
-				const sellerTradingName = text(seller?.tradingName) ?? text(seller?.name);
+				const sellerTradingName = text(seller?.tradingName);
 				const sellerIds = array(seller?.identifiers).map((id) => text(id?.id));
 				if (
-					name === sellerTradingName ||
+					(sellerTradingName !== undefined && name === sellerTradingName) ||
 					(text(payee.identifier?.id) && sellerIds.includes(text(payee.identifier?.id)))
 				)
 					this.add('BR-17', 'The payee (BG-10) must differ from the seller: same name or identifier', 'payee.name');
@@ -582,8 +587,10 @@ class PeppolChecks {
 	/** Party identifier or legal id: ICD scheme list and the scheme's PEPPOL-COMMON format rule. */
 	private identifier(identifier: Identifier, path: string, listRule: 'BR-CL-10' | 'BR-CL-11'): void {
 		const scheme = text(identifier.scheme);
-		if (!scheme) return;
-		if (!codes.ISO6523_ICD.has(scheme) && !(listRule === 'BR-CL-10' && scheme.toUpperCase() === 'SEPA'))
+		if (!scheme || !isPresent(identifier.id)) return;
+		// BR-CL-10 accepts SEPA (bank assigned creditor id) on the seller and the payee only.
+		const sepaAllowed = listRule === 'BR-CL-10' && !path.startsWith('buyer') && scheme === 'SEPA';
+		if (!codes.ISO6523_ICD.has(scheme) && !sepaAllowed)
 			this.add(listRule, `Identifier scheme ${scheme} is not in the ISO 6523 ICD list`, `${path}.scheme`);
 		if (isPresent(identifier.id)) this.identifierRule(scheme, identifier.id, `${path}.id`, false);
 	}
@@ -620,6 +627,8 @@ class PeppolChecks {
 		const paymentIds = new Set<string>();
 		let cards = 0;
 		let mandates = 0;
+		let sepaCreditors = 0;
+		let named = 0;
 		means.forEach((pm, i) => {
 			const path = `paymentMeans[${i}]`;
 			if (!pm || typeof pm !== 'object') return;
@@ -630,14 +639,15 @@ class PeppolChecks {
 				codesUsed.add(code);
 				this.code(codes.UNCL4461, code, 'BR-CL-16', `${path}.code`, 'Payment means code');
 			}
-			const account = text(pm.creditTransfer?.accountId);
+			const account = writtenPayeeAccount(pm);
 			if ((code === '30' || code === '58') && !account) {
 				this.add(
 					'BR-61',
 					`Payment means ${code} (credit transfer) needs the payment account identifier (BT-84)`,
 					`${path}.creditTransfer.accountId`,
 				);
-				if (pm.creditTransfer)
+				// The writer emits PayeeFinancialAccount only when it has content.
+				if (!pm.giro && (text(pm.creditTransfer?.accountName) || text(pm.creditTransfer?.serviceProviderId)))
 					this.add(
 						'BR-50',
 						'A credit transfer needs the payment account identifier (BT-84)',
@@ -660,7 +670,9 @@ class PeppolChecks {
 						'warning',
 					);
 			}
-			if (pm.directDebit) mandates++;
+			if (text(pm.directDebit?.mandateId) || text(pm.directDebit?.debitedAccountId)) mandates++;
+			if (text(pm.directDebit?.creditorId)) sepaCreditors++;
+			if (text(pm.text)) named++;
 			const paymentId = writtenPaymentId(pm);
 			if (paymentId) paymentIds.add(paymentId);
 		});
@@ -679,6 +691,12 @@ class PeppolChecks {
 		if (cards > 1) this.add('UBL-SR-54', 'An invoice shall contain at most one payment card (BG-18)', 'paymentMeans');
 		if (mandates > 1)
 			this.add('UBL-SR-55', 'An invoice shall contain at most one payment mandate (BG-19)', 'paymentMeans');
+		if (sepaCreditors > 1)
+			this.add('UBL-SR-29', 'The bank assigned creditor identifier (BT-90) shall occur at most once', 'paymentMeans');
+		if (named > 1) this.add('UBL-SR-46', 'The payment means text (BT-82) shall occur at most once', 'paymentMeans');
+		// A credit note carries its due date (BT-9) in every PaymentMeans/PaymentDueDate.
+		if (this.isCreditNote && text(this.invoice.dueDate) && means.length > 1)
+			this.add('UBL-SR-45', 'A credit note with a due date can have only one payment means', 'paymentMeans');
 	}
 
 	// -------------------------------------------------------------------------------------------------
@@ -686,7 +704,7 @@ class PeppolChecks {
 
 	/** Common checks of an allowance/charge; returns its amount as written (given, or base × percent). */
 	private allowanceCharge(ac: AllowanceCharge, path: string, level: 'document' | 'line'): Big | undefined {
-		const isCharge = ac.isCharge === true;
+		const isCharge = Boolean(ac.isCharge);
 		const doc = level === 'document';
 		const ids = doc
 			? isCharge
@@ -715,8 +733,6 @@ class PeppolChecks {
 						decAmount: 'BR-DEC-24',
 						decBase: 'BR-DEC-25',
 					};
-		if (typeof ac.isCharge !== 'boolean')
-			this.add('PEPPOL-EN16931-R043', 'Allowance/charge indicator must be true or false', `${path}.isCharge`);
 		const what = `${doc ? 'Document level' : 'Line'} ${isCharge ? 'charge' : 'allowance'}`;
 
 		const given = this.num(ac.amount, `${path}.amount`);
@@ -780,7 +796,7 @@ class PeppolChecks {
 			const path = `allowanceCharges[${i}]`;
 			if (!ac || typeof ac !== 'object') return;
 			const amount = this.allowanceCharge(ac, path, 'document');
-			const isCharge = ac.isCharge === true;
+			const isCharge = Boolean(ac.isCharge);
 			const category = text(ac.vat?.category);
 			if (!category) {
 				this.add(
@@ -872,7 +888,7 @@ class PeppolChecks {
 			const discount = this.num(price.discount, `${path}.price.discount`, false);
 			if (gross?.lt(0))
 				this.add('BR-28', 'The item gross price (BT-148) shall not be negative', `${path}.price.grossAmount`);
-			if (gross && priceAmount && !gross.minus(discount ?? ZERO).eq(priceAmount))
+			if (gross && discount && priceAmount && !gross.minus(discount).eq(priceAmount))
 				this.add(
 					'PEPPOL-EN16931-R046',
 					`Item net price ${priceAmount.toFixed()} must equal gross price ${gross.toFixed()} minus the price discount ${discount?.toFixed() ?? '0'}`,
@@ -888,7 +904,7 @@ class PeppolChecks {
 			if (!ac || typeof ac !== 'object') return;
 			const amount = this.allowanceCharge(ac, `${path}.allowanceCharges[${j}]`, 'line');
 			if (!amount) acComplete = false;
-			else if (ac.isCharge === true) charges = charges.plus(amount);
+			else if (ac.isCharge) charges = charges.plus(amount);
 			else allowances = allowances.plus(amount);
 		});
 		const lineGross = () =>
@@ -957,6 +973,7 @@ class PeppolChecks {
 			}
 			array(item.classifications).forEach((c, j) => {
 				const listId = text(c?.listId);
+				if (!text(c?.code)) return;
 				if (!listId)
 					this.add(
 						'BR-65',
@@ -975,7 +992,7 @@ class PeppolChecks {
 			if (text(item.originCountry))
 				this.code(codes.ISO3166, item.originCountry, 'BR-CL-15', `${path}.item.originCountry`, 'Origin country');
 			array(item.attributes).forEach((a, j) => {
-				if (!text(a?.name) || !text(a?.value))
+				if (Boolean(text(a?.name)) !== Boolean(text(a?.value)))
 					this.add(
 						'BR-54',
 						'Each item attribute shall contain a name (BT-160) and a value (BT-161)',
@@ -994,6 +1011,7 @@ class PeppolChecks {
 				'Each invoice line shall be categorized with a VAT category code (BT-151)',
 				`${path}.vat.category`,
 			);
+			if (!line.vat) this.add('UBL-SR-48', 'Each invoice line shall have one VAT category', `${path}.vat`);
 			this.computable = false;
 			return;
 		}
@@ -1020,11 +1038,7 @@ class PeppolChecks {
 		const ruleId = `${family}-${suffix}`;
 		const name = CATEGORY_NAMES[category];
 		const where = kind === 'line' ? 'invoice line' : `document level ${kind}`;
-		if (category === 'O') {
-			if (isPresent(rawRate))
-				this.add(ruleId, `An ${where} with VAT category O (${name}) shall not have a VAT rate`, `${path}.rate`);
-			return;
-		}
+		if (category === 'O') return; // no rate is written for O (BR-O-05…07 hold by construction)
 		if (!isPresent(rawRate)) {
 			this.add(ruleId, `An ${where} with VAT category ${category} (${name}) needs a VAT rate`, `${path}.rate`);
 			return;
