@@ -383,12 +383,15 @@ class PeppolChecks {
 		});
 
 		array(inv.precedingInvoices).forEach((ref, i) => {
-			if (!text(ref?.number))
-				this.add(
-					'BR-55',
-					'Each preceding invoice reference shall contain its number (BT-25)',
-					`precedingInvoices[${i}].number`,
-				);
+			// A reference with neither number nor date is not written at all.
+			if (!text(ref?.number) && text(ref?.issueDate)) {
+				for (const id of ['BR-55', 'UBL-SR-07'])
+					this.add(
+						id,
+						'Each preceding invoice reference shall contain its number (BT-25)',
+						`precedingInvoices[${i}].number`,
+					);
+			}
 			this.date(ref?.issueDate, `precedingInvoices[${i}].issueDate`, 'Preceding invoice issue date (BT-26)');
 		});
 
@@ -828,7 +831,7 @@ class PeppolChecks {
 		const lines = this.invoice.lines;
 		if (!Array.isArray(lines) || lines.length === 0) {
 			this.add('BR-16', 'An invoice shall have at least one invoice line (BG-25)', 'lines');
-			this.computable = false;
+			if (!Array.isArray(lines) && lines !== undefined) this.computable = false;
 			return;
 		}
 		const period = this.invoice.invoicingPeriod;
@@ -862,10 +865,12 @@ class PeppolChecks {
 		let baseQuantity: Big | undefined;
 		if (!price || !isPresent(price.amount)) {
 			this.add('BR-26', 'Each invoice line shall contain the item net price (BT-146)', `${path}.price.amount`);
+			// The schematron's "PriceAmount >= 0" is false for a missing price too.
+			this.add('BR-27', 'The item net price (BT-146) shall not be negative', `${path}.price.amount`);
 			this.computable = false;
 		} else {
 			priceAmount = this.num(price.amount, `${path}.price.amount`);
-			if (priceAmount?.lt(0))
+			if (!priceAmount || priceAmount.lt(0))
 				this.add('BR-27', 'The item net price (BT-146) shall not be negative', `${path}.price.amount`);
 			baseQuantity = this.num(price.baseQuantity, `${path}.price.baseQuantity`);
 			if (baseQuantity && !baseQuantity.gt(0))
@@ -933,6 +938,8 @@ class PeppolChecks {
 			if (charges !== ZERO) net = net.plus(charges);
 			if (allowances !== ZERO) net = net.minus(allowances);
 		}
+		if (!net && !isPresent(line.netAmount))
+			this.add('BR-24', 'The line net amount (BT-131) cannot be computed, so it is missing', `${path}.netAmount`);
 
 		// Line period.
 		if (line.period) {
@@ -1154,16 +1161,26 @@ class PeppolChecks {
 		let totals: Totals | undefined = given;
 		let path = 'totals';
 		if (!totals) {
-			if (!this.computable) return;
 			try {
+				if (!this.computable) throw new Error('see the findings above');
 				totals = computeTotals(inv);
 			} catch (error) {
-				this.add('EXPORT-TOTALS', `The totals cannot be computed: ${(error as Error).message}`, 'lines');
+				this.missingTotals((error as Error).message);
 				return;
 			}
 			path = 'totals (computed)';
 		}
 		this.checkTotals(totals, path, Boolean(given));
+	}
+
+	/** Without totals the writer emits no TaxTotal and no LegalMonetaryTotal: report what the rules then say. */
+	private missingTotals(reason: string): void {
+		const hasTaxCurrency = Boolean(text(this.invoice.taxCurrency?.code));
+		const message = `The totals cannot be computed (${reason}), so the document has no VAT total and breakdown`;
+		for (const id of ['BR-CO-15', 'BR-CO-18', 'PEPPOL-EN16931-R053']) this.add(id, message, 'totals');
+		if (hasTaxCurrency)
+			for (const id of ['PEPPOL-EN16931-R054', 'PEPPOL-EN16931-R055']) this.add(id, message, 'totals');
+		this.breakdownPresence([]);
 	}
 
 	private checkTotals(t: Totals, path: string, given: boolean): void {
@@ -1285,6 +1302,8 @@ class PeppolChecks {
 			const category = text(row.category) ?? '';
 			if (!category)
 				this.add('BR-47', 'Each VAT breakdown shall have a VAT category code (BT-118)', `${rowPath}.category`);
+			else if (!codes.UNCL5305.has(category))
+				this.add('BR-CL-17', `VAT category ${category} is not in UNCL 5305`, `${rowPath}.category`);
 			if (!isPresent(row.taxableAmount))
 				this.add('BR-45', 'Each VAT breakdown shall have a taxable amount (BT-116)', `${rowPath}.taxableAmount`);
 			if (!isPresent(row.taxAmount))
@@ -1315,7 +1334,8 @@ class PeppolChecks {
 			});
 		});
 		if (rows.length === 0)
-			this.add('BR-CO-18', 'An invoice shall have at least one VAT breakdown (BG-23)', `${path}.vatBreakdown`);
+			for (const id of ['BR-CO-18', 'PEPPOL-EN16931-R053', 'PEPPOL-EN16931-R054'])
+				this.add(id, 'An invoice shall have at least one VAT breakdown (BG-23)', `${path}.vatBreakdown`);
 
 		// BR-CO-14: BT-110 = Σ BT-117.
 		if (vatTotal && rows.every((r) => r.tax)) {
