@@ -476,13 +476,11 @@ class PeppolChecks {
 
 		if (payee) {
 			const name = text(payee.name);
-			if (!name)
-				this.add(
-					'BR-17',
-					'The payee name (BT-59) shall be provided when the payee differs from the seller',
-					'payee.name',
-				);
-			else {
+			if (!name) {
+				// UBL-SR-19…21 compare the (missing) payee name with the seller's and fail as well.
+				for (const id of ['BR-17', 'UBL-SR-19', 'UBL-SR-20', 'UBL-SR-21'])
+					this.add(id, 'The payee name (BT-59) shall be provided when the payee differs from the seller', 'payee.name');
+			} else {
 				const sellerTradingName = text(seller?.tradingName);
 				const sellerIds = array(seller?.identifiers).map((id) => text(id?.id));
 				if (
@@ -938,8 +936,17 @@ class PeppolChecks {
 			if (charges !== ZERO) net = net.plus(charges);
 			if (allowances !== ZERO) net = net.minus(allowances);
 		}
-		if (!net && !isPresent(line.netAmount))
+		if (!net && !isPresent(line.netAmount)) {
 			this.add('BR-24', 'The line net amount (BT-131) cannot be computed, so it is missing', `${path}.netAmount`);
+			// R120 then compares 0 with what the written terms give (missing amounts count as 0).
+			const written = this.writtenLineTotal(line, quantity, priceAmount, baseQuantity);
+			if (written && written.abs().gt(SLACK))
+				this.add(
+					'PEPPOL-EN16931-R120',
+					'The line net amount is missing while quantity × price is not zero',
+					`${path}.netAmount`,
+				);
+		}
 
 		// Line period.
 		if (line.period) {
@@ -1025,6 +1032,24 @@ class PeppolChecks {
 		const rate = this.num(line.vat?.rate, `${path}.vat.rate`);
 		if (net === undefined) this.computable = false;
 		this.use({ kind: 'line', category, rate, amount: net, path: `${path}.vat` }, line.vat?.rate);
+	}
+
+	/** Quantity × price / base + charges − allowances from the written terms only (missing ones count as 0). */
+	private writtenLineTotal(line: InvoiceLine, quantity?: Big, price?: Big, base?: Big): Big | undefined {
+		if (isPresent(line.quantity) && !quantity) return undefined; // malformed: the validator stops there
+		if (isPresent(line.price?.amount) && !price) return undefined;
+		let total = (quantity ?? new Big(1)).times(price ?? ZERO).div(base && !base.eq(0) ? base : 1);
+		for (const ac of array(line.allowanceCharges)) {
+			if (!ac || !isPresent(ac.amount)) continue;
+			let amount: Big;
+			try {
+				amount = dec(ac.amount);
+			} catch {
+				return undefined;
+			}
+			total = ac.isCharge ? total.plus(amount) : total.minus(amount);
+		}
+		return total;
 	}
 
 	/** Record a VAT category use and check its rate against the category (BR-x-05/06/07, BR-CL-17/18). */
@@ -1219,13 +1244,20 @@ class PeppolChecks {
 
 		// Tax currency: BT-111 present (BR-53) and with the same sign as BT-110 (PEPPOL-EN16931-R055).
 		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
-			if (!isPresent(t.vatTotalInTaxCurrency))
+			if (!isPresent(t.vatTotalInTaxCurrency)) {
+				for (const id of ['BR-53', 'PEPPOL-EN16931-R054', 'PEPPOL-EN16931-R055'])
+					this.add(
+						id,
+						'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate',
+						'taxCurrency',
+					);
+			} else if (text(this.invoice.taxCurrency.code) === text(this.invoice.currency)) {
 				this.add(
-					'BR-53',
-					'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate',
-					'taxCurrency',
+					'BR-CO-15',
+					'BT-110 and BT-111 in the same currency: the invoice has two VAT totals',
+					'taxCurrency.code',
 				);
-			else if (
+			} else if (
 				vatTotal &&
 				vatInTaxCurrency &&
 				((vatTotal.gt(0) && vatInTaxCurrency.lt(0)) || (vatTotal.lt(0) && vatInTaxCurrency.gt(0)))
@@ -1370,10 +1402,13 @@ class PeppolChecks {
 					`VAT amount ${tax.toFixed(2)} of category ${category} must equal taxable amount × rate / 100${expected ? ` (${expected.toFixed(2)})` : ''}`,
 					`${path}.taxAmount`,
 				);
-			if (category === 'S' && rate && expected && !(tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected)))
+			if (
+				category === 'S' &&
+				(!rate || (expected && !(tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected))))
+			)
 				this.add(
 					'BR-S-09',
-					`VAT amount ${tax.toFixed(2)} of the standard rated breakdown must equal taxable × rate (${expected.toFixed(2)})`,
+					`VAT amount ${tax.toFixed(2)} of the standard rated breakdown must equal taxable × rate${expected ? ` (${expected.toFixed(2)})` : ', which needs a rate'}`,
 					`${path}.taxAmount`,
 				);
 		}
