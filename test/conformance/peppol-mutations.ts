@@ -8,7 +8,7 @@
  * writer and judged by the official validator, and the suite compares that verdict with pre-flight's.
  */
 import { computeTotals, lineNetAmount } from '../../nodes/shared/einvoice/totals';
-import { money } from '../../nodes/shared/einvoice/decimal';
+import { dec, money } from '../../nodes/shared/einvoice/decimal';
 import type { Invoice, InvoiceLine, Totals } from '../../nodes/shared/einvoice/model';
 
 export type MutationFamily =
@@ -69,8 +69,7 @@ function givenTotals(inv: Invoice, change: (totals: Totals) => void): void {
 }
 
 function add(amount: string, delta: string): string {
-	const value = Math.round((Number(amount) + Number(delta)) * 100) / 100;
-	return value.toFixed(2);
+	return money(dec(amount).plus(dec(delta)));
 }
 
 /** A GS1 number with its check digit computed (for valid GLN controls). */
@@ -466,7 +465,7 @@ export const MUTATIONS: MutationSpec[] = [
 		on: ['16'],
 		apply: (i) => {
 			const ac = i.allowanceCharges![0];
-			ac.amount = add(((Number(ac.baseAmount) * Number(ac.percent)) / 100).toFixed(2), '1');
+			ac.amount = add(money(dec(ac.baseAmount!).times(dec(ac.percent!)).div(100)), '1');
 		},
 	},
 	{
@@ -1343,6 +1342,265 @@ export const MUTATIONS: MutationSpec[] = [
 			i.seller.tradingName = 'Nordlys Snedkeri';
 			i.buyer.contact = { name: 'Anna', email: 'anna@example.dk' };
 		},
+	},
+
+	// ---------------------------------------------------------------- edges of the tolerances and roundings
+	{
+		id: 'line-net-off-2-cents',
+		family: 'control',
+		description: 'Given line net amount 0.02 off (the edge of R120)',
+		on: some(3),
+		apply: (i) => void (line(i).netAmount = add(money(lineNetAmount(line(i))), '0.02')),
+	},
+	{
+		id: 'line-net-off-minus-3-cents',
+		family: 'arithmetic',
+		description: 'Given line net amount 0.03 below quantity × price',
+		on: some(2),
+		apply: (i) => void (line(i).netAmount = add(money(lineNetAmount(line(i))), '-0.03')),
+	},
+	{
+		id: 'taxable-off-099',
+		family: 'control',
+		description: 'Given S taxable amount 0.99 off (inside BR-S-08 ±1)',
+		on: ['01', '03', '14'],
+		apply: (i) =>
+			givenTotals(
+				i,
+				(t) =>
+					void (t.vatBreakdown.find((r) => r.category === 'S')!.taxableAmount = add(
+						t.vatBreakdown.find((r) => r.category === 'S')!.taxableAmount,
+						'0.99',
+					)),
+			),
+	},
+	{
+		id: 'taxable-off-100',
+		family: 'arithmetic',
+		description: 'Given S taxable amount 1.00 off (outside BR-S-08)',
+		on: ['01', '03', '14'],
+		apply: (i) =>
+			givenTotals(
+				i,
+				(t) =>
+					void (t.vatBreakdown.find((r) => r.category === 'S')!.taxableAmount = add(
+						t.vatBreakdown.find((r) => r.category === 'S')!.taxableAmount,
+						'1.00',
+					)),
+			),
+	},
+	{
+		id: 'z-taxable-off-001',
+		family: 'arithmetic',
+		description: 'Given Z taxable amount 0.01 off (BR-Z-08 is exact)',
+		on: ['05', '12'],
+		apply: (i) =>
+			givenTotals(
+				i,
+				(t) =>
+					void (t.vatBreakdown.find((r) => r.category === 'Z')!.taxableAmount = add(
+						t.vatBreakdown.find((r) => r.category === 'Z')!.taxableAmount,
+						'0.01',
+					)),
+			),
+	},
+	{
+		id: 'vat-off-exactly-1',
+		family: 'arithmetic',
+		description: 'Given BT-117 exactly 1.00 off (BR-CO-17 is strict), totals follow',
+		on: ['01', '25'],
+		apply: (i) =>
+			givenTotals(i, (t) => {
+				const row = t.vatBreakdown.find((r) => r.category === 'S')!;
+				row.taxAmount = add(row.taxAmount, '1');
+				t.vatTotal = add(t.vatTotal, '1');
+				t.taxInclusive = add(t.taxInclusive, '1');
+				t.payable = add(t.payable, '1');
+			}),
+	},
+	{
+		id: 'booked-vat-per-category',
+		family: 'control',
+		description: 'Booked VAT per category 0.40 above the computed (used as BT-117)',
+		on: ['01', '03'],
+		apply: (i) => {
+			const row = computeTotals(i).vatBreakdown[0];
+			i.booked = { vatByCategory: [{ category: row.category, rate: row.rate, taxAmount: add(row.taxAmount, '0.4') }] };
+		},
+	},
+	{
+		id: 'allowance-percent-off-2-cents',
+		family: 'control',
+		description: 'Allowance amount 0.02 off base × percentage (edge of R040)',
+		on: ['16'],
+		apply: (i) => void (i.allowanceCharges![0].amount = add(i.allowanceCharges![0].amount!, '0.02')),
+	},
+	{
+		id: 'allowance-percent-off-3-cents',
+		family: 'arithmetic',
+		description: 'Allowance amount 0.03 off base × percentage',
+		on: ['16'],
+		apply: (i) => void (i.allowanceCharges![0].amount = add(i.allowanceCharges![0].amount!, '0.03')),
+	},
+	{
+		id: 'half-cent-rounding',
+		family: 'control',
+		description: 'Quantity × price ending in half a cent (3 × 0.335)',
+		on: some(3),
+		apply: (i) => {
+			line(i).quantity = '3';
+			line(i).price = { amount: '0.335' };
+		},
+	},
+	{
+		id: 'rate-written-25-00',
+		family: 'control',
+		description: 'Rates 25.00 and 25 on different lines',
+		on: ['01', '14', '25'],
+		apply: (i) => void (line(i).vat.rate = '25.00'),
+	},
+	{
+		id: 'allowance-other-rate',
+		family: 'control',
+		description: 'Document allowance at 12% with no 12% line',
+		on: ['14', '01'],
+		apply: (i) =>
+			void (i.allowanceCharges = [
+				{ isCharge: false, amount: '10.00', reason: 'Rabat', vat: { category: 'S', rate: '12' } },
+			]),
+	},
+	{
+		id: 'mixed-s-ae',
+		family: 'control',
+		description: 'A reverse charge line next to a standard rated one',
+		on: ['08'],
+		apply: (i) => void i.lines.push({ ...clone(line(i)), id: '99', vat: { ...S25 } }),
+	},
+	{
+		id: 'credit-note-zero-total',
+		family: 'control',
+		description: 'Danish credit note with amount due 0 (prepaid = total)',
+		on: ['02', '04'],
+		apply: (i) => void (i.prepaidAmount = computeTotals(i).taxInclusive),
+	},
+	{
+		id: 'credit-note-negative-line',
+		family: 'control',
+		description: 'Credit note with one negative line, positive total',
+		on: ['02', '41'],
+		apply: (i) => void i.lines.push({ ...clone(line(i)), id: '98', quantity: '-1' }),
+	},
+	{
+		id: 'eur-without-tax-currency',
+		family: 'control',
+		description: 'EUR invoice without tax currency',
+		on: ['01', '03'],
+		apply: (i) => void (i.currency = 'EUR'),
+	},
+	{
+		id: 'prepaid-full',
+		family: 'control',
+		description: 'Prepaid amount equal to the total (amount due 0)',
+		on: ['01', '14'],
+		apply: (i) => void (i.prepaidAmount = computeTotals(i).taxInclusive),
+	},
+	{
+		id: 'credit-note-due-two-means',
+		family: 'peppol',
+		description: 'Credit note with due date and two payment means',
+		on: ['02', '04'],
+		apply: (i) => {
+			i.dueDate = '2026-12-01';
+			i.paymentMeans!.push(clone(i.paymentMeans![0]));
+		},
+	},
+	{
+		id: 'two-means-with-text',
+		family: 'peppol',
+		description: 'Two payment means with a payment means text',
+		on: ['01', '03'],
+		apply: (i) => {
+			i.paymentMeans![0].text = 'Bankoverførsel';
+			i.paymentMeans!.push(clone(i.paymentMeans![0]));
+		},
+	},
+	{
+		id: 'two-sepa-creditors',
+		family: 'peppol',
+		description: 'Two direct debits with creditor ids',
+		on: ['30'],
+		apply: (i) =>
+			void i.paymentMeans!.push({
+				...clone(i.paymentMeans![0]),
+				directDebit: { ...i.paymentMeans![0].directDebit, creditorId: 'DK99ZZZ12345678' },
+			}),
+	},
+	{
+		id: 'buyer-sepa-identifier',
+		family: 'code-list',
+		description: 'Buyer identifier with scheme SEPA',
+		on: ['01', '03'],
+		apply: (i) => void (i.buyer.identifiers = [{ id: 'DK98ZZZ12345678', scheme: 'SEPA' }]),
+	},
+	{
+		id: 'seller-sepa-identifier',
+		family: 'control',
+		description: 'Seller identifier with scheme SEPA',
+		on: ['01', '03'],
+		apply: (i) => void (i.seller.identifiers = [{ id: 'DK98ZZZ12345678', scheme: 'SEPA' }]),
+	},
+	{
+		id: 'delivery-no-country',
+		family: 'mandatory',
+		description: 'Delivery address without country',
+		on: ['36', '01'],
+		apply: (i) =>
+			void (i.delivery = { ...(i.delivery ?? {}), address: { line1: 'Lager 3', city: 'Vejle', country: '' } }),
+	},
+	{
+		id: 'attachment-uri-only',
+		family: 'control',
+		description: 'Attachment by URI only',
+		on: ['01', '03'],
+		apply: (i) => void (i.attachments = [{ id: 'Tegning 1', uri: 'https://example.dk/tegning.pdf' }]),
+	},
+	{
+		id: 'duplicate-line-ids',
+		family: 'control',
+		description: 'Two lines with the same id (no rule forbids it)',
+		on: ['01', '12'],
+		apply: (i) => void (line(i, 1).id = line(i).id),
+	},
+	{
+		id: 'tax-point-date-only',
+		family: 'control',
+		description: 'VAT point date (BT-7)',
+		on: ['01', '02'],
+		apply: (i) => void (i.taxPointDate = '2026-10-31'),
+	},
+	{
+		id: 'zero-allowance',
+		family: 'control',
+		description: 'Document allowance of 0.00',
+		on: ['01', '25'],
+		apply: (i) => void (i.allowanceCharges = [{ isCharge: false, amount: '0.00', reasonCode: '95', vat: { ...S25 } }]),
+	},
+	{
+		id: 'payee-same-trading-name',
+		family: 'mandatory',
+		description: 'Payee named like the seller trading name',
+		on: ['34'],
+		apply: (i) => {
+			i.seller.tradingName = 'Nordlys Snedkeri';
+			i.payee!.name = 'Nordlys Snedkeri';
+		},
+	},
+	{
+		id: 'tax-rep-no-country',
+		family: 'mandatory',
+		description: 'Tax representative address without country',
+		on: ['35'],
+		apply: (i) => void (i.taxRepresentative!.address.country = ''),
 	},
 
 	// ---------------------------------------------------------------- Denmark
