@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { preflight } from '../../nodes/shared/einvoice/preflight';
+import { preflight, preflightComputedTotals } from '../../nodes/shared/einvoice/preflight';
+import { loadCanonicalFixtures } from '../fixtures/canonical';
+import { generateMutations } from '../conformance/peppol-mutations';
 import { computeTotals } from '../../nodes/shared/einvoice/totals';
 import * as codes from '../../nodes/shared/einvoice/codes';
 import {
@@ -743,5 +745,20 @@ describe('preflight: formats', () => {
 		assert.ok(preflight(invoice, { format: 'peppol-bis3' }).some((f) => f.id === 'PEPPOL-EN16931-R003'));
 		assert.ok(!preflight(invoice, { format: 'oioubl21' }).some((f) => f.id === 'PEPPOL-EN16931-R003'));
 		assert.equal(preflight(invoice, { format: 'xrechnung' as never })[0].id, 'EXPORT-FORMAT');
+	});
+});
+
+describe('preflight: its own totals equal computeTotals', () => {
+	it('on every canonical fixture and every mutation where it computes them', () => {
+		const fixtures = loadCanonicalFixtures();
+		const invoices = [...fixtures.map((f) => f.invoice), ...generateMutations(fixtures).map((m) => m.invoice)];
+		let compared = 0;
+		for (const invoice of invoices) {
+			const own = preflightComputedTotals(invoice);
+			if (!own) continue;
+			assert.deepEqual(own, computeTotals(invoice), `invoice ${invoice.number}`);
+			compared++;
+		}
+		assert.ok(compared >= 300, `compared only ${compared}`);
 	});
 });
