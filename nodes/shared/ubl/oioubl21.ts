@@ -5,8 +5,6 @@
  * official validator uses. Each place where OIOUBL differs from EN 16931 / PEPPOL says so in a short comment;
  * the code tables (schemes, tax categories, units) live in `oioubl-codes.ts`.
  */
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { HUNDRED, dec, money, plain, round } from '../einvoice/decimal';
 import { allowanceChargeAmount, computeTotals, lineNetAmount } from '../einvoice/totals';
 import type {
@@ -43,6 +41,7 @@ import {
 	oioublScheme,
 	profileSchemeId,
 } from './oioubl-codes';
+import { XmlEmitter } from './xml-emitter';
 
 const NS = {
 	Invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
@@ -58,24 +57,13 @@ export interface OioublWriteOptions {
 
 type Attrs = Record<string, string>;
 
-/** Thin cursor over the xmlbuilder2 tree: open/leaf/close keeps the writer code flat and in schema order. */
-class Out {
-	private node: XMLBuilder;
-	constructor(root: XMLBuilder) {
-		this.node = root;
-	}
-	open(name: string, attrs?: Attrs): void {
-		this.node = this.node.ele(name, attrs);
-	}
-	close(): void {
-		this.node = this.node.up();
-	}
-	leaf(name: string, text: string | undefined, attrs?: Attrs): void {
-		if (text === undefined || text === '') return;
-		this.node.ele(name, attrs).txt(text);
-	}
+/**
+ * The writer's output: the package's forward-only XML emitter (escaping, no empty elements; see `xml-emitter.ts`
+ * for why not xmlbuilder2's builders), plus amounts with their currency.
+ */
+class Out extends XmlEmitter {
 	amount(name: string, value: string, currency: string): void {
-		this.node.ele(name, { currencyID: currency }).txt(value);
+		this.leaf(name, value, { currencyID: currency });
 	}
 }
 
@@ -126,12 +114,8 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 	const totals = computeTotals(invoice);
 	const isCredit = invoice.kind === 'creditNote';
 	const rootName = isCredit ? 'CreditNote' : 'Invoice';
-	const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(rootName, {
-		xmlns: NS[rootName],
-		'xmlns:cac': NS.cac,
-		'xmlns:cbc': NS.cbc,
-	});
-	const out = new Out(doc);
+	const out = new Out();
+	out.open(rootName, { xmlns: NS[rootName], 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc });
 	const cur = invoice.currency;
 	const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
 
@@ -216,7 +200,8 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 	const quantityTag = isCredit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity';
 	for (const line of invoice.lines) writeLine(out, line, lineTag, quantityTag, isCredit, cur);
 
-	return doc.end({ prettyPrint: true, indent: '\t' });
+	out.close();
+	return out.toString();
 }
 
 function writeReferences(out: Out, invoice: Invoice, isCredit: boolean): void {
@@ -306,7 +291,9 @@ function writePartyIdentification(out: Out, id: string, scheme: string | undefin
 export function legalEntityId(party: Party): { id: string; schemeId: string } | undefined {
 	const legal = party.legalId;
 	if (legal) {
-		const digits = String(legal.id ?? '').trim().replace(/^DK/, '');
+		const digits = String(legal.id ?? '')
+			.trim()
+			.replace(/^DK/, '');
 		const danish = legal.scheme === '0184' || (!legal.scheme && party.address?.country === 'DK');
 		if (danish && /^\d{8}$/.test(digits)) return { id: `DK${digits}`, schemeId: 'DK:CVR' };
 		return { id: String(legal.id ?? '').trim(), schemeId: 'ZZZ' };
