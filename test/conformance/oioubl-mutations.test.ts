@@ -121,6 +121,14 @@ const MUTATIONS: Mutation[] = [
 	{ name: 'buyer VAT blank', apply: (i) => (i.buyer.vatId = '   ') },
 	{ name: 'buyer trading name', apply: (i) => (i.buyer.tradingName = 'Fjord Kantine') },
 	{ name: 'seller name empty', apply: (i) => (i.seller.name = '') },
+	{
+		name: 'buyer name empty',
+		apply: (i) => ((i.buyer.name = ''), delete i.buyer.tradingName, delete i.buyer.identifiers),
+	},
+	{
+		name: 'buyer name empty, with identifier',
+		apply: (i) => ((i.buyer.name = ''), (i.buyer.identifiers = [{ id: '5798009811578', scheme: '0088' }])),
+	},
 	{ name: 'buyer contact removed', apply: (i) => delete i.buyer.contact },
 	{
 		name: 'payee named',

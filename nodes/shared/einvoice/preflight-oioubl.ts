@@ -198,13 +198,17 @@ function checkPeriod(period: Period | undefined, path: string, fatal: Report): v
 }
 
 function checkCountry(country: string | undefined, path: string, fatal: Report): void {
-	if (!country?.trim()) fatal('F-LIB213', 'The address has no country code', path);
-	else if (!OIOUBL_COUNTRY_CODES.has(country))
+	// An address without a country is written without cac:Country, which OIOUBL accepts.
+	if (!country?.trim()) return;
+	if (!OIOUBL_COUNTRY_CODES.has(country))
 		fatal('F-LIB301', `Country code ${country} is not an ISO 3166 code OIOUBL accepts`, path);
 }
 
 function checkParty(party: Party, role: 'seller' | 'buyer', fatal: Report): void {
-	if (!party.name?.trim()) fatal('F-LIB022', `The ${role} has no name`, `${role}.name`);
+	// PartyName is only mandatory without a PartyIdentification (F-LIB022).
+	if (!party.name?.trim() && !party.tradingName?.trim() && !(party.identifiers ?? []).some((i) => i?.id?.trim())) {
+		fatal('F-LIB022', `The ${role} has no name`, `${role}.name`);
+	}
 	checkCountry(party.address?.country, `${role}.address.country`, fatal);
 	if (party.endpoint) {
 		const mapped = oioublScheme(party.endpoint.scheme);
