@@ -1,8 +1,10 @@
 /**
- * OIOUBL 2.1 benchmark: µs per invoice for generation (writer), pre-flight and reading, at 1, 10, 100 and 1000 lines.
+ * OIOUBL 2.1 benchmark: µs per invoice for generation (writer), pre-flight and reading, at 1, 10, 100 and 1000 lines,
+ * with the PEPPOL BIS 3 writer on the same invoices for comparison.
  * Run: node build/test/bench/oioubl.bench.js
  */
 import { writeOioubl21 } from '../../nodes/shared/ubl/oioubl21';
+import { writePeppolBis3 } from '../../nodes/shared/ubl/peppol-bis3';
 import { readOioubl21 } from '../../nodes/shared/ubl/read-oioubl21';
 import { preflightOioubl } from '../../nodes/shared/einvoice/preflight-oioubl';
 import { benchInvoice } from '../fixtures/oioubl/fixtures';
@@ -25,10 +27,11 @@ for (const lines of [1, 10, 100, 1000]) {
 	const invoice = benchInvoice(lines);
 	const xml = writeOioubl21(invoice);
 	const write = measure(() => writeOioubl21(invoice));
+	const peppol = measure(() => writePeppolBis3(invoice));
 	const preflight = measure(() => preflightOioubl(invoice));
 	const read = measure(() => readOioubl21(xml));
 	rows.push(
-		`${String(lines).padStart(5)} lines  generate ${write.toFixed(0).padStart(8)} µs  pre-flight ${preflight
+		`${String(lines).padStart(5)} lines  generate ${write.toFixed(0).padStart(8)} µs  (PEPPOL ${peppol.toFixed(0).padStart(7)} µs)  pre-flight ${preflight
 			.toFixed(0)
 			.padStart(7)} µs  read ${read.toFixed(0).padStart(8)} µs  (${(xml.length / 1024).toFixed(0)} KiB)`,
 	);

@@ -57,6 +57,20 @@ export interface OioublWriteOptions {
 
 type Attrs = Record<string, string>;
 
+// Decimals already in their written form skip big.js (large invoices allocate much less).
+const PLAIN_DECIMAL = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+const PLAIN_AMOUNT = /^-?(0|[1-9]\d*)\.\d\d(\d*[1-9])?$/;
+
+/** A decimal without exponent or trailing zeros ("1.50" → "1.5"): quantities, rates. */
+function decimalText(value: string, field: string): string {
+	return PLAIN_DECIMAL.test(value) ? value : plain(dec(value, field));
+}
+
+/** A price: at least 2 decimals, more when the source has more ("800" → "800.00", "12.3456" kept). */
+function priceText(value: string, field: string): string {
+	return PLAIN_AMOUNT.test(value) ? value : plain(dec(value, field), 2);
+}
+
 /**
  * The writer's output: the package's forward-only XML emitter (escaping, no empty elements; see `xml-emitter.ts`
  * for why not xmlbuilder2's builders), plus amounts with their currency.
@@ -84,7 +98,7 @@ export function oioublSubtotals(totals: Totals): OioublSubtotal[] {
 	const groups = new Map<string, OioublSubtotal>();
 	for (const row of totals.vatBreakdown) {
 		const target = VAT_TO_OIOUBL[row.category];
-		const rate = row.rate === undefined ? '0' : plain(dec(row.rate));
+		const rate = row.rate === undefined ? '0' : decimalText(row.rate, 'VAT rate');
 		// Standard rates stay apart (two would be invalid, and pre-flight says so); zero categories merge.
 		const key = target.id === 'StandardRated' ? `${target.id}|${rate}` : target.id;
 		const existing = groups.get(key);
@@ -611,7 +625,7 @@ function writeTaxCategory(out: Out, tag: string, vat: VatInfo | OioublSubtotal):
 		schemeAgencyID: OIOUBL_AGENCY,
 		schemeID: target.schemeId,
 	});
-	const rate = 'oioublId' in vat ? vat.rate : vat.rate === undefined ? '0' : plain(dec(vat.rate));
+	const rate = 'oioublId' in vat ? vat.rate : vat.rate === undefined ? '0' : decimalText(vat.rate, 'VAT rate');
 	out.leaf('cbc:Percent', rate);
 	out.leaf('cbc:TaxExemptionReasonCode', vat.exemptionReasonCode);
 	out.leaf('cbc:TaxExemptionReason', vat.exemptionReason);
@@ -697,9 +711,9 @@ function writeMonetaryTotal(out: Out, totals: Totals, cur: string): void {
  * allowances and charges follow as information. Without them the price is the canonical net price.
  */
 export function oioublLinePrice(line: InvoiceLine, net: string): string {
-	if (!line.allowanceCharges?.length) return plain(dec(line.price.amount, `line ${line.id} price`), 2);
+	if (!line.allowanceCharges?.length) return priceText(line.price.amount, `line ${line.id} price`);
 	const quantity = dec(line.quantity, `line ${line.id} quantity`);
-	if (quantity.eq(0)) return plain(dec(line.price.amount, `line ${line.id} price`), 2);
+	if (quantity.eq(0)) return priceText(line.price.amount, `line ${line.id} price`);
 	const base = line.price.baseQuantity ? dec(line.price.baseQuantity) : dec(1);
 	return plain(
 		round(
@@ -725,7 +739,7 @@ function writeLine(
 	out.open(tag);
 	out.leaf('cbc:ID', line.id);
 	out.leaf('cbc:Note', line.note);
-	out.leaf(quantityTag, plain(dec(line.quantity, `line ${line.id} quantity`)), {
+	out.leaf(quantityTag, decimalText(line.quantity, `line ${line.id} quantity`), {
 		unitCode: unit,
 	});
 	out.amount('cbc:LineExtensionAmount', net, cur);
@@ -819,7 +833,7 @@ function writeLine(
 
 	out.open('cac:Price');
 	out.amount('cbc:PriceAmount', oioublLinePrice(line, net), cur);
-	out.leaf('cbc:BaseQuantity', plain(line.price.baseQuantity ? dec(line.price.baseQuantity) : dec(1)), {
+	out.leaf('cbc:BaseQuantity', line.price.baseQuantity ? decimalText(line.price.baseQuantity, 'base quantity') : '1', {
 		unitCode: unit,
 	});
 	if (line.price.discount !== undefined && !dec(line.price.discount).eq(0)) {
