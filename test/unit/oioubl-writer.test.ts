@@ -247,3 +247,14 @@ test('origin country goes to a region-only OriginAddress (OIOUBL excludes Origin
 		),
 	);
 });
+
+test('numbers given where the model expects decimal strings are written like the strings', () => {
+	const numeric = JSON.parse(
+		JSON.stringify(oioublFixtures['dk-allowances-charges']).replace(
+			/"(quantity|amount|percent|rate|baseAmount)":"(-?[\d.]+)"/g,
+			'"$1":$2',
+		),
+	) as Invoice;
+	assert.equal(typeof numeric.lines[0].quantity, 'number');
+	assert.equal(writeOioubl21(numeric), writeOioubl21(oioublFixtures['dk-allowances-charges']));
+});

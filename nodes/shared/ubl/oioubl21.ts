@@ -63,12 +63,15 @@ const PLAIN_AMOUNT = /^-?(0|[1-9]\d*)\.\d\d(\d*[1-9])?$/;
 
 /** A decimal without exponent or trailing zeros ("1.50" → "1.5"): quantities, rates. */
 function decimalText(value: string, field: string): string {
-	return PLAIN_DECIMAL.test(value) ? value : plain(dec(value, field));
+	// A number given where the model says string (an invoice built in a Code node) is written as its text.
+	const text = String(value);
+	return PLAIN_DECIMAL.test(text) ? text : plain(dec(value, field));
 }
 
 /** A price: at least 2 decimals, more when the source has more ("800" → "800.00", "12.3456" kept). */
 function priceText(value: string, field: string): string {
-	return PLAIN_AMOUNT.test(value) ? value : plain(dec(value, field), 2);
+	const text = String(value);
+	return PLAIN_AMOUNT.test(text) ? text : plain(dec(value, field), 2);
 }
 
 /**
