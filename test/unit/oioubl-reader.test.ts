@@ -108,3 +108,14 @@ test('units, tax currency, references and attachments', () => {
 	});
 	assert.equal(period.salesOrderReference, 'SO-5512');
 });
+
+test('a credit note reason (DiscrepancyResponse) is kept as a note', () => {
+	const xml = writeOioubl21(oioublFixtures['dk-credit-note']).replace(
+		'<cac:BillingReference>',
+		'<cac:DiscrepancyResponse><cbc:ReferenceID>1</cbc:ReferenceID><cbc:Description>Forkert antal timer</cbc:Description></cac:DiscrepancyResponse><cac:BillingReference>',
+	);
+	assert.deepEqual(readOioubl21(xml).notes, [
+		{ text: 'Kreditering af for meget faktureret tid' },
+		{ text: 'Forkert antal timer' },
+	]);
+});

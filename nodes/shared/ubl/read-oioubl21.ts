@@ -118,6 +118,11 @@ export function readOioubl21(xml: string): Invoice {
 	const notes = all(root, 'Note')
 		.map((n) => text(n))
 		.filter((t): t is string => !!t);
+	// A credit note's reason (DiscrepancyResponse) has no term of its own in the model; it is kept as a note.
+	for (const reason of all(root, 'DiscrepancyResponse')) {
+		const description = text(reason, 'Description');
+		if (description && !notes.includes(description)) notes.push(description);
+	}
 	if (notes.length) invoice.notes = notes.map((t) => ({ text: t }));
 	set(invoice, 'accountingCost', text(root, 'AccountingCost') ?? text(root, 'AccountingCostCode'));
 	set(invoice, 'buyerReference', buyerReference(root));
