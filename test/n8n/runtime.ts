@@ -192,6 +192,13 @@ export class N8nInstance {
 	/** Start the server and wait for /healthz. */
 	async start(timeoutMs = 120_000): Promise<void> {
 		this.process = spawn(node24, [n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		// Never leave an n8n behind when the test or script that started it ends.
+		const child = this.process;
+		const killChild = () => {
+			if (child.exitCode === null) child.kill('SIGKILL');
+		};
+		process.once('exit', killChild);
+		child.once('exit', () => process.removeListener('exit', killChild));
 		const collect = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-20_000);
 		};
