@@ -1603,6 +1603,80 @@ export const MUTATIONS: MutationSpec[] = [
 		apply: (i) => void (i.taxRepresentative!.address.country = ''),
 	},
 
+	// ---------------------------------------------------------------- Sweden and Norway (Severa users)
+	{
+		id: 'se-vat-short',
+		family: 'peppol',
+		description: 'Swedish seller VAT number with 13 characters',
+		on: ['35'],
+		apply: (i) => void (i.seller.vatId = 'SE55603607930'),
+	},
+	{
+		id: 'se-rate-20',
+		family: 'peppol',
+		description: 'Swedish seller with a 20% standard rate',
+		on: ['35'],
+		apply: (i) => void (line(i).vat.rate = '20'),
+	},
+	{
+		id: 'se-rate-12',
+		family: 'control',
+		description: 'Swedish seller with a 12% reduced rate',
+		on: ['35'],
+		apply: (i) => void (line(i).vat.rate = '12'),
+	},
+	{
+		id: 'se-orgnr-check',
+		family: 'peppol',
+		description: 'Swedish seller legal id failing Luhn',
+		on: ['35'],
+		apply: (i) => void (i.seller.legalId = { id: '5560360794', scheme: '0007' }),
+	},
+	{
+		id: 'se-f-skatt',
+		family: 'control',
+		description: 'Swedish seller stating Godkänd för F-skatt',
+		on: ['35'],
+		apply: (i) => void (i.seller.taxRegistrationId = 'Godkänd för F-skatt'),
+	},
+	{
+		id: 'se-f-skatt-wrong',
+		family: 'peppol',
+		description: 'Swedish seller tax registration other than F-skatt',
+		on: ['35'],
+		apply: (i) => void (i.seller.taxRegistrationId = 'F-skatt'),
+	},
+	{
+		id: 'no-seller-vat-format',
+		family: 'peppol',
+		description: 'Norwegian seller VAT number without MVA',
+		on: ['01', '03'],
+		apply: (i) => {
+			i.seller = {
+				...i.seller,
+				vatId: 'NO923609016',
+				legalId: { id: '923609016', scheme: '0192' },
+				endpoint: { scheme: '0192', id: '923609016' },
+				address: { ...i.seller.address, country: 'NO' },
+			};
+		},
+	},
+	{
+		id: 'no-seller-valid',
+		family: 'control',
+		description: 'Norwegian seller with a valid VAT number',
+		on: ['01', '03'],
+		apply: (i) => {
+			i.seller = {
+				...i.seller,
+				vatId: 'NO923609016MVA',
+				legalId: { id: '923609016', scheme: '0192' },
+				endpoint: { scheme: '0192', id: '923609016' },
+				address: { ...i.seller.address, country: 'NO' },
+			};
+		},
+	},
+
 	// ---------------------------------------------------------------- Denmark
 	{
 		id: 'dk-no-seller-cvr',

@@ -728,6 +728,34 @@ describe('preflight: DK rules', () => {
 	});
 });
 
+describe('preflight: Swedish and Norwegian sellers', () => {
+	const swedish = (inv: Invoice) => {
+		inv.seller = {
+			...inv.seller,
+			vatId: 'SE556036079301',
+			legalId: { id: '5560360793', scheme: '0007' },
+			endpoint: { scheme: '0007', id: '5560360793' },
+			address: { ...inv.seller.address, country: 'SE' },
+		};
+	};
+	it('SE-R-001/006/013/005', () => {
+		assert.deepEqual(fatalIds(swedish), []);
+		assertFatal((inv) => (swedish(inv), (inv.seller.vatId = 'SE5560360793')), 'SE-R-001');
+		assertFatal((inv) => (swedish(inv), (inv.lines[0].vat.rate = '20')), 'SE-R-006');
+		assertFatal((inv) => (swedish(inv), (inv.seller.legalId = { id: '5560360794', scheme: '0007' })), 'SE-R-013');
+		assertFatal((inv) => (swedish(inv), (inv.seller.taxRegistrationId = 'F-skatt')), 'SE-R-005');
+	});
+	it('NO-R-001 VAT number format, NO-R-002 warning', () => {
+		const norwegian = (vatId: string) => (inv: Invoice) => {
+			inv.seller = { ...inv.seller, vatId, legalId: undefined, address: { ...inv.seller.address, country: 'NO' } };
+		};
+		assertFatal(norwegian('NO923609016'), 'NO-R-001');
+		const findings = check(norwegian('NO923609016MVA'));
+		assert.ok(!findings.some((f) => f.flag === 'fatal'));
+		assert.ok(findings.some((f) => f.id === 'NO-R-002' && f.flag === 'warning'));
+	});
+});
+
 describe('preflight: identifier check digits', () => {
 	it('GLN, NO org, BE enterprise, SE org, ABN', () => {
 		assert.ok(isValidGln('5798000000001') && !isValidGln('5798000000002') && !isValidGln('57980000000A1'));

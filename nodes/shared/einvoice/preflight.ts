@@ -29,7 +29,7 @@ import type {
 	VatBreakdown,
 } from './model';
 import { defaultTypeCode } from './model';
-import { IDENTIFIER_RULES } from './preflight-identifiers';
+import { IDENTIFIER_RULES, isValidNoOrgNumber, isValidSeOrgNumber } from './preflight-identifiers';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
 export type PreflightCheck = (invoice: Invoice) => Finding[];
@@ -257,6 +257,7 @@ class PeppolChecks {
 		this.totals();
 		this.booked();
 		this.denmark();
+		this.norwaySweden();
 		return this.findings;
 	}
 
@@ -1761,6 +1762,58 @@ class PeppolChecks {
 			);
 		});
 		array(inv.allowanceCharges).forEach((ac, i) => ac && this.danishTaxCharge(ac, `allowanceCharges[${i}]`));
+	}
+
+	// -------------------------------------------------------------------------------------------------
+	// Norway (NO-R-*) and Sweden (SE-R-*): the fatal national rules for sellers there.
+
+	private norwaySweden(): void {
+		const { seller, taxRepresentative } = this.invoice;
+		const vatId = text(seller?.vatId);
+		// PEPPOL's $supplierCountry: the VAT prefix, else the tax representative's, else the address country.
+		const supplierCountry = (vatId ?? text(taxRepresentative?.vatId) ?? this.sellerCountry).slice(0, 2).toUpperCase();
+		if (supplierCountry === 'NO') {
+			if (vatId?.startsWith('NO') && !(/^NO[0-9]{9}MVA$/.test(vatId) && isValidNoOrgNumber(vatId.slice(2, 11))))
+				this.add(
+					'NO-R-001',
+					'A Norwegian VAT number is NO + a valid organisation number (9 digits) + MVA',
+					'seller.vatId',
+				);
+			if (text(seller?.taxRegistrationId) !== 'Foretaksregisteret')
+				this.add(
+					'NO-R-002',
+					'Most Norwegian sellers must state "Foretaksregisteret" (seller tax registration id, BT-32)',
+					'seller.taxRegistrationId',
+					'warning',
+				);
+		}
+		if (this.sellerCountry !== 'SE') return;
+		if (vatId?.startsWith('SE')) {
+			if (vatId.length !== 14) this.add('SE-R-001', 'A Swedish VAT number has 14 characters', 'seller.vatId');
+			if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(vatId.slice(2, 14)))
+				this.add('SE-R-002', 'The last 12 characters of a Swedish VAT number are digits', 'seller.vatId');
+			const rates = new Set<string>();
+			for (const u of this.uses) if (u.category === 'S') rates.add(u.rate ? u.rate.toFixed() : '');
+			for (const rate of rates)
+				if (!['25', '12', '6'].includes(rate))
+					this.add('SE-R-006', `Swedish standard rates are 25, 12 or 6 (not ${rate || 'missing'})`, 'lines');
+		}
+		const legal = seller?.legalId;
+		if (legal && isPresent(legal.id)) {
+			const id = String(legal.id).replace(/\s+/g, ' ').trim();
+			if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(String(legal.id)))
+				this.add('SE-R-003', 'Swedish organisation numbers are numeric', 'seller.legalId.id');
+			if (id.length !== 10) this.add('SE-R-004', 'Swedish organisation numbers have 10 digits', 'seller.legalId.id');
+			if (!isValidSeOrgNumber(id))
+				this.add('SE-R-013', 'The check digit of the Swedish organisation number is wrong (Luhn)', 'seller.legalId.id');
+			const fTax = text(seller?.taxRegistrationId);
+			if (fTax !== undefined && fTax.replace(/\s+/g, ' ').toUpperCase() !== 'GODKÄND FÖR F-SKATT')
+				this.add(
+					'SE-R-005',
+					'A Swedish seller tax registration must read "Godkänd för F-skatt"',
+					'seller.taxRegistrationId',
+				);
+		}
 	}
 
 	private danishPaymentMeans(pm: PaymentMeans, path: string): void {
