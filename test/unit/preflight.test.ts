@@ -313,6 +313,17 @@ describe('preflight: arithmetic (BR-CO-10…17, R120, R040)', () => {
 			[],
 		);
 	});
+	it('accepts numbers where the model expects decimal strings, as the writer does', () => {
+		assert.deepEqual(
+			fatalIds((inv) => {
+				inv.lines[0].quantity = 2 as unknown as string;
+				inv.lines[0].price.amount = 100 as unknown as string;
+				inv.lines[0].vat.rate = 25 as unknown as string;
+			}),
+			[],
+		);
+		assertFatal((inv) => (inv.lines[0].netAmount = 200.001 as unknown as string), 'BR-DEC-23');
+	});
 	it('malformed decimals become findings, never exceptions', () => {
 		for (const bad of ['abc', '1,5', '', '12.3.4', 'NaN', {} as never, [] as never]) {
 			const findings = check((inv) => {

@@ -323,7 +323,7 @@ class PeppolChecks {
 
 	/** BR-DEC / UBL-DT-01: an amount written with more than 2 decimals. */
 	private maxTwoDecimals(value: unknown, path: string, decId: string | undefined, what: string): void {
-		if (typeof value !== 'string' || !isPresent(value)) return;
+		if ((typeof value !== 'string' && typeof value !== 'number') || !isPresent(value)) return;
 		let written: Big;
 		try {
 			written = dec(value);
