@@ -324,6 +324,12 @@ describe('preflight: arithmetic (BR-CO-10…17, R120, R040)', () => {
 		);
 		assertFatal((inv) => (inv.lines[0].netAmount = 200.001 as unknown as string), 'BR-DEC-23');
 	});
+	it('a leading plus sign is a decimal (xs:decimal allows it)', () => {
+		assert.deepEqual(
+			fatalIds((inv) => (inv.roundingAmount = '+0.10')),
+			[],
+		);
+	});
 	it('malformed decimals become findings, never exceptions', () => {
 		for (const bad of ['abc', '1,5', '', '12.3.4', 'NaN', {} as never, [] as never]) {
 			const findings = check((inv) => {
@@ -764,6 +770,29 @@ describe('preflight: Swedish and Norwegian sellers', () => {
 		const findings = check(norwegian('NO923609016MVA'));
 		assert.ok(!findings.some((f) => f.flag === 'fatal'));
 		assert.ok(findings.some((f) => f.id === 'NO-R-002' && f.flag === 'warning'));
+	});
+});
+
+describe('preflight: Dutch sellers', () => {
+	const dutch = (inv: Invoice) => {
+		inv.seller = {
+			...inv.seller,
+			vatId: 'NL123456789B01',
+			legalId: { id: '12345678', scheme: '0106' },
+			endpoint: { scheme: '0106', id: '12345678' },
+			address: { line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
+		};
+	};
+	it('NL-R-002/003/007/008', () => {
+		assert.deepEqual(fatalIds(dutch), []);
+		assertFatal((inv) => (dutch(inv), delete inv.seller.address.postalCode), 'NL-R-002');
+		assertFatal((inv) => (dutch(inv), (inv.seller.legalId = { id: '12345678', scheme: '0184' })), 'NL-R-003');
+		assertFatal((inv) => (dutch(inv), (inv.paymentMeans = [])), 'NL-R-007');
+		assertFatal((inv) => {
+			dutch(inv);
+			inv.buyer = { ...inv.buyer, legalId: undefined, address: { ...inv.buyer.address, country: 'NL' } };
+			inv.paymentMeans![0].code = '42';
+		}, 'NL-R-008');
 	});
 });
 

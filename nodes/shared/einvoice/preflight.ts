@@ -237,6 +237,8 @@ class PeppolChecks {
 	private readonly sellerCountry: string;
 	private readonly buyerCountry: string;
 	private readonly domesticDk: boolean;
+	/** BT-115 as written, once the totals are checked. */
+	private payable?: Big;
 
 	constructor(private readonly invoice: Invoice) {
 		this.isCreditNote = invoice.kind === 'creditNote';
@@ -258,6 +260,7 @@ class PeppolChecks {
 		this.booked();
 		this.denmark();
 		this.norwaySweden();
+		this.netherlands();
 		return this.findings;
 	}
 
@@ -1425,6 +1428,7 @@ class PeppolChecks {
 
 	private checkTotals(t: TotalsView, path: string): void {
 		const { lineNet, allowances, charges, taxExclusive, vatTotal, taxInclusive, prepaid, rounding, payable } = t;
+		this.payable = payable;
 		const vatInTaxCurrency = t.vatInTaxCurrency;
 		const rows = t.rows;
 		for (const row of rows) {
@@ -1439,7 +1443,18 @@ class PeppolChecks {
 		}
 
 		// Tax currency: BT-111 present (BR-53) and with the same sign as BT-110 (PEPPOL-EN16931-R055).
-		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
+		const sameCurrency = text(this.invoice.taxCurrency?.code) === text(this.invoice.currency);
+		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code) && sameCurrency) {
+			// BT-6 = BT-5 (already PEPPOL-EN16931-R005): BT-110 doubles as the amount in BT-6 for BR-53 and R055.
+			if (!t.has.vatInTaxCurrency)
+				this.add('PEPPOL-EN16931-R054', 'A VAT accounting currency needs its own VAT total (BT-111)', 'taxCurrency');
+			else
+				this.add(
+					'BR-CO-15',
+					'BT-110 and BT-111 in the same currency: the invoice has two VAT totals',
+					'taxCurrency.code',
+				);
+		} else if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
 			if (!t.has.vatInTaxCurrency) {
 				for (const id of ['BR-53', 'PEPPOL-EN16931-R054', 'PEPPOL-EN16931-R055'])
 					this.add(
@@ -1447,12 +1462,6 @@ class PeppolChecks {
 						'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate',
 						'taxCurrency',
 					);
-			} else if (text(this.invoice.taxCurrency.code) === text(this.invoice.currency)) {
-				this.add(
-					'BR-CO-15',
-					'BT-110 and BT-111 in the same currency: the invoice has two VAT totals',
-					'taxCurrency.code',
-				);
 			} else if (
 				vatTotal &&
 				vatInTaxCurrency &&
@@ -1814,6 +1823,58 @@ class PeppolChecks {
 					'seller.taxRegistrationId',
 				);
 		}
+	}
+
+	// -------------------------------------------------------------------------------------------------
+	// The Netherlands (NL-R-*): Dutch sellers.
+
+	private netherlands(): void {
+		if (this.sellerCountry !== 'NL') return;
+		const inv = this.invoice;
+		const domestic = this.buyerCountry === 'NL';
+		const fullAddress = (a: PostalAddress | undefined) =>
+			Boolean(text(a?.line1) && text(a?.city) && text(a?.postalCode));
+		const kvkOrOin = (id: Identifier | undefined) =>
+			!id || !isPresent(id.id) || (['0106', '0190'].includes(text(id.scheme) ?? '') && Boolean(text(id.id)));
+		if (this.isCreditNote && !array(inv.precedingInvoices).some((p) => text(p?.number)))
+			this.add('NL-R-001', 'A Dutch credit note must reference the invoice it credits (BT-25)', 'precedingInvoices');
+		if (inv.seller?.address && !fullAddress(inv.seller.address))
+			this.add('NL-R-002', 'A Dutch seller address needs street, city and post code', 'seller.address');
+		if (!kvkOrOin(inv.seller?.legalId))
+			this.add('NL-R-003', 'A Dutch seller legal id must be a KVK (0106) or OIN (0190) number', 'seller.legalId');
+		if (domestic && inv.buyer?.address && !fullAddress(inv.buyer.address))
+			this.add('NL-R-004', 'A Dutch buyer address needs street, city and post code', 'buyer.address');
+		if (domestic && !kvkOrOin(inv.buyer?.legalId))
+			this.add('NL-R-005', 'A Dutch buyer legal id must be a KVK (0106) or OIN (0190) number', 'buyer.legalId');
+		const rep = inv.taxRepresentative;
+		if (rep?.address && text(rep.address.country)?.toUpperCase() === 'NL' && !fullAddress(rep.address))
+			this.add(
+				'NL-R-006',
+				'A Dutch tax representative address needs street, city and post code',
+				'taxRepresentative.address',
+			);
+		const payable = this.payable;
+		if (payable && (this.isCreditNote ? payable.lt(0) : payable.gt(0)) && array(inv.paymentMeans).length === 0)
+			this.add('NL-R-007', 'A Dutch seller must give payment means when the buyer pays', 'paymentMeans');
+		if (domestic)
+			array(inv.paymentMeans).forEach((pm, i) => {
+				if (!['30', '48', '49', '57', '58', '59'].includes(text(pm?.code) ?? ''))
+					this.add(
+						'NL-R-008',
+						'Between Dutch parties the payment means code is 30, 48, 49, 57, 58 or 59',
+						`paymentMeans[${i}].code`,
+					);
+			});
+		if (
+			array(inv.lines).some((l) => text(l?.orderLineReference)) &&
+			!text(inv.orderReference) &&
+			!text(inv.salesOrderReference)
+		)
+			this.add(
+				'NL-R-009',
+				'A Dutch invoice with order line references needs the order reference (BT-13)',
+				'orderReference',
+			);
 	}
 
 	private danishPaymentMeans(pm: PaymentMeans, path: string): void {
