@@ -13,6 +13,7 @@
  */
 import Big from 'big.js';
 import * as codes from './codes';
+import { isValidNoOrgNumber, isValidSeOrgNumber } from './preflight-identifiers';
 import { HUNDRED, ZERO, dec, money, round } from './decimal';
 import type { DocumentFormat, Finding } from './findings';
 import type {
@@ -29,7 +30,7 @@ import type {
 	VatBreakdown,
 } from './model';
 import { defaultTypeCode } from './model';
-import { IDENTIFIER_RULES, isValidNoOrgNumber, isValidSeOrgNumber } from './preflight-identifiers';
+import { IDENTIFIER_RULES } from './preflight-identifiers';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
 export type PreflightCheck = (invoice: Invoice) => Finding[];
@@ -1727,9 +1728,9 @@ class PeppolChecks {
 				'The legal registration id of a Danish seller must have scheme 0184 (CVR)',
 				'seller.legalId.scheme',
 			);
-		if (this.isCreditNote && this.buyerCountry === 'DK' && this.computable) {
-			const payable = this.num(inv.totals?.payable, 'totals.payable', false) ?? safePayable(inv);
-			if (payable?.lt(0))
+		if (this.isCreditNote && this.buyerCountry === 'DK') {
+			// BT-115 as written (given or computed); without totals there is none to be negative.
+			if (this.payable?.lt(0))
 				this.add('DK-R-016', 'A Danish credit note cannot have a negative amount due (BT-115)', 'totals.payable');
 		}
 		if (!this.domesticDk) return;
@@ -1963,12 +1964,4 @@ export function writtenPayeeAccount(pm: PaymentMeans): string | undefined {
  */
 export function preflightComputedTotals(invoice: Invoice): Totals | undefined {
 	return new PeppolChecks(invoice).computedTotals();
-}
-
-function safePayable(invoice: Invoice): Big | undefined {
-	try {
-		return dec(computeTotals(invoice).payable);
-	} catch {
-		return undefined;
-	}
 }
