@@ -337,6 +337,21 @@ export const MUTATIONS: MutationSpec[] = [
 		apply: (i) => void (i.taxCurrency = { code: 'EUR' }),
 	},
 
+	{
+		id: 'attachment-bad-base64',
+		family: 'mandatory',
+		description: 'Attachment content that is not base64',
+		on: ['23', '45'],
+		apply: (i) => void (i.attachments![0].contentBase64 = 'JVBERi0xLjQK%%EOF'),
+	},
+	{
+		id: 'attachment-base64-wrapped',
+		family: 'control',
+		description: 'Attachment base64 wrapped over lines',
+		on: ['23'],
+		apply: (i) => void (i.attachments![0].contentBase64 = i.attachments![0].contentBase64!.replace(/(.{76})/g, '$1\n')),
+	},
+
 	// ---------------------------------------------------------------- arithmetic
 	{
 		id: 'line-net-off-3',

@@ -171,6 +171,14 @@ describe('preflight: mandatory terms (BR-01…BR-65)', () => {
 			'UBL-DT-07',
 		);
 	});
+	it('EXPORT-BASE64: attachment content must be base64', () => {
+		const pdf = { id: 'a', mimeCode: 'application/pdf', fileName: 'a.pdf' };
+		assertFatal((inv) => (inv.attachments = [{ ...pdf, contentBase64: 'JVBERi0%%' }]), 'EXPORT-BASE64');
+		assert.deepEqual(
+			fatalIds((inv) => (inv.attachments = [{ ...pdf, contentBase64: 'JVBE\nRi0x' }])),
+			[],
+		);
+	});
 	it('BR-53 tax currency without BT-111', () => {
 		assertFatal((inv) => (inv.taxCurrency = { code: 'EUR' }), 'BR-53');
 		assert.deepEqual(

@@ -1175,6 +1175,10 @@ class PeppolChecks {
 			if (!text(a.id))
 				this.add('BR-52', 'Each additional supporting document shall have a reference (BT-122)', `${path}.id`);
 			if (isPresent(a.contentBase64)) {
+				// xs:base64Binary (the writer drops whitespace): the XSD rejects anything else.
+				const content = String(a.contentBase64).replace(/\s+/g, '');
+				if (content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content))
+					this.add('EXPORT-BASE64', 'The attachment content is not valid base64', `${path}.contentBase64`);
 				const mime = text(a.mimeCode);
 				if (!mime) this.add('UBL-DT-06', 'An embedded document needs a MIME code', `${path}.mimeCode`);
 				else if (!codes.MIME_CODES.has(mime)) {
