@@ -838,3 +838,33 @@ describe('preflight: its own totals equal computeTotals', () => {
 		assert.ok(compared >= 300, `compared only ${compared}`);
 	});
 });
+
+describe('preflight: never throws, never falls back to its catch-all', () => {
+	it('on 3000 invoices with a random field replaced by a value of the wrong shape', () => {
+		let seed = 20261121;
+		const random = () => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed / 2147483648;
+		};
+		const oddValues: unknown[] = [null, '', '  ', 'abc', '1,5', -1, 0, 1e20, NaN, {}, [], [null], true, { id: 5 }, '+'];
+		const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+			if (value === null || typeof value !== 'object') return [prefix];
+			const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+			return [prefix, ...keys.flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k]))];
+		};
+		const fixtures = loadCanonicalFixtures().filter((f) => f.invoice.lines.length < 100);
+		for (let run = 0; run < 3000; run++) {
+			const invoice = JSON.parse(JSON.stringify(fixtures[run % fixtures.length].invoice)) as Invoice;
+			const all = paths(invoice).filter((p) => p.length > 0);
+			const target = all[Math.floor(random() * all.length)];
+			const odd = oddValues[Math.floor(random() * oddValues.length)];
+			let parent = invoice as unknown as Record<string | number, unknown>;
+			for (const key of target.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+			parent[target[target.length - 1]] = odd;
+			const findings = preflight(invoice, { format: 'peppol-bis3' });
+			assert.ok(Array.isArray(findings));
+			const crash = findings.find((f) => f.id === 'EXPORT-PREFLIGHT');
+			assert.equal(crash, undefined, `${target.join('.')} = ${JSON.stringify(odd)}: ${crash?.message}`);
+		}
+	});
+});

@@ -895,7 +895,7 @@ class PeppolChecks {
 		const lines = this.invoice.lines;
 		if (!Array.isArray(lines) || lines.length === 0) {
 			this.add('BR-16', 'An invoice shall have at least one invoice line (BG-25)', 'lines');
-			if (!Array.isArray(lines) && lines !== undefined) this.computable = false;
+			if (!Array.isArray(lines)) this.computable = false; // computeTotals needs an array, even an empty one
 			return;
 		}
 		const period = this.invoice.invoicingPeriod;
