@@ -9,7 +9,7 @@
  */
 import { computeTotals, lineNetAmount } from '../../nodes/shared/einvoice/totals';
 import { dec, money } from '../../nodes/shared/einvoice/decimal';
-import type { Invoice, InvoiceLine, Totals } from '../../nodes/shared/einvoice/model';
+import type { Attachment, Invoice, InvoiceLine, Totals } from '../../nodes/shared/einvoice/model';
 
 export type MutationFamily =
 	| 'mandatory'
@@ -80,6 +80,11 @@ function withGs1CheckDigit(body: string): string {
 }
 
 const S25 = { category: 'S' as const, rate: '25' };
+
+/** The first attachment with embedded content. */
+function embedded(inv: Invoice): Attachment {
+	return inv.attachments!.find((a) => a.contentBase64) ?? inv.attachments![0];
+}
 
 export const MUTATIONS: MutationSpec[] = [
 	// ---------------------------------------------------------------- mandatory terms
@@ -224,7 +229,7 @@ export const MUTATIONS: MutationSpec[] = [
 		family: 'mandatory',
 		description: 'Embedded attachment without file name',
 		on: ['23', '45'],
-		apply: (i) => void delete i.attachments![0].fileName,
+		apply: (i) => void delete embedded(i).fileName,
 	},
 	{
 		id: 'no-taxrep-name',
@@ -930,8 +935,22 @@ export const MUTATIONS: MutationSpec[] = [
 	{
 		id: 'unit-unknown',
 		family: 'code-list',
-		description: 'Unit code "STK"',
+		description: 'Unit code "PCS" (not in Rec 20)',
 		on: some(3),
+		apply: (i) => void (line(i).unitCode = 'PCS'),
+	},
+	{
+		id: 'unit-danish-tim',
+		family: 'code-list',
+		description: 'Unit code "TIM" (Danish timer, not in Rec 20)',
+		on: some(2),
+		apply: (i) => void (line(i).unitCode = 'TIM'),
+	},
+	{
+		id: 'unit-danish-stk',
+		family: 'control',
+		description: 'Unit code "STK" (Danish stk.; valid Rec 20 code, but it means "stick")',
+		on: some(2),
 		apply: (i) => void (line(i).unitCode = 'STK'),
 	},
 	{
@@ -1037,7 +1056,7 @@ export const MUTATIONS: MutationSpec[] = [
 		family: 'code-list',
 		description: 'Attachment MIME application/zip',
 		on: ['23', '45'],
-		apply: (i) => void (i.attachments![0].mimeCode = 'application/zip'),
+		apply: (i) => void (embedded(i).mimeCode = 'application/zip'),
 	},
 	{
 		id: 'origin-country-unknown',
