@@ -58,7 +58,12 @@ function fatalSummary(findings: Finding[]): string {
 	return shown.join('; ') + (fatal.length > 5 ? `; and ${fatal.length - 5} more` : '');
 }
 
-export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, options: ConvertOptions): Promise<ConvertResult> {
+export async function convertItem(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	options: ConvertOptions,
+): Promise<ConvertResult> {
 	const node = ctx.getNode();
 	const json = item.json ?? {};
 	const source = isObject(json.source) ? json.source : {};
@@ -92,10 +97,16 @@ export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionDa
 	const built = buildDocument(invoice, { format, pdf, writeInvalid: options.onInvalid !== 'fail' });
 	const number = invoice.number;
 	if (!built.valid && options.onInvalid === 'fail') {
-		throw new NodeOperationError(node, `The ${DOCUMENT_FORMATS[format].label} document is invalid: ${fatalSummary(built.findings)}`, {
-			itemIndex,
-			description: built.findings.map((f) => `${f.flag.toUpperCase()} ${f.id}: ${f.message}${f.path ? ` (${f.path})` : ''}`).join('\n'),
-		});
+		throw new NodeOperationError(
+			node,
+			`The ${DOCUMENT_FORMATS[format].label} document is invalid: ${fatalSummary(built.findings)}`,
+			{
+				itemIndex,
+				description: built.findings
+					.map((f) => `${f.flag.toUpperCase()} ${f.id}: ${f.message}${f.path ? ` (${f.path})` : ''}`)
+					.join('\n'),
+			},
+		);
 	}
 
 	const kind = invoice.kind;
@@ -140,21 +151,34 @@ export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionDa
 	const out: INodeExecutionData = { json: { ...json, invoice: written as unknown as IDataObject, document } };
 	if (item.binary) out.binary = { ...item.binary };
 	if (built.xml !== undefined) {
-		const binary = await ctx.helpers.prepareBinaryData(Buffer.from(built.xml, 'utf8'), fileName, DOCUMENT_FORMATS[format].mimeType);
+		const binary = await ctx.helpers.prepareBinaryData(
+			Buffer.from(built.xml, 'utf8'),
+			fileName,
+			DOCUMENT_FORMATS[format].mimeType,
+		);
 		out.binary = { ...(out.binary ?? {}), [options.binaryProperty]: binary };
 	}
 	return { item: out, valid: built.valid };
 }
 
-function pickFormat(options: ConvertOptions, json: IDataObject, node: ReturnType<IExecuteFunctions['getNode']>, itemIndex: number): DocumentFormat {
+function pickFormat(
+	options: ConvertOptions,
+	json: IDataObject,
+	node: ReturnType<IExecuteFunctions['getNode']>,
+	itemIndex: number,
+): DocumentFormat {
 	const route = isObject(json.route) ? json.route : undefined;
 	if (options.useRouteFormat && route && route.format !== undefined && route.format !== null && route.format !== '') {
 		const routed = normaliseFormat(route.format);
 		if (!routed) {
-			throw new NodeOperationError(node, `The item's route asks for an unknown format ${JSON.stringify(route.format)}`, {
-				itemIndex,
-				description: `Known formats: ${Object.keys(DOCUMENT_FORMATS).join(', ')}`,
-			});
+			throw new NodeOperationError(
+				node,
+				`The item's route asks for an unknown format ${JSON.stringify(route.format)}`,
+				{
+					itemIndex,
+					description: `Known formats: ${Object.keys(DOCUMENT_FORMATS).join(', ')}`,
+				},
+			);
 		}
 		return routed;
 	}

@@ -152,7 +152,9 @@ export async function loadPackage(): Promise<{ nodes: string[]; credentials: str
 		class BuildDirectoryLoader extends core.PackageDirectoryLoader {
 			resolvePath(file: string): string {
 				const relative = path.relative(repoRoot, path.resolve(repoRoot, file));
-				return relative.startsWith(`dist${path.sep}`) ? path.join(buildRoot, relative.slice(5)) : path.resolve(repoRoot, file);
+				return relative.startsWith(`dist${path.sep}`)
+					? path.join(buildRoot, relative.slice(5))
+					: path.resolve(repoRoot, file);
 			}
 		}
 		const loader = new BuildDirectoryLoader(repoRoot);
@@ -240,7 +242,14 @@ function resolveCredentialValue(
 ): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	if (!workflow || !node) throw new Error('Credential expressions need a workflow and a node');
-	const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials } as never, undefined, '');
+	const resolved = workflow.expression.getSimpleParameterValue(
+		node,
+		value,
+		'internal',
+		{ $credentials: credentials } as never,
+		undefined,
+		'',
+	);
 	return resolved === undefined || resolved === null || resolved === '' ? '' : String(resolved);
 }
 
@@ -280,11 +289,14 @@ async function runPreAuthentication(
 ): Promise<ICredentialDataDecryptedObject | undefined> {
 	const type = credentialTypes[typeName];
 	if (!type?.preAuthentication) return undefined;
-	const expirable = credentialProperties(typeName).find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+	const expirable = credentialProperties(typeName).find(
+		(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+	);
 	if (!expirable) return undefined;
 	if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !expired) return undefined;
 	const output = (await type.preAuthentication.call(helpers as never, credentials)) as ICredentialDataDecryptedObject;
-	if (output[expirable.name] === undefined) throw new Error(`${typeName}: preAuthentication returned no ${expirable.name}`);
+	if (output[expirable.name] === undefined)
+		throw new Error(`${typeName}: preAuthentication returned no ${expirable.name}`);
 	return output;
 }
 
@@ -292,7 +304,8 @@ function makeCredentialsHelper(store: CredentialStore, used: Set<string>) {
 	const lookup = (details: INodeCredentialsDetails | undefined, type: string): ICredentialDataDecryptedObject => {
 		const byId = details?.id ? store[details.id] : undefined;
 		const data = byId ?? store[type];
-		if (!data) throw new Error(`No credential data for type ${type}${details?.id ? ` (id ${details.id})` : ''} in this run`);
+		if (!data)
+			throw new Error(`No credential data for type ${type}${details?.id ? ` (id ${details.id})` : ''} in this run`);
 		used.add(type);
 		return data;
 	};
@@ -400,7 +413,7 @@ function makeWorkflow(json: WorkflowJson, staticData: IDataObject | undefined) {
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1', ...(json.settings ?? {}) },
-		staticData: staticData ? structuredClone(staticData) : structuredClone(json.staticData ?? {}) ?? {},
+		staticData: staticData ? structuredClone(staticData) : (structuredClone(json.staticData ?? {}) ?? {}),
 	});
 }
 
@@ -461,7 +474,9 @@ function applyParameterOverrides(json: WorkflowJson, overrides?: Record<string, 
 	return {
 		...json,
 		nodes: json.nodes.map((node) =>
-			overrides[node.name] ? { ...node, parameters: { ...node.parameters, ...overrides[node.name] } as INode['parameters'] } : node,
+			overrides[node.name]
+				? { ...node, parameters: { ...node.parameters, ...overrides[node.name] } as INode['parameters'] }
+				: node,
 		),
 	};
 }
@@ -476,14 +491,22 @@ export async function runWorkflow(workflowOrFile: WorkflowJson | string, options
 	const start = options.startNode
 		? workflow.getNode(options.startNode)
 		: (json.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger') ??
-			json.nodes.find((n) => n.type !== 'n8n-nodes-base.stickyNote' && getNodeType(n.type, n.typeVersion).description.inputs.length === 0));
+			json.nodes.find(
+				(n) =>
+					n.type !== 'n8n-nodes-base.stickyNote' && getNodeType(n.type, n.typeVersion).description.inputs.length === 0,
+			));
 	if (!start) throw new Error('The workflow has no start node');
 	const startNode = workflow.getNode(start.name);
 	if (!startNode) throw new Error(`Start node ${start.name} not found`);
 
 	const store: CredentialStore = structuredClone(options.credentials ?? {});
 	const used = new Set<string>();
-	const additionalData = makeAdditionalData(mode, { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, used);
+	const additionalData = makeAdditionalData(
+		mode,
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		store,
+		used,
+	);
 	const pinData: IPinData = { ...(json.pinData ?? {}) };
 	if (options.input) pinData[startNode.name] = toItems(options.input);
 	const executor = new core.WorkflowExecute(additionalData, mode);
@@ -523,7 +546,11 @@ export async function pollTrigger(
 	nodeName: string,
 	staticData: IDataObject | undefined,
 	mode: 'manual' | 'trigger' = 'trigger',
-	options: { credentials?: CredentialStore; parameters?: Record<string, IDataObject>; activation?: 'init' | 'activate' | 'update' | 'manual' } = {},
+	options: {
+		credentials?: CredentialStore;
+		parameters?: Record<string, IDataObject>;
+		activation?: 'init' | 'activate' | 'update' | 'manual';
+	} = {},
 ): Promise<PollResult> {
 	await loadPackage();
 	const source = typeof workflowOrFile === 'string' ? loadWorkflow(workflowOrFile) : workflowOrFile;
@@ -535,8 +562,19 @@ export async function pollTrigger(
 	const type = getNodeType(node.type, node.typeVersion);
 	if (typeof type.poll !== 'function') throw new Error(`${node.type} is not a polling trigger`);
 	const store: CredentialStore = structuredClone(options.credentials ?? {});
-	const additionalData = makeAdditionalData(mode, { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, new Set());
-	const context = core.getExecutePollFunctions(workflow, node, additionalData, mode, options.activation ?? (mode === 'manual' ? 'manual' : 'activate'));
+	const additionalData = makeAdditionalData(
+		mode,
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		store,
+		new Set(),
+	);
+	const context = core.getExecutePollFunctions(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		options.activation ?? (mode === 'manual' ? 'manual' : 'activate'),
+	);
 	try {
 		const items = await type.poll.call(context);
 		return { items: items ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData ?? {})) as IDataObject };
@@ -571,7 +609,10 @@ export interface CredentialTestResult {
  * Run a credential type's `test` request the way n8n's "Test credential" does: expressions in the request resolved
  * against the credential, `preAuthentication` and `authenticate` applied, response rules checked.
  */
-export async function testCredential(typeName: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function testCredential(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	await loadPackage();
 	const type = getCredentialType(typeName);
 	const test = type.test;
@@ -596,13 +637,19 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 		ignoreHttpStatusErrors: true,
 	};
 	if (request.baseURL) options.baseURL = String(resolve(request.baseURL));
-	if (request.headers) options.headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, resolve(v)])) as IDataObject;
-	if (request.qs) options.qs = Object.fromEntries(Object.entries(request.qs).map(([k, v]) => [k, resolve(v)])) as IDataObject;
+	if (request.headers)
+		options.headers = Object.fromEntries(
+			Object.entries(request.headers).map(([k, v]) => [k, resolve(v)]),
+		) as IDataObject;
+	if (request.qs)
+		options.qs = Object.fromEntries(Object.entries(request.qs).map(([k, v]) => [k, resolve(v)])) as IDataObject;
 	if (request.body) options.body = request.body as IDataObject;
 	const http = async (o: IHttpRequestOptions) => await outboundRequest(o);
-	const pre = await runPreAuthentication({ helpers: { httpRequest: http } }, credentials, typeName, false).catch((error: Error) => {
-		throw Object.assign(new Error(`preAuthentication failed: ${error.message}`), { cause: error });
-	});
+	const pre = await runPreAuthentication({ helpers: { httpRequest: http } }, credentials, typeName, false).catch(
+		(error: Error) => {
+			throw Object.assign(new Error(`preAuthentication failed: ${error.message}`), { cause: error });
+		},
+	);
 	if (pre) Object.assign(credentials, pre);
 	const authenticated = await applyAuthentication(credentials, typeName, options, workflow, probeNode);
 	let response: { statusCode: number; body: unknown };
@@ -616,12 +663,19 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 			return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
 		}
 		if (rule.type === 'responseSuccessBody') {
-			const value = rule.properties.key.split('.').reduce<unknown>((acc, key) => (acc as IDataObject | undefined)?.[key], response.body);
-			if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
+			const value = rule.properties.key
+				.split('.')
+				.reduce<unknown>((acc, key) => (acc as IDataObject | undefined)?.[key], response.body);
+			if (value === rule.properties.value)
+				return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
 		}
 	}
 	if (response.statusCode >= 400) {
-		return { status: 'Error', message: `Authorization failed - please check your credentials (HTTP ${response.statusCode})`, statusCode: response.statusCode };
+		return {
+			status: 'Error',
+			message: `Authorization failed - please check your credentials (HTTP ${response.statusCode})`,
+			statusCode: response.statusCode,
+		};
 	}
 	return { status: 'OK', message: 'Connection successful!', statusCode: response.statusCode };
 }
@@ -629,6 +683,8 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 async function outboundRequest(options: IHttpRequestOptions): Promise<unknown> {
 	// The same HTTP stack n8n-core uses for httpRequest/httpRequestWithAuthentication.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { OutboundHttp } = require('@n8n/backend-network') as { OutboundHttp: new () => { requests(): { request(o: IHttpRequestOptions): Promise<unknown> } } };
+	const { OutboundHttp } = require('@n8n/backend-network') as {
+		OutboundHttp: new () => { requests(): { request(o: IHttpRequestOptions): Promise<unknown> } };
+	};
 	return await Container.get(OutboundHttp).requests().request(options);
 }

@@ -93,11 +93,17 @@ describe('poll cursor in a real PollContext', () => {
 			{ id: 'y', updatedAt: '2026-03-02T11:00:00Z' },
 			{ id: 'z', updatedAt: '2026-03-03T11:00:00Z' },
 		];
-		const start = { 'node:Probe Trigger': { pollCursor: { v: 1, since: '2026-03-02T11:00:00.000Z', seen: { y: Date.parse('2026-03-02T11:00:00Z') } } } };
+		const start = {
+			'node:Probe Trigger': {
+				pollCursor: { v: 1, since: '2026-03-02T11:00:00.000Z', seen: { y: Date.parse('2026-03-02T11:00:00Z') } },
+			},
+		};
 		const poll = await pollTrigger(workflow(), 'Probe Trigger', start, 'manual', { credentials: credentials() });
 		assert.deepEqual(emitted(poll.items), ['z', 'y']);
 		assert.deepEqual(poll.staticData, start);
-		const active = await pollTrigger(workflow(), 'Probe Trigger', poll.staticData, 'trigger', { credentials: credentials() });
+		const active = await pollTrigger(workflow(), 'Probe Trigger', poll.staticData, 'trigger', {
+			credentials: credentials(),
+		});
 		assert.deepEqual(emitted(active.items), ['z']);
 	});
 
@@ -108,7 +114,9 @@ describe('poll cursor in a real PollContext', () => {
 		const failed = await pollTrigger(workflow(), 'Probe Trigger', start, 'trigger', { credentials: credentials() });
 		assert.match(String(failed.error?.message), /Probe: bad filter \[HTTP 400\]/);
 		assert.deepEqual(failed.staticData, start);
-		const retried = await pollTrigger(workflow(), 'Probe Trigger', failed.staticData, 'trigger', { credentials: credentials() });
+		const retried = await pollTrigger(workflow(), 'Probe Trigger', failed.staticData, 'trigger', {
+			credentials: credentials(),
+		});
 		assert.deepEqual(emitted(retried.items), ['q']);
 	});
 });

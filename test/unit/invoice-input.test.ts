@@ -40,7 +40,14 @@ describe('canonical invoice input', () => {
 	});
 
 	it('lists every problem with its path instead of crashing', () => {
-		const found = problems({ kind: 'bill', number: '', issueDate: '02-11-2026', currency: 'kr', seller: 'ACME', lines: [{ quantity: 'two', price: {}, vat: { category: 'X' } }, 7] });
+		const found = problems({
+			kind: 'bill',
+			number: '',
+			issueDate: '02-11-2026',
+			currency: 'kr',
+			seller: 'ACME',
+			lines: [{ quantity: 'two', price: {}, vat: { category: 'X' } }, 7],
+		});
 		assert.deepEqual(found, [
 			'kind must be "invoice" or "creditNote", got "bill"',
 			'number is missing',
@@ -92,9 +99,20 @@ describe('canonical invoice input', () => {
 
 describe('document naming', () => {
 	it('expands file-name placeholders and keeps names safe', () => {
-		const context = { number: '2026/1001', kind: 'invoice', format: 'peppol-bis3' as const, customer: 'Hansen & Søn: ApS', issueDate: '2026-11-02', system: 'Dinero', id: 'g-1' };
+		const context = {
+			number: '2026/1001',
+			kind: 'invoice',
+			format: 'peppol-bis3' as const,
+			customer: 'Hansen & Søn: ApS',
+			issueDate: '2026-11-02',
+			system: 'Dinero',
+			id: 'g-1',
+		};
 		assert.equal(documentFileName('{number}.xml', context), '2026_1001.xml');
-		assert.equal(documentFileName('{system}-{kind}-{number}-{format}', context), 'Dinero-invoice-2026_1001-peppol-bis3.xml');
+		assert.equal(
+			documentFileName('{system}-{kind}-{number}-{format}', context),
+			'Dinero-invoice-2026_1001-peppol-bis3.xml',
+		);
 		assert.equal(documentFileName('{customer} {issueDate}.xml', context), 'Hansen & Søn_ ApS 2026-11-02.xml');
 		assert.equal(documentFileName('{unknown}-{number}.xml', context), '{unknown}-2026_1001.xml');
 		assert.equal(documentFileName('../../{number}.xml', context), '2026_1001.xml');
@@ -103,7 +121,14 @@ describe('document naming', () => {
 	});
 
 	it('gives a stable UUID v5 idempotency key per source document and format', () => {
-		const parts = { system: 'Dinero', account: '112233', id: 'g-1', kind: 'invoice', number: '1001', format: 'peppol-bis3' as const };
+		const parts = {
+			system: 'Dinero',
+			account: '112233',
+			id: 'g-1',
+			kind: 'invoice',
+			number: '1001',
+			format: 'peppol-bis3' as const,
+		};
 		const key = idempotencyKey(parts);
 		assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 		assert.equal(idempotencyKey({ ...parts }), key);

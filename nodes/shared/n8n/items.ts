@@ -72,7 +72,8 @@ export async function runPerItem(
 			const result = await operation(item, itemIndex);
 			for (const { output, items: produced } of normalise(result)) {
 				if (output < 0 || output >= outputs.length) throw new Error(`Output ${output} does not exist on this node`);
-				for (const out of produced) outputs[output].push(out.pairedItem === undefined ? { ...out, pairedItem: paired } : out);
+				for (const out of produced)
+					outputs[output].push(out.pairedItem === undefined ? { ...out, pairedItem: paired } : out);
 			}
 		} catch (caught) {
 			const subject = itemSubject(item, options.system);
@@ -121,7 +122,11 @@ function normalise(result: ItemResult): Routed[] {
 }
 
 function isRouted(value: unknown): value is Routed {
-	return isObject(value) && typeof (value as { output?: unknown }).output === 'number' && Array.isArray((value as { items?: unknown }).items);
+	return (
+		isObject(value) &&
+		typeof (value as { output?: unknown }).output === 'number' &&
+		Array.isArray((value as { items?: unknown }).items)
+	);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -32,7 +32,8 @@ import { acquireRateLimit, blockRateLimitKey, type RateLimit } from './rate-limi
 import { TokenFetchError, type TokenSource } from './token';
 
 /** The n8n contexts a client can call from: node execution, polling, list search/load options, webhooks, hooks. */
-export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type RequestContext =
+	IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface RetryPolicy {
 	/** Attempts in total, including the first (default 5). */
@@ -45,7 +46,12 @@ export interface RetryPolicy {
 	maxTotalWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+	maxAttempts: 5,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+	maxTotalWaitMs: 120_000,
+};
 
 /** A remote error as the service's extractor sees it. */
 export interface RemoteError {
@@ -137,7 +143,11 @@ const RETRYABLE_NETWORK_CODES = new Set([
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 
 /** JSON request, returns the parsed body. */
-export async function apiRequest<T = unknown>(this: RequestContext, service: Service, options: ApiRequestOptions): Promise<T> {
+export async function apiRequest<T = unknown>(
+	this: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+): Promise<T> {
 	const response = await apiRequestFull.call(this, service, options);
 	return response.body as T;
 }
@@ -152,7 +162,11 @@ export async function apiRequestFull<T = unknown>(
 }
 
 /** Request returning the body as bytes (PDF downloads and other files). */
-export async function apiRequestBinary(this: RequestContext, service: Service, options: ApiRequestOptions): Promise<BinaryResponse> {
+export async function apiRequestBinary(
+	this: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+): Promise<BinaryResponse> {
 	const response = await send(this, service, { ...options, encoding: 'arraybuffer', json: false });
 	const data = toBuffer(response.body);
 	const contentType = headerValue(response.headers, 'content-type');
@@ -224,7 +238,8 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 				retryAfterMs = parseRetryAfter(headerValue(outcome.headers, 'retry-after'));
 				if (retryAfterMs !== undefined && options.rateLimit) blockRateLimitKey(options.rateLimit.key, retryAfterMs);
 			}
-			if (!retryable || attempt >= policy.maxAttempts) throw await remoteApiError(ctx, service, options, outcome, attempt);
+			if (!retryable || attempt >= policy.maxAttempts)
+				throw await remoteApiError(ctx, service, options, outcome, attempt);
 			if (retryAfterMs !== undefined && waited + retryAfterMs > policy.maxTotalWaitMs) {
 				throw await remoteApiError(ctx, service, options, outcome, attempt, retryAfterMs);
 			}
@@ -232,7 +247,8 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 
 		const delay = retryAfterMs ?? backoffDelay(attempt, policy);
 		if (waited + delay > policy.maxTotalWaitMs) {
-			if ('networkError' in outcome) throw await networkApiError(ctx, service, options, outcome.networkError.code!, attempt);
+			if ('networkError' in outcome)
+				throw await networkApiError(ctx, service, options, outcome.networkError.code!, attempt);
 			throw await remoteApiError(ctx, service, options, outcome, attempt);
 		}
 		waited += delay;
@@ -260,7 +276,10 @@ async function attemptRequest(
 		returnFullResponse: true,
 		// Statuses come back as responses so retries and error messages are ours; the token-expired status still
 		// throws so that n8n runs the credential's preAuthentication refresh and repeats the request once.
-		ignoreHttpStatusErrors: { ignore: true, except: options.token || expiredStatus === undefined ? [] : [expiredStatus] },
+		ignoreHttpStatusErrors: {
+			ignore: true,
+			except: options.token || expiredStatus === undefined ? [] : [expiredStatus],
+		},
 		json: options.encoding ? false : (options.json ?? true),
 	};
 	if (options.baseURL !== undefined) request.baseURL = options.baseURL;
@@ -289,7 +308,11 @@ function remoteFromThrown(error: unknown): FullResponse | undefined {
 }
 
 function networkCode(error: unknown): string | undefined {
-	for (let e = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+	for (
+		let e = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0;
+		e && depth < 5;
+		depth++
+	) {
 		if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return e.code;
 		if (typeof e.message === 'string') {
 			if (/socket hang up/i.test(e.message)) return 'ECONNRESET';
@@ -309,7 +332,11 @@ function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
 
 function isCancelled(error: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted) return true;
-	for (let e = error as { cause?: unknown; code?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+	for (
+		let e = error as { cause?: unknown; code?: unknown; name?: unknown } | undefined, depth = 0;
+		e && depth < 4;
+		depth++
+	) {
 		if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError' || e.name === 'AbortError') return true;
 		e = e.cause as typeof e;
 	}
@@ -403,13 +430,31 @@ function decodeBody(body: unknown): unknown {
 	return body;
 }
 
-const MESSAGE_KEYS = ['message', 'Message', 'error_description', 'errorMessage', 'ErrorMessage', 'detail', 'title', 'error', 'Error', 'errors', 'Errors', 'msg', 'reason', 'description'];
+const MESSAGE_KEYS = [
+	'message',
+	'Message',
+	'error_description',
+	'errorMessage',
+	'ErrorMessage',
+	'detail',
+	'title',
+	'error',
+	'Error',
+	'errors',
+	'Errors',
+	'msg',
+	'reason',
+	'description',
+];
 
 /** Find a human message in a typical error body: `{message}`, `{error: {message}}`, `{errors: [...]}`, problem+json … */
 export function defaultErrorMessage(body: unknown, depth = 0): string | undefined {
 	if (depth > 4 || body === undefined || body === null) return undefined;
 	if (typeof body === 'string') {
-		const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+		const text = body
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim();
 		return text ? truncate(text, 300) : undefined;
 	}
 	if (typeof body === 'number' || typeof body === 'boolean') return String(body);
@@ -479,8 +524,13 @@ async function remoteApiError(
 	retryAfterMs?: number,
 ): Promise<NodeApiError> {
 	const secrets = await secretsOf(ctx, service, options);
-	const remote: RemoteError = { statusCode: response.statusCode, headers: response.headers, body: decodeBody(response.body) };
-	const remoteMessage = service.errorMessage?.(remote) ?? defaultErrorMessage(remote.body) ?? statusText(response.statusCode);
+	const remote: RemoteError = {
+		statusCode: response.statusCode,
+		headers: response.headers,
+		body: decodeBody(response.body),
+	};
+	const remoteMessage =
+		service.errorMessage?.(remote) ?? defaultErrorMessage(remote.body) ?? statusText(response.statusCode);
 	let message = `${prefix(service, options)}: ${remoteMessage} [HTTP ${response.statusCode}]`;
 	if (retryAfterMs !== undefined) message += ` — the service asks to retry after ${Math.ceil(retryAfterMs / 1000)} s`;
 	else if (attempts > 1) message += ` after ${attempts} attempts`;
