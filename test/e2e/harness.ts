@@ -25,7 +25,13 @@
  * result.outputs('Invoice to UBL')[1];      // the second output
  * result.error;                             // the workflow error (the engine does not throw)
  * const { items, staticData } = await pollTrigger(workflow, 'Dinero Trigger', previousStaticData, 'trigger');
+ * await listSearch(nodeType('dinero'), 'searchCustomers', { credentials, parameters, filter: 'hansen' });
+ * await loadOptions(nodeType('dinero'), 'getStatuses', { credentials });
+ * await testCredential('dineroApi', { apiKey: 'k', environment: 'sandbox' });   // the credential's `test` request
  * ```
+ * Other helpers: `loadWorkflow(file)` (test/e2e/workflows/ or the repo's workflows/), `binaryBuffer(binary)`,
+ * `inlineBinary(buffer, mimeType, fileName)` for input items, `registerNodeType` / `registerCredentialType` for
+ * test-only types, `nodeType(name)` for full type names.
  * N8N_USER_FOLDER is set to a temporary folder before n8n-core is loaded (n8n writes its config there).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -550,6 +556,8 @@ export async function pollTrigger(
 		credentials?: CredentialStore;
 		parameters?: Record<string, IDataObject>;
 		activation?: 'init' | 'activate' | 'update' | 'manual';
+		/** What `this.getPollBudgetMs()` returns (n8n's default is 5 minutes). */
+		pollBudgetMs?: number;
 	} = {},
 ): Promise<PollResult> {
 	await loadPackage();
@@ -568,13 +576,23 @@ export async function pollTrigger(
 		store,
 		new Set(),
 	);
-	const context = core.getExecutePollFunctions(
-		workflow,
-		node,
-		additionalData,
-		mode,
-		options.activation ?? (mode === 'manual' ? 'manual' : 'activate'),
-	);
+	const activation = options.activation ?? (mode === 'manual' ? 'manual' : 'activate');
+	const context =
+		options.pollBudgetMs === undefined
+			? core.getExecutePollFunctions(workflow, node, additionalData, mode, activation)
+			: new core.PollContext(
+					workflow,
+					node,
+					additionalData,
+					mode,
+					activation,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					() => options.pollBudgetMs!,
+				);
 	try {
 		const items = await type.poll.call(context);
 		return { items: items ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData ?? {})) as IDataObject };
@@ -687,4 +705,67 @@ async function outboundRequest(options: IHttpRequestOptions): Promise<unknown> {
 		OutboundHttp: new () => { requests(): { request(o: IHttpRequestOptions): Promise<unknown> } };
 	};
 	return await Container.get(OutboundHttp).requests().request(options);
+}
+
+export interface MethodCallOptions {
+	credentials?: CredentialStore;
+	/** Parameters of the node, as the editor has them when the method runs. */
+	parameters?: IDataObject;
+	/** Node credentials reference, e.g. `{ dineroApi: { id: '1', name: 'Dinero' } }` (default: one per listed type). */
+	nodeCredentials?: INode['credentials'];
+}
+
+function methodContext(typeName: string, options: MethodCallOptions, path: string) {
+	const type = getNodeType(typeName);
+	const credentialsRef: INode['credentials'] =
+		options.nodeCredentials ??
+		Object.fromEntries((type.description.credentials ?? []).map((c) => [c.name, { id: c.name, name: c.name }]));
+	const node: INode = {
+		id: 'method-node',
+		name: type.description.defaults.name ?? type.description.displayName,
+		type: typeName,
+		typeVersion: Array.isArray(type.description.version)
+			? type.description.version.slice(-1)[0]
+			: type.description.version,
+		position: [0, 0],
+		parameters: (options.parameters ?? {}) as INode['parameters'],
+		credentials: credentialsRef,
+	};
+	const json: WorkflowJson = { nodes: [node], connections: {} };
+	const workflow = makeWorkflow(json, undefined);
+	const additionalData = makeAdditionalData(
+		'internal',
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		structuredClone(options.credentials ?? {}),
+		new Set(),
+	);
+	(additionalData as unknown as { currentNodeParameters: IDataObject }).currentNodeParameters =
+		options.parameters ?? {};
+	return { type, context: new core.LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, path) };
+}
+
+/** Call a node's `methods.listSearch.<method>` (resource locator search) as the editor does. */
+export async function listSearch(
+	typeName: string,
+	method: string,
+	options: MethodCallOptions & { filter?: string; paginationToken?: string } = {},
+): Promise<import('n8n-workflow').INodeListSearchResult> {
+	await loadPackage();
+	const { type, context } = methodContext(typeName, options, 'parameters');
+	const fn = type.methods?.listSearch?.[method];
+	if (!fn) throw new Error(`${typeName} has no listSearch method ${method}`);
+	return await fn.call(context, options.filter, options.paginationToken);
+}
+
+/** Call a node's `methods.loadOptions.<method>` (dropdown options) as the editor does. */
+export async function loadOptions(
+	typeName: string,
+	method: string,
+	options: MethodCallOptions = {},
+): Promise<import('n8n-workflow').INodePropertyOptions[]> {
+	await loadPackage();
+	const { type, context } = methodContext(typeName, options, 'parameters');
+	const fn = type.methods?.loadOptions?.[method];
+	if (!fn) throw new Error(`${typeName} has no loadOptions method ${method}`);
+	return await fn.call(context);
 }

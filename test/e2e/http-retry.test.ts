@@ -9,6 +9,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import {
 	binaryBuffer,
+	listSearch,
 	registerCredentialType,
 	registerNodeType,
 	runWorkflow,
@@ -430,6 +431,41 @@ describe('request helper in the real engine', () => {
 			/Probe: could not obtain an access token: the token request was refused: invalid_client: Client authentication failed \[HTTP 401\]/,
 		);
 		assert.ok(!JSON.stringify(result.run).includes('very-secret-9'));
+	});
+
+	it('runs a list search (resource locator) through the request helper, with paging', async () => {
+		const customers = [
+			{ id: 'c1', name: 'Hansen & Søn ApS' },
+			{ id: 'c2', name: 'Hansen Byg A/S' },
+			{ id: 'c3', name: 'Hansen Gruppen' },
+		];
+		server.fallback = (req, res) => {
+			const q = (req.url.searchParams.get('q') ?? '').toLowerCase();
+			const page = Number(req.url.searchParams.get('page'));
+			const matching = customers.filter((c) => c.name.toLowerCase().includes(q));
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(matching.slice((page - 1) * 2, page * 2)));
+		};
+		const first = await listSearch('test.httpProbe', 'searchCustomers', {
+			credentials: credentials(),
+			parameters: { baseUrl: server.url },
+			nodeCredentials: { probeApi: { id: 'cred-1', name: 'Probe account' } },
+			filter: 'hansen',
+		});
+		assert.deepEqual(first.results, [
+			{ name: 'Hansen & Søn ApS', value: 'c1' },
+			{ name: 'Hansen Byg A/S', value: 'c2' },
+		]);
+		assert.equal(first.paginationToken, '2');
+		const second = await listSearch('test.httpProbe', 'searchCustomers', {
+			credentials: credentials(),
+			parameters: { baseUrl: server.url },
+			nodeCredentials: { probeApi: { id: 'cred-1', name: 'Probe account' } },
+			filter: 'hansen',
+			paginationToken: first.paginationToken,
+		});
+		assert.deepEqual(second.results, [{ name: 'Hansen Gruppen', value: 'c3' }]);
+		assert.equal(server.requests[0].headers.authorization, `Bearer ${SECRET}`);
 	});
 
 	it("runs a credential's test request", async () => {

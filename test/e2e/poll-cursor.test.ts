@@ -107,6 +107,28 @@ describe('poll cursor in a real PollContext', () => {
 		assert.deepEqual(emitted(active.items), ['z']);
 	});
 
+	it('stops paging when the poll budget is spent and leaves the rest for the next poll', async () => {
+		documents = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, updatedAt: `2026-03-06T10:00:0${i}Z` }));
+		const start = { 'node:Probe Trigger': { pollCursor: { v: 1, since: '2026-03-06T00:00:00.000Z', seen: {} } } };
+		let state: IDataObject = start;
+		const seen: string[] = [];
+		let polls = 0;
+		for (; polls < 10; polls++) {
+			const poll = await pollTrigger(workflow(), 'Probe Trigger', state, 'trigger', {
+				credentials: credentials(),
+				pollBudgetMs: 0,
+			});
+			assert.equal(poll.error, undefined);
+			if (!poll.items) break;
+			// One page per poll; the inclusive query repeats the boundary document, which the cursor drops.
+			assert.ok(poll.items[0].length <= 2);
+			seen.push(...emitted(poll.items));
+			state = poll.staticData;
+		}
+		assert.deepEqual(seen, ['p0', 'p1', 'p2', 'p3', 'p4'], 'in order, nothing lost or repeated');
+		assert.ok(polls >= 3, `a budget of one page per poll needs several polls, took ${polls}`);
+	});
+
 	it('a failing poll does not move the cursor', async () => {
 		documents = [{ id: 'q', updatedAt: '2026-03-05T10:00:00Z' }];
 		const start = { 'node:Probe Trigger': { pollCursor: { v: 1, since: '2026-03-04T00:00:00.000Z', seen: {} } } };

@@ -10,7 +10,9 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
@@ -145,6 +147,28 @@ const description: INodeTypeDescription = {
 export class HttpProbe implements INodeType {
 	description = description;
 
+	methods = {
+		listSearch: {
+			async searchCustomers(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				const baseURL = this.getCurrentNodeParameter('baseUrl') as string;
+				const page = paginationToken ? Number(paginationToken) : 1;
+				const customers = (await apiRequest.call(this, probeService('probeApi'), {
+					baseURL,
+					url: '/customers',
+					qs: { q: filter ?? '', page },
+				})) as Array<{ id: string; name: string }>;
+				return {
+					results: customers.map((c) => ({ name: c.name, value: c.id })),
+					paginationToken: customers.length === 2 ? String(page + 1) : undefined,
+				};
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runPerItem(
 			this,
@@ -263,6 +287,8 @@ export class ProbeTrigger implements INodeType {
 		const budget = this.getNodeParameter('budget') as number;
 		const staticData = this.getWorkflowStaticData('node');
 		const keyOf = (doc: ProbeDocument) => ({ id: doc.id, timestamp: doc.updatedAt });
+		// Stop paging when the poll budget is spent; safe because the API lists oldest first.
+		const deadline = Date.now() + this.getPollBudgetMs() * 0.8;
 		const fetchSince = async (since: string) =>
 			(
 				await pageByNumber(
@@ -272,7 +298,7 @@ export class ProbeTrigger implements INodeType {
 							url: '/documents',
 							qs: { changedSince: since, page, pageSize },
 						})) as ProbeDocument[],
-					{ pageSize: 2, firstPage: 1 },
+					{ pageSize: 2, firstPage: 1, onPage: () => Date.now() < deadline },
 				)
 			).items;
 		if (this.getMode() === 'manual') {
