@@ -300,6 +300,10 @@ describe('request helper in the real engine', () => {
 		assert.equal(success.length, 1);
 		assert.equal(errors.length, 1);
 		assert.match(String(errors[0].json.error), /Item 2 \(Probe\): Probe: broken \[HTTP 500\]/);
+		// n8n merges the input item back into the error item on the error output.
+		assert.equal(errors[0].json.n, 1);
+		assert.equal((errors[0].json.details as IDataObject).httpCode, '500');
+		assert.deepEqual(errors[0].pairedItem, { item: 1 });
 	});
 
 	it('returns full responses and binary bodies', async () => {

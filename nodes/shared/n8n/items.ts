@@ -1,9 +1,10 @@
 /**
  * Runs an operation once per input item, the way every action node of this package behaves:
  * - each output item gets `pairedItem` pointing at its input item (unless the operation set one);
- * - an error on one item never stops the others when the node continues on fail: the item goes out with
- *   `json.error` (naming the invoice number, the system and the cause), its input json and binary kept, and the
- *   error attached so that n8n's "continue (using error output)" routes it to the error output;
+ * - an error on one item never stops the others when the node continues on fail: the item goes out as
+ *   `{ error, details: { system, number, kind, itemIndex, httpCode?, description? } }` (the message names the
+ *   invoice number, the system and the cause) with its binary and `pairedItem`. With "Continue (using error
+ *   output)" n8n routes it to the error output and merges the input item's json back in (`source`, `invoice` …);
  * - otherwise the error is thrown as `NodeApiError` / `NodeOperationError` carrying `itemIndex` and a message that
  *   names the invoice and the system.
  *
@@ -79,11 +80,15 @@ export async function runPerItem(
 			const subject = itemSubject(item, options.system);
 			const error = toNodeError(ctx, caught, itemIndex, describeSubject(subject, itemIndex));
 			if (!ctx.continueOnFail()) throw error;
-			const errorItem: INodeExecutionData = {
-				json: { ...item.json, error: error.message },
-				pairedItem: paired,
-				error,
-			};
+			// Only `error` and `details`: that is the shape n8n routes to the error output (merged there with the
+			// input item's json); `item.error` would make the engine replace the json with the message alone.
+			const details: IDataObject = { itemIndex };
+			if (subject.system) details.system = subject.system;
+			if (subject.number) details.number = subject.number;
+			if (subject.kind) details.kind = subject.kind;
+			if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
+			if (error.description) details.description = error.description;
+			const errorItem: INodeExecutionData = { json: { error: error.message, details }, pairedItem: paired };
 			if (item.binary) errorItem.binary = item.binary;
 			outputs[0].push(errorItem);
 		}
