@@ -7,6 +7,7 @@
  * const invoice = reconcile(myInvoice);                       // totals computed and checked against the books
  * const findings = preflight(invoice, { format: 'peppol-bis3' });
  * const xml = writeUbl(invoice, { format: 'peppol-bis3' });
+ * const back = readUbl(xml);                                  // UBL Invoice / CreditNote → canonical invoice
  * ```
  */
 export type {
@@ -49,7 +50,8 @@ export { computeTotals, reconcile, withTotals, TotalsMismatchError } from './nod
 export { preflight } from './nodes/shared/einvoice/preflight';
 export { readInvoiceInput, InvoiceInputError } from './nodes/shared/einvoice/input';
 export { InvalidDecimalError } from './nodes/shared/einvoice/decimal';
-export { writeUbl } from './nodes/shared/ubl/write';
+export { writeUbl, type WriteUblOptions } from './nodes/shared/ubl/write';
+export { readUbl, UblReadError } from './nodes/shared/ubl/read';
 export {
 	buildDocument,
 	documentFileName,
