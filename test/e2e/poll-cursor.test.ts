@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollTrigger, registerCredentialType, registerNodeType, type WorkflowJson } from './harness';
+import { pollTrigger, registerCredentialType, registerNodeType, runWorkflow, type WorkflowJson } from './harness';
 import { ProbeApi, ProbeTrigger, type ProbeDocument } from './support/probe-nodes';
 import { startScriptedServer, type ScriptedServer } from './support/scripted-server';
 
@@ -127,6 +127,31 @@ describe('poll cursor in a real PollContext', () => {
 		}
 		assert.deepEqual(seen, ['p0', 'p1', 'p2', 'p3', 'p4'], 'in order, nothing lost or repeated');
 		assert.ok(polls >= 3, `a budget of one page per poll needs several polls, took ${polls}`);
+	});
+
+	it('runs as the start of a workflow in the editor (manual mode: poll() called by the engine)', async () => {
+		documents = [
+			{ id: 'm1', updatedAt: '2026-03-07T10:00:00Z' },
+			{ id: 'm2', updatedAt: '2026-03-08T10:00:00Z' },
+		];
+		const flow = workflow();
+		flow.nodes.push({
+			id: '2',
+			name: 'Next',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		});
+		flow.connections = { 'Probe Trigger': { main: [[{ node: 'Next', type: 'main', index: 0 }]] } };
+		const result = await runWorkflow(flow, { credentials: credentials() });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(
+			result.output('Next').map((i) => i.json.id),
+			['m2', 'm1'],
+		);
+		const nodeData = (result.staticData['node:Probe Trigger'] ?? {}) as IDataObject;
+		assert.equal(nodeData.pollCursor, undefined, 'manual runs leave the cursor alone');
 	});
 
 	it('a failing poll does not move the cursor', async () => {
