@@ -135,13 +135,12 @@ describe('Invoice to UBL in the real engine', () => {
 		const [failed, ok] = result.output(NODE);
 		assert.match(String(failed.json.error), /^Invoice 2026-9001 \(Dinero\): .*BR-07/);
 		assert.deepEqual(failed.pairedItem, { item: 0 });
-		assert.deepEqual(failed.json.details, {
-			itemIndex: 0,
-			system: 'Dinero',
-			number: '2026-9001',
-			kind: 'invoice',
-			description: failed.json.details && (failed.json.details as IDataObject).description,
-		});
+		assert.deepEqual(failed.json.source, source('2026-9001'), 'the input fields stay on the error item');
+		const details = failed.json.details as IDataObject;
+		assert.deepEqual(
+			{ ...details, description: undefined },
+			{ itemIndex: 0, system: 'Dinero', number: '2026-9001', kind: 'invoice', description: undefined },
+		);
 		assert.match(String((failed.json.details as IDataObject).description), /FATAL BR-07: /);
 		assert.equal((ok.json.document as IDataObject).valid, true);
 		assert.deepEqual(ok.pairedItem, { item: 1 });

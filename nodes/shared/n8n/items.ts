@@ -1,10 +1,11 @@
 /**
  * Runs an operation once per input item, the way every action node of this package behaves:
  * - each output item gets `pairedItem` pointing at its input item (unless the operation set one);
- * - an error on one item never stops the others when the node continues on fail: the item goes out as
- *   `{ error, details: { system, number, kind, itemIndex, httpCode?, description? } }` (the message names the
- *   invoice number, the system and the cause) with its binary and `pairedItem`. With "Continue (using error
- *   output)" n8n routes it to the error output and merges the input item's json back in (`source`, `invoice` …);
+ * - an error on one item never stops the others when the node continues on fail: the item goes out with
+ *   `json.error` (a message naming the invoice number, the system and the cause) and `json.details` ({ system,
+ *   number, kind, itemIndex, httpCode?, description? }), its binary and `pairedItem`. On the regular output it keeps
+ *   its input json; with "Continue (using error output)" it carries only error + details, which is what n8n routes to
+ *   the error output, where n8n merges the input item's json back in;
  * - otherwise the error is thrown as `NodeApiError` / `NodeOperationError` carrying `itemIndex` and a message that
  *   names the invoice and the system.
  *
@@ -80,15 +81,19 @@ export async function runPerItem(
 			const subject = itemSubject(item, options.system);
 			const error = toNodeError(ctx, caught, itemIndex, describeSubject(subject, itemIndex));
 			if (!ctx.continueOnFail()) throw error;
-			// Only `error` and `details`: that is the shape n8n routes to the error output (merged there with the
-			// input item's json); `item.error` would make the engine replace the json with the message alone.
 			const details: IDataObject = { itemIndex };
 			if (subject.system) details.system = subject.system;
 			if (subject.number) details.number = subject.number;
 			if (subject.kind) details.kind = subject.kind;
 			if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
 			if (error.description) details.description = error.description;
-			const errorItem: INodeExecutionData = { json: { error: error.message, details }, pairedItem: paired };
+			// On the error output only `error`/`details` may be set (n8n routes by that shape and merges the paired
+			// input json back in); on the regular output the item keeps its own json so later nodes (a ledger row)
+			// still see `source`, `invoice` …. Never `item.error`: the engine would replace the json with the message.
+			const errorItem: INodeExecutionData =
+				ctx.getNode().onError === 'continueErrorOutput'
+					? { json: { error: error.message, details }, pairedItem: paired }
+					: { json: { ...item.json, error: error.message, details }, pairedItem: paired };
 			if (item.binary) errorItem.binary = item.binary;
 			outputs[0].push(errorItem);
 		}
