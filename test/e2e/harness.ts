@@ -34,11 +34,16 @@
  * test-only types, `nodeType(name)` for full type names.
  * N8N_USER_FOLDER is set to a temporary folder before n8n-core is loaded (n8n writes its config there).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-e2e-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// A private n8n folder (config, binary data) per test process, removed when the process ends.
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 process.env.N8N_LOG_LEVEL ??= 'error';
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 
