@@ -135,6 +135,25 @@ describe('request helper in the real engine', () => {
 		assert.equal(server.requests.length, 2);
 	});
 
+	it('gives up on an attempt that does not answer in time, and retries it', async () => {
+		const held: Array<() => void> = [];
+		server.script(
+			(_req, res) => {
+				held.push(() => res.end());
+			},
+			json(200, { ok: 'in time' }),
+		);
+		const started = Date.now();
+		const result = await runWorkflow(probeWorkflow({ baseUrl: server.url, path: '/slow', timeoutMs: 300 }), {
+			credentials: credentials(),
+		});
+		held.forEach((release) => release());
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(result.output('HTTP Probe')[0].json, { ok: 'in time' });
+		assert.equal(server.requests.length, 2);
+		assert.ok(Date.now() - started >= 290);
+	});
+
 	it('does not repeat a POST after a 500, but does after a 503 or when marked idempotent', async () => {
 		server.script(json(500, { message: 'boom' }));
 		let result = await runWorkflow(probeWorkflow({ baseUrl: server.url, path: '/post', method: 'POST' }), {

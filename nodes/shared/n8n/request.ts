@@ -46,6 +46,8 @@ export interface RetryPolicy {
 	maxTotalWaitMs: number;
 }
 
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 export const DEFAULT_RETRY: RetryPolicy = {
 	maxAttempts: 5,
 	baseDelayMs: 500,
@@ -71,6 +73,8 @@ export interface Service {
 	errorMessage?: (error: RemoteError) => string | undefined;
 	/** Default retry policy for this service. */
 	retry?: Partial<RetryPolicy>;
+	/** Per-attempt timeout in ms (default 60 000), so a server that never answers cannot hang an execution. */
+	timeoutMs?: number;
 	/**
 	 * Status that means "token expired" (default 401). n8n then runs the credential's `preAuthentication` and repeats
 	 * the request once. `false` when the credential has no `preAuthentication`, so a 401 is not sent twice.
@@ -89,6 +93,7 @@ export interface ApiRequestOptions {
 	/** Send and parse JSON (default true unless `encoding` is set). */
 	json?: boolean;
 	encoding?: IHttpRequestOptions['encoding'];
+	/** Per-attempt timeout in ms (default: the service's `timeoutMs`, else 60 s). A timed-out attempt counts as a network error. */
 	timeout?: number;
 	/** Item the request is made for; set on the error. */
 	itemIndex?: number;
@@ -246,6 +251,10 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 		}
 
 		const delay = retryAfterMs ?? backoffDelay(attempt, policy);
+		const reason = 'networkError' in outcome ? outcome.networkError.code! : `HTTP ${outcome.statusCode}`;
+		ctx.logger?.debug(
+			`${service.system}: ${reason} on ${method} ${options.url}; retry ${attempt + 1}/${policy.maxAttempts} in ${delay} ms`,
+		);
 		if (waited + delay > policy.maxTotalWaitMs) {
 			if ('networkError' in outcome)
 				throw await networkApiError(ctx, service, options, outcome.networkError.code!, attempt);
@@ -286,7 +295,7 @@ async function attemptRequest(
 	if (options.qs !== undefined) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
 	if (options.encoding !== undefined) request.encoding = options.encoding;
-	if (options.timeout !== undefined) request.timeout = options.timeout;
+	request.timeout = options.timeout ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, service.credentialType, request)) as {
 		statusCode: number;
 		headers: Record<string, string | string[] | undefined>;

@@ -140,6 +140,7 @@ const description: INodeTypeDescription = {
 		{ displayName: 'Base Delay', name: 'baseDelayMs', type: 'number', default: 20 },
 		{ displayName: 'Max Total Wait', name: 'maxTotalWaitMs', type: 'number', default: 10_000 },
 		{ displayName: 'Idempotent', name: 'idempotent', type: 'boolean', default: false },
+		{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 0 },
 		{ displayName: 'Paged', name: 'paged', type: 'boolean', default: false },
 	],
 };
@@ -187,6 +188,7 @@ export class HttpProbe implements INodeType {
 					itemIndex: i,
 					subject,
 					idempotent: (this.getNodeParameter('idempotent', i) as boolean) || undefined,
+					timeout: (this.getNodeParameter('timeoutMs', i) as number) || undefined,
 					rateLimit:
 						limit > 0
 							? { key: `probe:${baseURL}`, limit, windowMs: this.getNodeParameter('rateWindowMs', i) as number }
