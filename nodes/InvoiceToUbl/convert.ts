@@ -13,6 +13,7 @@ import {
 	DOCUMENT_FORMATS,
 	buildDocument,
 	documentFileName,
+	documentIdentifiers,
 	idempotencyKey,
 	normaliseFormat,
 	type PdfAttachment,
@@ -141,7 +142,14 @@ export async function convertItem(
 		attachedPdf: pdf ? (built.invoice.attachments?.[built.invoice.attachments.length - 1]?.fileName ?? null) : null,
 		binaryProperty: built.xml !== undefined ? options.binaryProperty : null,
 	};
-	if (built.xml !== undefined) document.size = Buffer.byteLength(built.xml, 'utf8');
+	if (built.xml !== undefined) {
+		document.size = Buffer.byteLength(built.xml, 'utf8');
+		// What a delivery node or an SMP lookup needs to know about the document.
+		const ids = documentIdentifiers(built.xml);
+		if (ids.customizationId) document.customizationId = ids.customizationId;
+		if (ids.profileId) document.profileId = ids.profileId;
+		if (ids.documentTypeId) document.documentTypeId = ids.documentTypeId;
+	}
 
 	// The invoice as written, minus the embedded PDF (it travels as binary already).
 	const written: Invoice = { ...built.invoice };

@@ -62,6 +62,11 @@ describe('Invoice to UBL in the real engine', () => {
 		assert.equal(document.fileName, '2026-1001.xml');
 		assert.equal(document.valid, true);
 		assert.equal(document.documentType, 'Invoice');
+		assert.equal(
+			document.documentTypeId,
+			'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1',
+		);
+		assert.equal(document.profileId, 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0');
 		assert.match(
 			String(document.idempotencyKey),
 			/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { InvoiceInputError, readInvoiceInput } from '../../nodes/shared/einvoice/input';
-import { documentFileName, idempotencyKey, normaliseFormat } from '../../nodes/shared/ubl/document';
+import {
+	documentFileName,
+	documentIdentifiers,
+	idempotencyKey,
+	normaliseFormat,
+} from '../../nodes/shared/ubl/document';
 import { loadCanonicalFixtures } from '../fixtures/canonical';
 
 const fixtures = loadCanonicalFixtures();
@@ -143,5 +148,22 @@ describe('document naming', () => {
 		assert.equal(normaliseFormat('OIOUBL 2.1'), 'oioubl21');
 		assert.equal(normaliseFormat('edifact'), undefined);
 		assert.equal(normaliseFormat(3), undefined);
+	});
+
+	it('reads the PEPPOL document type and process identifiers from a document', () => {
+		const xml =
+			'<?xml version="1.0"?><CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2" xmlns:cbc="x">' +
+			'<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>' +
+			'<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID></CreditNote>';
+		assert.deepEqual(documentIdentifiers(xml), {
+			rootElement: 'CreditNote',
+			rootNamespace: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
+			customizationId: 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0',
+			profileId: 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
+			processId: 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
+			documentTypeId:
+				'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1',
+		});
+		assert.throws(() => documentIdentifiers('<Order/>'), /Not a UBL Invoice or CreditNote/);
 	});
 });

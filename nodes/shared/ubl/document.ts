@@ -193,3 +193,41 @@ export function idempotencyKey(parts: {
 	const hex = hash.subarray(0, 16).toString('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
+
+export interface DocumentIdentifiers {
+	/** `Invoice` or `CreditNote`. */
+	rootElement: string;
+	rootNamespace: string;
+	/** cbc:CustomizationID, e.g. `urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0`. */
+	customizationId?: string;
+	/** cbc:ProfileID, e.g. `urn:fdc:peppol.eu:2017:poacc:billing:01:1.0`. */
+	profileId?: string;
+	/** PEPPOL document type identifier value (scheme busdox-docid-qns), as an SMP lists it. */
+	documentTypeId?: string;
+	/** PEPPOL process identifier value (scheme cenbii-procid-ubl), i.e. the ProfileID. */
+	processId?: string;
+}
+
+/**
+ * The identifiers a delivery or SMP lookup needs, read from a written document: root element and namespace,
+ * CustomizationID and ProfileID, and from them the PEPPOL document type and process identifiers.
+ */
+export function documentIdentifiers(xml: string): DocumentIdentifiers {
+	const root = /<(?:([A-Za-z_][\w.-]*):)?(Invoice|CreditNote)\b([^>]*)>/.exec(xml);
+	if (!root) throw new Error('Not a UBL Invoice or CreditNote');
+	const prefix = root[1];
+	const ns = new RegExp(`xmlns${prefix ? `:${prefix}` : ''}\\s*=\\s*"([^"]*)"`).exec(root[3]);
+	const value = (name: string) => {
+		const match = new RegExp(`<cbc:${name}(?:\\s[^>]*)?>([^<]*)</cbc:${name}>`).exec(xml);
+		return match ? match[1].trim() : undefined;
+	};
+	const ids: DocumentIdentifiers = { rootElement: root[2], rootNamespace: ns ? ns[1] : '' };
+	const customizationId = value('CustomizationID');
+	const profileId = value('ProfileID');
+	if (customizationId) {
+		ids.customizationId = customizationId;
+		ids.documentTypeId = `${ids.rootNamespace}::${ids.rootElement}##${customizationId}::2.1`;
+	}
+	if (profileId) ids.profileId = ids.processId = profileId;
+	return ids;
+}
