@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 
 import { runPerItem, routeTo } from '../shared/n8n/items';
 import { DOCUMENT_FORMATS } from '../shared/ubl/document';
-import { convertItem, type InvalidMode } from './convert';
+import { convertItem, invoiceSubject, type InvalidMode } from './convert';
 
 // Shown as the node's outputs: one, or "Valid" + "Invalid" when invalid documents get their own output.
 const configuredOutputs = (parameters: { onInvalid?: string }) =>
@@ -175,7 +175,14 @@ export class InvoiceToUbl implements INodeType {
 				if (result.valid || onInvalid !== 'output') return result.item;
 				return routeTo(1, result.item);
 			},
-			{ outputs },
+			{
+				outputs,
+				// An invoice given as JSON is not on the item: name it from the parameter in errors.
+				subjectOf: (_item, itemIndex) =>
+					this.getNodeParameter('invoiceSource', itemIndex) === 'json'
+						? invoiceSubject(this.getNodeParameter('invoiceJson', itemIndex))
+						: undefined,
+			},
 		);
 	}
 }

@@ -194,3 +194,17 @@ function pickFormat(
 	if (!chosen) throw new NodeOperationError(node, `Unknown format ${JSON.stringify(options.format)}`, { itemIndex });
 	return chosen;
 }
+
+/** Number and kind of an invoice given as an object or JSON text, for error messages; nothing when unreadable. */
+export function invoiceSubject(value: unknown): { number?: string; kind?: string } | undefined {
+	let raw = value;
+	if (typeof raw === 'string') {
+		try {
+			raw = JSON.parse(raw);
+		} catch {
+			return undefined;
+		}
+	}
+	if (!isObject(raw)) return undefined;
+	return { number: text(raw.number), kind: text(raw.kind) };
+}

@@ -242,6 +242,16 @@ describe('Invoice to UBL in the real engine', () => {
 		judged['from-json.xml'] = { xml: await xmlOf(item, 'xml') };
 	});
 
+	it('names the invoice given as JSON in its errors', async () => {
+		const invoice = invalidInvoice() as unknown as IDataObject;
+		const result = await runWorkflow('invoice-to-ubl-json-parameter.json', {
+			input: [{ json: { payload: JSON.stringify(invoice) } }],
+			parameters: { [NODE]: { onInvalid: 'fail' } },
+		});
+		assert.ok(result.error);
+		assert.match(result.error.message, /^Invoice 2026-9001: The PEPPOL BIS Billing 3\.0 document is invalid: .*BR-07/);
+	});
+
 	it('reports malformed input clearly, per item, without stopping the batch', async () => {
 		const good = fixture('01-invoice-dk-b2b-standard') as unknown as IDataObject;
 		const badAmount = structuredClone(good);

@@ -32,6 +32,8 @@ export interface RunOptions {
 	outputs?: number;
 	/** Default system name for errors when the item has no `json.source.system`. */
 	system?: string;
+	/** What an error about this item should name, when it is not in `json.source` / `json.invoice`. */
+	subjectOf?: (item: INodeExecutionData, itemIndex: number) => ItemSubject | undefined;
 }
 
 /** What an error about an item should name: its invoice number (or other label) and its system. */
@@ -50,6 +52,16 @@ export function itemSubject(item: INodeExecutionData | undefined, fallbackSystem
 	const kind = firstText(source.kind, invoice.kind);
 	const system = firstText(source.system) ?? fallbackSystem;
 	return { number, kind, system };
+}
+
+function subjectFor(item: INodeExecutionData, itemIndex: number, options: RunOptions): ItemSubject {
+	const fromItem = itemSubject(item, options.system);
+	if (fromItem.number || !options.subjectOf) return fromItem;
+	try {
+		return { ...fromItem, ...options.subjectOf(item, itemIndex) };
+	} catch {
+		return fromItem; // describing the item must never hide the original error
+	}
 }
 
 /** "Invoice 1001 (Dinero)", "Credit note 7 (Billy)", "Item 3" … */
@@ -78,7 +90,7 @@ export async function runPerItem(
 					outputs[output].push(out.pairedItem === undefined ? { ...out, pairedItem: paired } : out);
 			}
 		} catch (caught) {
-			const subject = itemSubject(item, options.system);
+			const subject = subjectFor(item, itemIndex, options);
 			const error = toNodeError(ctx, caught, itemIndex, describeSubject(subject, itemIndex));
 			if (!ctx.continueOnFail()) throw error;
 			const details: IDataObject = { itemIndex };
