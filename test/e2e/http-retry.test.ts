@@ -95,7 +95,8 @@ describe('request helper in the real engine', () => {
 		assert.equal(server.requests.length, 2);
 		const gap = server.requests[1].at - server.requests[0].at;
 		assert.ok(gap >= 950, `second attempt after ${gap} ms, expected ≥ 1000 ms`);
-		assert.ok(gap < 2500, `second attempt after ${gap} ms, expected about 1000 ms`);
+		// Upper bound generous for a loaded CI machine; it still tells a 1 s wait from the 600 s cap.
+		assert.ok(gap < 6000, `second attempt after ${gap} ms, expected about 1000 ms`);
 	});
 
 	it('waits for Retry-After given as an HTTP date', async () => {
@@ -202,7 +203,7 @@ describe('request helper in the real engine', () => {
 			credentials: credentials(),
 		});
 		assert.ok(result.error);
-		assert.ok(Date.now() - started < 2000);
+		assert.ok(Date.now() - started < 8000, 'did not wait for the 600 s Retry-After');
 		assert.equal(server.requests.length, 1);
 		assert.match(result.error.message, /quota \[HTTP 429\].*retry after 600 s/);
 	});
