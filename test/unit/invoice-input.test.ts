@@ -7,6 +7,7 @@ import {
 	documentIdentifiers,
 	idempotencyKey,
 	normaliseFormat,
+	pdfAttachment,
 } from '../../nodes/shared/ubl/document';
 import { loadCanonicalFixtures } from '../fixtures/canonical';
 
@@ -165,5 +166,25 @@ describe('document naming', () => {
 				'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1',
 		});
 		assert.throws(() => documentIdentifiers('<Order/>'), /Not a UBL Invoice or CreditNote/);
+	});
+
+	it('attaches a PDF served as octet-stream with the PDF MIME code, named after the invoice when unnamed', () => {
+		const invoice = fixtures[0].invoice;
+		const pdf = Buffer.from('%PDF-1.7\n%%EOF');
+		const attachment = pdfAttachment(invoice, { data: pdf, mimeType: 'application/octet-stream' });
+		assert.deepEqual(attachment, {
+			id: invoice.number,
+			description: 'Faktura (PDF)',
+			contentBase64: pdf.toString('base64'),
+			mimeCode: 'application/pdf',
+			fileName: `${invoice.number}.pdf`,
+		});
+		const png = pdfAttachment(invoice, {
+			data: Buffer.from([0x89, 0x50]),
+			mimeType: 'image/png',
+			fileName: 'scan.png',
+		});
+		assert.equal(png.mimeCode, 'image/png');
+		assert.equal(png.id, 'scan');
 	});
 });

@@ -92,7 +92,9 @@ export function pdfAttachment(invoice: Invoice, pdf: PdfAttachment): Attachment 
 		id: fileName.replace(/\.[^.]+$/, '') || invoice.number,
 		description: pdf.description ?? (invoice.kind === 'creditNote' ? 'Kreditnota (PDF)' : 'Faktura (PDF)'),
 		contentBase64: pdf.data.toString('base64'),
-		mimeCode: pdf.mimeType || 'application/pdf',
+		// Some APIs serve PDFs as application/octet-stream, which PEPPOL's MIME code list (BR-CL-24) refuses.
+		mimeCode:
+			pdf.data.subarray(0, 5).toString('latin1') === '%PDF-' ? 'application/pdf' : pdf.mimeType || 'application/pdf',
 		fileName,
 	};
 }
