@@ -208,6 +208,21 @@ describe('request helper in the real engine', () => {
 		assert.match(result.error.message, /quota \[HTTP 429\].*retry after 600 s/);
 	});
 
+	it('holds back later requests on the same key after a long Retry-After, failing fast instead of hanging', async () => {
+		server.script(json(429, { message: 'daily quota used' }, { 'retry-after': '3600' }));
+		const flow = probeWorkflow({ baseUrl: server.url, path: '/x', rateLimit: 100, maxTotalWaitMs: 5000 });
+		const first = await runWorkflow(flow, { credentials: credentials() });
+		assert.match(String(first.error?.message), /daily quota used \[HTTP 429\].*retry after 3600 s/);
+		const started = Date.now();
+		const second = await runWorkflow(flow, { credentials: credentials() });
+		assert.ok(Date.now() - started < 3000);
+		assert.match(
+			String(second.error?.message),
+			/^Item 1 \(Probe\): Probe: requests are paused until \d{4}-\d\d-\d\dT.* \(Retry-After\)$/,
+		);
+		assert.equal(server.requests.length, 1, 'the paused request never reached the server');
+	});
+
 	it('never exceeds the rate limit (sliding window) across items', async () => {
 		const items = Array.from({ length: 12 }, (_, i) => ({ json: { i } }));
 		const started = Date.now();

@@ -28,7 +28,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { acquireRateLimit, blockRateLimitKey, type RateLimit } from './rate-limit';
+import { acquireRateLimit, blockRateLimitKey, RateLimitBlockedError, type RateLimit } from './rate-limit';
 import { TokenFetchError, type TokenSource } from './token';
 
 /** The n8n contexts a client can call from: node execution, polling, list search/load options, webhooks, hooks. */
@@ -194,7 +194,15 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 	let tokenRefreshed = false;
 
 	for (let attempt = 1; ; attempt++) {
-		const release = options.rateLimit ? await acquireRateLimit(options.rateLimit, signal) : undefined;
+		let release: (() => void) | undefined;
+		if (options.rateLimit) {
+			try {
+				release = await acquireRateLimit(options.rateLimit, signal, policy.maxTotalWaitMs - waited);
+			} catch (error) {
+				if (!(error instanceof RateLimitBlockedError)) throw error;
+				throw await pausedApiError(ctx, service, options, error);
+			}
+		}
 		let outcome: FullResponse | { networkError: Error & { code?: string } };
 		try {
 			outcome = await attemptRequest(ctx, service, options, method, expiredStatus);
@@ -569,6 +577,23 @@ async function networkApiError(
 	const error = new NodeApiError(ctx.getNode(), { message, code, system: service.system } as JsonObject, {
 		message,
 		description: `The request to ${service.system} failed before a response arrived (${code}).`,
+		itemIndex: options.itemIndex,
+	});
+	error.message = message;
+	return error;
+}
+
+async function pausedApiError(
+	ctx: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+	cause: RateLimitBlockedError,
+): Promise<NodeApiError> {
+	const message = `${prefix(service, options)}: ${cause.message}`;
+	const error = new NodeApiError(ctx.getNode(), { message, system: service.system } as JsonObject, {
+		message,
+		description: 'An earlier request was answered 429/503 with a Retry-After longer than this node may wait.',
+		httpCode: '429',
 		itemIndex: options.itemIndex,
 	});
 	error.message = message;
