@@ -43,6 +43,14 @@ export class BillyApi implements ICredentialType {
 			description: 'Root of the API; /v2 is added when missing',
 			displayOptions: { show: { environment: ['sandbox', 'custom'] } },
 		},
+		{
+			displayName: 'Max Requests per Minute',
+			name: 'maxRequestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 120,
+			description: 'Throttle for this token (Billy publishes no limit; 0 means no throttle)',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

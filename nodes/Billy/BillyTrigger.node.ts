@@ -15,6 +15,7 @@ import { documentContext, documentItem, outputOptions } from './output';
 type BillyEvent = 'invoiceApproved' | 'creditNoteApproved' | 'invoicePaid' | 'anyChange';
 
 const CHANGES_KEY = 'billyChanges';
+const START_KEY = 'billyCursorStart';
 
 export class BillyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -156,9 +157,13 @@ export class BillyTrigger implements INodeType {
 			const started = Date.now();
 
 			if (events.includes('invoiceApproved') || events.includes('creditNoteApproved')) {
-				const { cursor } = openCursor(staticData, { exportSince: exportSince || undefined });
+				const { cursor, isNew: fresh0 } = openCursor(staticData, { exportSince: exportSince || undefined });
+				// Never reach back before the cursor's start (activation, or "export since"), even with the look-back.
+				if (fresh0 || typeof staticData[START_KEY] !== 'string') staticData[START_KEY] = cursor.since;
+				const startMs = Date.parse(staticData[START_KEY] as string);
 				const from = billyTime(queryFrom(cursor, lookbackMs));
-				const candidates = (bundle: BillyBundle) => bundle.invoices.filter((i) => matches(i) && wantsKind(i));
+				const candidates = (bundle: BillyBundle) =>
+					bundle.invoices.filter((i) => matches(i) && wantsKind(i) && toEpochMs(i.approvedTime!) >= startMs);
 				const sinceMs = Date.parse(cursor.since);
 				const isNew = (i: BillyInvoice) => {
 					const ms = toEpochMs(i.approvedTime!);

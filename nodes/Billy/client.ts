@@ -105,15 +105,17 @@ export class BillyClient {
 		/** Throttle key: one token is one organisation. */
 		accountKey: string,
 		private readonly itemIndex?: number,
+		requestsPerMinute = REQUESTS_PER_SECOND * 60,
 	) {
-		this.rateLimit = { key: `billy:${accountKey}`, limit: REQUESTS_PER_SECOND * 60, windowMs: 60_000 };
+		this.rateLimit = { key: `billy:${accountKey}`, limit: requestsPerMinute, windowMs: 60_000 };
 	}
 
 	static async create(ctx: RequestContext, itemIndex?: number): Promise<BillyClient> {
 		const credentials = (await ctx.getCredentials(BILLY_CREDENTIAL, itemIndex)) as IDataObject;
 		const baseUrl = billyBaseUrl(credentials);
 		// The throttle key must not be the token itself: use a short non-reversible fingerprint of it.
-		return new BillyClient(ctx, baseUrl, `${baseUrl}#${fingerprint(String(credentials.accessToken ?? ''))}`, itemIndex);
+		const perMinute = credentials.maxRequestsPerMinute === undefined ? undefined : Number(credentials.maxRequestsPerMinute);
+		return new BillyClient(ctx, baseUrl, `${baseUrl}#${fingerprint(String(credentials.accessToken ?? ''))}`, itemIndex, perMinute);
 	}
 
 	async get<T = ListBody>(path: string, qs: IDataObject = {}, subject?: string): Promise<T> {
