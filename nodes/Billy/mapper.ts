@@ -355,27 +355,35 @@ export function fikPaymentId(invoiceNumber: string, cardType: '71' | '73' | '75'
 	return body + mod10CheckDigit(body);
 }
 
-export function billyPaymentMeans(settings: BillyPaymentSettings | undefined, invoiceNumber: string): PaymentMeans[] {
+/**
+ * One payment means (UBL-SR-47 allows several only with the same code and one PaymentID): FIK for DKK invoices when
+ * a creditor number is set, else the IBAN (58, SEPA credit transfer), else the Danish reg. + account number (42),
+ * else FIK for other currencies.
+ */
+export function billyPaymentMeans(settings: BillyPaymentSettings | undefined, invoiceNumber: string, currency = 'DKK'): PaymentMeans[] {
 	if (!settings) return [];
-	const means: PaymentMeans[] = [];
 	const fik = digitsOnly(settings.fikCreditorId);
-	if (fik) {
+	const fikMeans = (): PaymentMeans => {
 		const cardType = settings.fikCardType ?? '71';
-		means.push({ code: '93', giro: { cardType, creditorId: fik, paymentId: fikPaymentId(invoiceNumber, cardType) } });
-	}
+		return { code: '93', giro: { cardType, creditorId: fik, paymentId: fikPaymentId(invoiceNumber, cardType) } };
+	};
+	if (fik && currency.toUpperCase() === 'DKK') return [fikMeans()];
 	const iban = (settings.iban ?? '').replace(/\s+/g, '').toUpperCase();
 	if (iban) {
 		const transfer: PaymentMeans = { code: '58', paymentId: invoiceNumber, creditTransfer: { accountId: iban } };
 		if (settings.bic?.trim()) transfer.creditTransfer!.serviceProviderId = settings.bic.trim().toUpperCase();
-		means.push(transfer);
-	} else if (digitsOnly(settings.bankAccountNo) && digitsOnly(settings.bankRegNo)) {
-		means.push({
-			code: '42',
-			paymentId: invoiceNumber,
-			creditTransfer: { accountId: digitsOnly(settings.bankAccountNo), serviceProviderId: digitsOnly(settings.bankRegNo) },
-		});
+		return [transfer];
 	}
-	return means;
+	if (digitsOnly(settings.bankAccountNo) && digitsOnly(settings.bankRegNo)) {
+		return [
+			{
+				code: '42',
+				paymentId: invoiceNumber,
+				creditTransfer: { accountId: digitsOnly(settings.bankAccountNo), serviceProviderId: digitsOnly(settings.bankRegNo) },
+			},
+		];
+	}
+	return fik ? [fikMeans()] : [];
 }
 
 function paymentTerms(invoice: BillyInvoice): string | undefined {
@@ -483,7 +491,7 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 		invoice.precedingInvoices = [{ number: options.creditedInvoice!.invoiceNo!, issueDate: options.creditedInvoice!.entryDate.slice(0, 10) }];
 	}
 	if (kind === 'invoice') {
-		const means = billyPaymentMeans(options.payment, source.invoiceNo!);
+		const means = billyPaymentMeans(options.payment, source.invoiceNo!, source.currencyId);
 		if (means.length) invoice.paymentMeans = means;
 	}
 

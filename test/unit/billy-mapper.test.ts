@@ -252,14 +252,17 @@ describe('Billy mapper: document', () => {
 		assert.equal(result.totals!.vatTotalInTaxCurrency, '1865.08');
 	});
 
-	it('adds FIK and IBAN payment means on invoices, with a valid FIK check digit', () => {
-		const result = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), {
-			payment: { iban: 'DK50 0040 0440 1162 43', bic: 'dabadkkk', fikCreditorId: '85382743', fikCardType: '71' },
-		});
-		assert.equal(result.paymentMeans![0].code, '93');
-		assert.equal(result.paymentMeans![0].giro!.paymentId, fikPaymentId('1001', '71'));
-		assert.equal(result.paymentMeans![0].giro!.paymentId!.length, 15);
-		assert.deepEqual(result.paymentMeans![1].creditTransfer, { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK' });
+	it('adds one payment means: FIK on DKK invoices (valid check digit), IBAN on foreign currency, reg. + account as fallback', () => {
+		const payment = { iban: 'DK50 0040 0440 1162 43', bic: 'dabadkkk', fikCreditorId: '85382743', fikCardType: '71' as const };
+		const dkk = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), { payment });
+		assert.equal(dkk.paymentMeans!.length, 1);
+		assert.equal(dkk.paymentMeans![0].code, '93');
+		assert.equal(dkk.paymentMeans![0].giro!.paymentId, fikPaymentId('1001', '71'));
+		assert.equal(dkk.paymentMeans![0].giro!.paymentId!.length, 15);
+		const eur = map(invoice({ currencyId: 'EUR', exchangeRate: 7.46, amount: 100, tax: 25, lines: [line({})] }), { payment });
+		assert.deepEqual(eur.paymentMeans, [{ code: '58', paymentId: '1001', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK' } }]);
+		const domestic = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), { payment: { bankRegNo: '1234', bankAccountNo: '0001234567' } });
+		assert.deepEqual(domestic.paymentMeans, [{ code: '42', paymentId: '1001', creditTransfer: { accountId: '0001234567', serviceProviderId: '1234' } }]);
 		assert.equal(mod10CheckDigit('7992739871'), '3'); // the textbook Luhn example
 	});
 
