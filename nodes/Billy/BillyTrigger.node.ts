@@ -143,12 +143,25 @@ export class BillyTrigger implements INodeType {
 		try {
 			if (this.getMode() === 'manual') {
 				const count = Math.max(1, Number(options.manualCount ?? 5));
+				const wanted = (i: BillyInvoice) =>
+					matches(i) && (wantsKind(i) || events.includes('invoicePaid') || events.includes('anyChange'));
+				let found = 0;
 				const bundle = await client.listInvoices(
-					{ state: 'approved', contactId, minEntryDate: minDate, sortProperty: POLL_SORT_PROPERTY, sortDirection: 'DESC' },
-					{ pageSize: 100, maxItems: 100 },
+					{
+						state: 'approved',
+						contactId,
+						minEntryDate: minDate,
+						// With "Also export documents since", a manual run shows documents from then on only.
+						minApprovedTime: exportSince ? billyTime(new Date(toEpochMs(exportSince)).toISOString()) : undefined,
+						sortProperty: POLL_SORT_PROPERTY,
+						sortDirection: 'DESC',
+					},
+					{
+						pageSize: Math.min(1000, count + 20),
+						onPage: (page) => (found += page.invoices.filter(wanted).length) < count,
+					},
 				);
-				const wanted = bundle.invoices.filter((i) => matches(i) && (wantsKind(i) || events.includes('invoicePaid') || events.includes('anyChange')));
-				const latest = latestDocuments(wanted, keyOf, count);
+				const latest = latestDocuments(bundle.invoices.filter(wanted), keyOf, count);
 				return latest.length ? [await toItems(this, client, latest, bundle, output)] : null;
 			}
 
