@@ -51,7 +51,7 @@ function exportWorkflow(settings: IDataObject): WorkflowJson {
 describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validator)', () => {
 	let emulator: BillyEmulator;
 	let out: string;
-	let documents: { item: INodeExecutionData; file: string; source: IDataObject; xml: string }[] = [];
+	let documents: { item: INodeExecutionData; file: string; source: IDataObject; xml: string; output: number }[] = [];
 	let results = new Map<string, ValidatorResult>();
 	let triggerItems: INodeExecutionData[] = [];
 
@@ -64,15 +64,15 @@ describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validato
 		});
 		assert.equal(run.error, undefined, run.error?.message);
 		triggerItems = run.output('Billy Trigger');
-		const produced = run.outputs('Invoice to UBL').flat();
-		for (const item of produced) {
+		const produced = run.outputs('Invoice to UBL').flatMap((items, output) => items.map((item) => ({ item, output })));
+		for (const { item, output } of produced) {
 			const source = item.json.source as IDataObject;
 			const binary = item.binary?.document;
 			if (!binary) continue;
 			const xml = (await binaryBuffer(binary)).toString('utf8');
 			const file = path.join(out, `${String(source.number)}.xml`);
 			writeFileSync(file, xml);
-			documents.push({ item, file, source, xml });
+			documents.push({ item, file, source, xml, output });
 		}
 		const validated = await validateFiles(documents.map((d) => d.file));
 		results = new Map(validated.map((r, i) => [documents[i].file, r]));
@@ -103,9 +103,11 @@ describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validato
 			const buyer = billyBuyer(contacts.get(billy.contactId)!);
 			if (buyer.endpoint) {
 				assert.deepEqual(fatal, [], `document ${billy.invoiceNo}: ${JSON.stringify(result.findings)}`);
+				assert.equal(doc.output, 0, `document ${billy.invoiceNo} left Invoice to UBL on its valid output`);
 				valid++;
 			} else {
 				assert.deepEqual(fatal, ['PEPPOL-EN16931-R010'], `document ${billy.invoiceNo}`);
+				assert.equal(doc.output, 1, `pre-flight sent document ${billy.invoiceNo} to the Invalid output`);
 				withoutAddress++;
 			}
 			const payable = /<cbc:PayableAmount currencyID="([A-Z]{3})">([-0-9.]+)<\/cbc:PayableAmount>/.exec(doc.xml);
