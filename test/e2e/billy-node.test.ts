@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode } from 'n8n-workflow';
 import type { BillyInvoice } from '../../nodes/Billy/api';
 import { createBillyEmulator, type BillyEmulator } from '../sandbox/billy/emulator';
-import { binaryBuffer, nodeType, repoRoot, runWorkflow, type WorkflowJson } from './harness';
+import { binaryBuffer, nodeType, repoRoot, runWorkflow, testCredential, type WorkflowJson } from './harness';
 
 const TOKEN = 'e2e-billy-node';
 
@@ -160,5 +160,14 @@ describe('Billy node (real engine, Billy emulator)', () => {
 		assert.equal(json.organization.id, emulator.store.organization.id);
 		assert.deepEqual(json.party.legalId, { id: emulator.store.organization.registrationNo, scheme: '0184' });
 		assert.equal(json.party.vatId, `DK${emulator.store.organization.registrationNo}`);
+	});
+
+	it('the credential test calls GET /v2/organization with X-Access-Token; a wrong token fails', async () => {
+		const before = emulator.log.length;
+		const ok = await testCredential('billyApi', { accessToken: TOKEN, environment: 'sandbox', baseUrl: emulator.url });
+		assert.equal(ok.status, 'OK', ok.message);
+		assert.deepEqual(emulator.log.slice(before), ['GET /v2/organization']);
+		const wrong = await testCredential('billyApi', { accessToken: 'nope', environment: 'custom', baseUrl: `${emulator.url}/v2/` });
+		assert.equal(wrong.status, 'Error');
 	});
 });

@@ -214,6 +214,20 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.equal((await poll(params, paid.staticData)).items, null);
 	});
 
+	it('"Any change" emits a document once when it is voided or changes, with the kind of change', async () => {
+		const params = { events: ['anyChange'], options: { changeWindowDays: 3650 } };
+		const baseline = await poll(params, undefined);
+		assert.equal(baseline.items, null);
+		const target = emulator.store.invoices.find((i) => i.state === 'approved' && i.type === 'invoice' && !i.isPaid)!;
+		target.state = 'voided';
+		const changed = await poll(params, baseline.staticData);
+		const out = items(changed);
+		assert.deepEqual(numbers(out), [target.invoiceNo]);
+		assert.equal(out[0].json.event, 'voided');
+		assert.equal((out[0].json.source as IDataObject).status, 'voided');
+		assert.equal((await poll(params, changed.staticData)).items, null);
+	});
+
 	it('a wrong token fails with Billy\'s message and no secret in it', async () => {
 		const result = await pollTrigger(triggerWorkflow({}), 'Billy Trigger', undefined, 'trigger', {
 			credentials: { billyApi: { accessToken: 'wrong-token-123', environment: 'sandbox', baseUrl: emulator.url } },
