@@ -14,7 +14,9 @@ import { customerLocator, locatorId, outputOptionProperties, searchCustomers } f
 import { billyBuyer, billySeller, billySource } from './mapper';
 import { documentContext, documentItem, outputOptions } from './output';
 
-const show = (resource: string[], operation?: string[]) => ({ show: operation ? { resource, operation } : { resource } });
+const show = (resource: string[], operation?: string[]) => ({
+	show: operation ? { resource, operation } : { resource },
+});
 
 const documentResources = ['invoice', 'creditNote'];
 
@@ -124,7 +126,9 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { resource: [...documentResources, 'contact'], operation: ['getMany'], returnAll: [false] } },
+		displayOptions: {
+			show: { resource: [...documentResources, 'contact'], operation: ['getMany'], returnAll: [false] },
+		},
 	},
 	{
 		displayName: 'Filters',
@@ -135,19 +139,19 @@ const properties: INodeProperties[] = [
 		displayOptions: show(documentResources, ['getMany']),
 		options: [
 			customerLocator,
-			{ displayName: 'Date From', name: 'dateFrom', type: 'dateTime', default: '', description: 'Invoice date on or after' },
-			{ displayName: 'Date To', name: 'dateTo', type: 'dateTime', default: '', description: 'Invoice date on or before' },
 			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [
-					{ name: 'All', value: 'all' },
-					{ name: 'Approved', value: 'approved' },
-					{ name: 'Draft', value: 'draft' },
-					{ name: 'Voided', value: 'voided' },
-				],
-				default: 'approved',
+				displayName: 'Date From',
+				name: 'dateFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Invoice date on or after',
+			},
+			{
+				displayName: 'Date To',
+				name: 'dateTo',
+				type: 'dateTime',
+				default: '',
+				description: 'Invoice date on or before',
 			},
 			{
 				displayName: 'Payment',
@@ -160,7 +164,25 @@ const properties: INodeProperties[] = [
 				],
 				default: 'any',
 			},
-			{ displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Free text (number, description, customer name)' },
+			{
+				displayName: 'Search',
+				name: 'q',
+				type: 'string',
+				default: '',
+				description: 'Free text (number, description, customer name)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'All', value: 'all' },
+					{ name: 'Approved', value: 'approved' },
+					{ name: 'Draft', value: 'draft' },
+					{ name: 'Voided', value: 'voided' },
+				],
+				default: 'approved',
+			},
 		],
 	},
 	{
@@ -173,7 +195,13 @@ const properties: INodeProperties[] = [
 		options: outputOptionProperties,
 	},
 	// ----- contact
-	{ ...customerLocator, displayName: 'Contact', name: 'contact', required: true, displayOptions: show(['contact'], ['get']) },
+	{
+		...customerLocator,
+		displayName: 'Contact',
+		name: 'contact',
+		required: true,
+		displayOptions: show(['contact'], ['get']),
+	},
 	{
 		displayName: 'Filters',
 		name: 'contactFilters',
@@ -225,7 +253,11 @@ export class Billy implements INodeType {
 	}
 }
 
-async function run(ctx: IExecuteFunctions, client: BillyClient, i: number): Promise<INodeExecutionData | INodeExecutionData[] | null> {
+async function run(
+	ctx: IExecuteFunctions,
+	client: BillyClient,
+	i: number,
+): Promise<INodeExecutionData | INodeExecutionData[] | null> {
 	const resource = ctx.getNodeParameter('resource', i) as string;
 	const operation = ctx.getNodeParameter('operation', i) as string;
 
@@ -237,7 +269,13 @@ async function run(ctx: IExecuteFunctions, client: BillyClient, i: number): Prom
 	if (resource === 'contact') {
 		if (operation === 'get') {
 			const { contact, persons, cities } = await client.getContact(locatorId(ctx.getNodeParameter('contact', i)));
-			return { json: { contact, contactPersons: persons, party: billyBuyer(contact, persons, cities) } as unknown as IDataObject };
+			return {
+				json: {
+					contact,
+					contactPersons: persons,
+					party: billyBuyer(contact, persons, cities),
+				} as unknown as IDataObject,
+			};
 		}
 		const filters = ctx.getNodeParameter('contactFilters', i, {}) as IDataObject;
 		const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
@@ -253,7 +291,9 @@ async function run(ctx: IExecuteFunctions, client: BillyClient, i: number): Prom
 		);
 		return contacts.map((contact) => {
 			const own = persons.filter((p) => p.contactId === contact.id);
-			return { json: { contact, contactPersons: own, party: billyBuyer(contact, own, cities) } as unknown as IDataObject };
+			return {
+				json: { contact, contactPersons: own, party: billyBuyer(contact, own, cities) } as unknown as IDataObject,
+			};
 		});
 	}
 
@@ -274,17 +314,25 @@ async function run(ctx: IExecuteFunctions, client: BillyClient, i: number): Prom
 			bundle = await client.findInvoiceByNumber(number);
 		}
 		const invoice = bundle?.invoices[0];
-		if (!bundle || !invoice) throw new NodeOperationError(ctx.getNode(), `Billy has no ${noun} with ${label}`, { itemIndex: i });
+		if (!bundle || !invoice)
+			throw new NodeOperationError(ctx.getNode(), `Billy has no ${noun} with ${label}`, { itemIndex: i });
 		if (isCreditNoteType(invoice.type) !== wantCredit) {
-			throw new NodeOperationError(ctx.getNode(), `Billy document ${invoice.invoiceNo ?? invoice.id} is ${wantCredit ? 'an invoice' : 'a credit note'}, not ${wantCredit ? 'a credit note' : 'an invoice'}`, {
-				itemIndex: i,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Billy document ${invoice.invoiceNo ?? invoice.id} is ${wantCredit ? 'an invoice' : 'a credit note'}, not ${wantCredit ? 'a credit note' : 'an invoice'}`,
+				{
+					itemIndex: i,
+				},
+			);
 		}
 		if (operation === 'downloadPdf') {
 			const organization = await client.getOrganization();
 			const pdf = await client.downloadPdf(invoice);
 			const binary = await ctx.helpers.prepareBinaryData(pdf.data, pdf.fileName, pdf.mimeType);
-			return { json: { source: billySource(invoice, organization.id, bundle.contacts.get(invoice.contactId)) }, binary: { pdf: binary } };
+			return {
+				json: { source: billySource(invoice, organization.id, bundle.contacts.get(invoice.contactId)) },
+				binary: { pdf: binary },
+			};
 		}
 		const options = outputOptions(ctx.getNodeParameter('options', i, {}) as IDataObject);
 		const context = await documentContext(client, bundle);
@@ -316,7 +364,11 @@ async function run(ctx: IExecuteFunctions, client: BillyClient, i: number): Prom
 	});
 	const documents = bundle.invoices.filter((d) => isCreditNoteType(d.type) === wantCredit).slice(0, limit);
 	if (!documents.length) return [];
-	const context = await documentContext(client, { ...bundle, invoices: documents }, new Map(bundle.invoices.map((d) => [d.id, d])));
+	const context = await documentContext(
+		client,
+		{ ...bundle, invoices: documents },
+		new Map(bundle.invoices.map((d) => [d.id, d])),
+	);
 	const items: INodeExecutionData[] = [];
 	for (const invoice of documents) {
 		// Drafts and voided documents have no canonical form; they come out with their source and the reason.

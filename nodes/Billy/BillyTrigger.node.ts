@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { latestDocuments, openCursor, queryFrom, saveCursor, selectNew, toEpochMs } from '../shared/n8n/poll-cursor';
 import { isCreditNoteType, POLL_SORT_PROPERTY, type BillyInvoice } from './api';
@@ -40,7 +34,11 @@ export class BillyTrigger implements INodeType {
 					{ name: 'New Approved Invoice', value: 'invoiceApproved' },
 					{ name: 'New Approved Credit Note', value: 'creditNoteApproved' },
 					{ name: 'Invoice Paid', value: 'invoicePaid', description: 'An approved invoice became paid' },
-					{ name: 'Any Change', value: 'anyChange', description: 'An approved document was paid, voided, sent or otherwise changed' },
+					{
+						name: 'Any Change',
+						value: 'anyChange',
+						description: 'An approved document was paid, voided, sent or otherwise changed',
+					},
 				],
 				default: ['invoiceApproved', 'creditNoteApproved'],
 				required: true,
@@ -92,7 +90,8 @@ export class BillyTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 120,
-						description: "Re-read this window before the last document, for approvals that Billy's list shows late; nothing is emitted twice",
+						description:
+							"Re-read this window before the last document, for approvals that Billy's list shows late; nothing is emitted twice",
 					},
 					{
 						displayName: 'Change Window (Days)',
@@ -119,7 +118,8 @@ export class BillyTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const events = this.getNodeParameter('events', []) as BillyEvent[];
-		const customerRows = ((this.getNodeParameter('customers', {}) as IDataObject).customer as IDataObject[] | undefined) ?? [];
+		const customerRows =
+			((this.getNodeParameter('customers', {}) as IDataObject).customer as IDataObject[] | undefined) ?? [];
 		const customers = new Set(customerRows.map((r) => locatorId(r.id)).filter(Boolean));
 		const minDate = dateOnly(this.getNodeParameter('minDate', '') as string);
 		const exportSince = (this.getNodeParameter('exportSince', '') as string).trim();
@@ -184,7 +184,14 @@ export class BillyTrigger implements INodeType {
 				};
 				let fresh = 0;
 				const bundle = await client.listInvoices(
-					{ state: 'approved', contactId, minEntryDate: minDate, minApprovedTime: from, sortProperty: POLL_SORT_PROPERTY, sortDirection: 'ASC' },
+					{
+						state: 'approved',
+						contactId,
+						minEntryDate: minDate,
+						minApprovedTime: from,
+						sortProperty: POLL_SORT_PROPERTY,
+						sortDirection: 'ASC',
+					},
 					{
 						// Stop paging once the budget of new documents is in hand (pages come in approval order).
 						onPage: (page) => {
@@ -196,7 +203,10 @@ export class BillyTrigger implements INodeType {
 				const selection = selectNew(cursor, candidates(bundle), keyOf, { limit: budget, lookbackMs });
 				items.push(...(await toItems(this, client, selection.documents, bundle, output)));
 				saveCursor(staticData, selection.next); // only after the items are built
-				if (selection.deferred) this.logger.info(`Billy Trigger: ${selection.deferred} documents deferred to the next poll (budget ${budget})`);
+				if (selection.deferred)
+					this.logger.info(
+						`Billy Trigger: ${selection.deferred} documents deferred to the next poll (budget ${budget})`,
+					);
 			}
 
 			if (events.includes('invoicePaid') || events.includes('anyChange')) {
@@ -205,7 +215,9 @@ export class BillyTrigger implements INodeType {
 			return items.length ? [items] : null;
 		} catch (error) {
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(this.getNode(), error as Error, { message: `Billy Trigger: ${(error as Error).message}` });
+			throw new NodeOperationError(this.getNode(), error as Error, {
+				message: `Billy Trigger: ${(error as Error).message}`,
+			});
 		}
 	}
 }
@@ -218,7 +230,11 @@ async function toItems(
 	output: ReturnType<typeof outputOptions>,
 ): Promise<INodeExecutionData[]> {
 	if (!documents.length) return [];
-	const context = await documentContext(client, { ...bundle, invoices: documents }, new Map(bundle.invoices.map((i) => [i.id, i])));
+	const context = await documentContext(
+		client,
+		{ ...bundle, invoices: documents },
+		new Map(bundle.invoices.map((i) => [i.id, i])),
+	);
 	const items: INodeExecutionData[] = [];
 	for (const invoice of documents) items.push(await documentItem(ctx, client, invoice, bundle, context, output, false));
 	return items;
@@ -244,12 +260,24 @@ async function pollChanges(
 	const stored = staticData[CHANGES_KEY] as { since?: string; docs?: Record<string, string> } | undefined;
 	const baseline = !stored?.docs;
 	const previous = stored?.docs ?? {};
-	const bundle = await client.listInvoices({ state: 'all', minEntryDate: since, sortProperty: 'entryDate', sortDirection: 'ASC' });
+	const bundle = await client.listInvoices({
+		state: 'all',
+		minEntryDate: since,
+		sortProperty: 'entryDate',
+		sortDirection: 'ASC',
+	});
 	const next: Record<string, string> = {};
 	const changed: BillyInvoice[] = [];
 	for (const invoice of bundle.invoices) {
 		if (invoice.state === 'draft' || !invoice.approvedTime) continue;
-		const fingerprint = [invoice.state, invoice.isPaid ? 'paid' : 'open', invoice.balance, invoice.sentState, invoice.amount, invoice.tax].join('|');
+		const fingerprint = [
+			invoice.state,
+			invoice.isPaid ? 'paid' : 'open',
+			invoice.balance,
+			invoice.sentState,
+			invoice.amount,
+			invoice.tax,
+		].join('|');
 		next[invoice.id] = fingerprint;
 		const before = previous[invoice.id];
 		if (baseline || before === fingerprint || !matches({ ...invoice, state: 'approved' })) continue;

@@ -5,7 +5,13 @@
  * are stated once, in `api.ts`.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { apiRequest, apiRequestBinary, type RemoteError, type RequestContext, type Service } from '../shared/n8n/request';
+import {
+	apiRequest,
+	apiRequestBinary,
+	type RemoteError,
+	type RequestContext,
+	type Service,
+} from '../shared/n8n/request';
 import { pageByNumber } from '../shared/n8n/paging';
 import type { RateLimit } from '../shared/n8n/rate-limit';
 import {
@@ -53,7 +59,9 @@ export const BILLY_SERVICE: Service = {
 /** Base URL of the credential's environment (with `/v2`). */
 export function billyBaseUrl(credentials: IDataObject): string {
 	if ((credentials.environment ?? 'production') === 'production') return BILLY_PRODUCTION_URL;
-	const root = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	const root = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (!root) throw new Error('The Billy credential has no base URL for its environment');
 	return root.endsWith('/v2') ? root : `${root}/v2`;
 }
@@ -114,8 +122,15 @@ export class BillyClient {
 		const credentials = (await ctx.getCredentials(BILLY_CREDENTIAL, itemIndex)) as IDataObject;
 		const baseUrl = billyBaseUrl(credentials);
 		// The throttle key must not be the token itself: use a short non-reversible fingerprint of it.
-		const perMinute = credentials.maxRequestsPerMinute === undefined ? undefined : Number(credentials.maxRequestsPerMinute);
-		return new BillyClient(ctx, baseUrl, `${baseUrl}#${fingerprint(String(credentials.accessToken ?? ''))}`, itemIndex, perMinute);
+		const perMinute =
+			credentials.maxRequestsPerMinute === undefined ? undefined : Number(credentials.maxRequestsPerMinute);
+		return new BillyClient(
+			ctx,
+			baseUrl,
+			`${baseUrl}#${fingerprint(String(credentials.accessToken ?? ''))}`,
+			itemIndex,
+			perMinute,
+		);
 	}
 
 	async get<T = ListBody>(path: string, qs: IDataObject = {}, subject?: string): Promise<T> {
@@ -133,7 +148,9 @@ export class BillyClient {
 
 	/** The token's organisation (the seller), fetched once per client. */
 	getOrganization(): Promise<BillyOrganization> {
-		this.organization ??= this.get<{ organization: BillyOrganization }>('/organization', {}, 'the organisation').then((b) => b.organization);
+		this.organization ??= this.get<{ organization: BillyOrganization }>('/organization', {}, 'the organisation').then(
+			(b) => b.organization,
+		);
 		return this.organization;
 	}
 
@@ -158,7 +175,10 @@ export class BillyClient {
 	 * Invoices and credit notes with lines embedded and contacts, persons and cities sideloaded: one request per
 	 * page of up to 1000 documents, no per-document calls.
 	 */
-	async listInvoices(filter: InvoiceListFilter, options: ListOptions = {}): Promise<BillyBundle & { stoppedEarly: boolean }> {
+	async listInvoices(
+		filter: InvoiceListFilter,
+		options: ListOptions = {},
+	): Promise<BillyBundle & { stoppedEarly: boolean }> {
 		const qs: IDataObject = { include: INVOICE_LIST_INCLUDE };
 		for (const [key, value] of Object.entries(filter)) {
 			if (value === undefined || value === '' || (key === 'state' && value === 'all')) continue;
@@ -186,7 +206,11 @@ export class BillyClient {
 
 	/** One invoice or credit note with its lines, contact, persons and city. */
 	async getInvoice(id: string): Promise<BillyBundle> {
-		const body = await this.get(`/invoices/${encodeURIComponent(id)}`, { include: INVOICE_LIST_INCLUDE }, `invoice ${id}`);
+		const body = await this.get(
+			`/invoices/${encodeURIComponent(id)}`,
+			{ include: INVOICE_LIST_INCLUDE },
+			`invoice ${id}`,
+		);
 		const bundle = bundleOf(body);
 		bundle.invoices = [body.invoice as BillyInvoice];
 		return bundle;
@@ -200,7 +224,10 @@ export class BillyClient {
 	}
 
 	/** Credited invoices (BG-3) that are not in `known`, fetched once each. */
-	async creditedInvoices(invoices: BillyInvoice[], known: Map<string, BillyInvoice>): Promise<Map<string, BillyInvoice>> {
+	async creditedInvoices(
+		invoices: BillyInvoice[],
+		known: Map<string, BillyInvoice>,
+	): Promise<Map<string, BillyInvoice>> {
 		for (const invoice of invoices) known.set(invoice.id, invoice);
 		for (const invoice of invoices) {
 			const id = invoice.creditedInvoiceId;
@@ -220,9 +247,13 @@ export class BillyClient {
 		};
 	}
 
-	async listContacts(filter: { name?: string; type?: string; isCustomer?: boolean; isArchived?: boolean }, maxItems?: number) {
+	async listContacts(
+		filter: { name?: string; type?: string; isCustomer?: boolean; isArchived?: boolean },
+		maxItems?: number,
+	) {
 		const qs: IDataObject = { include: CONTACT_INCLUDE, sortProperty: 'name' };
-		for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') qs[key] = typeof value === 'boolean' ? String(value) : value;
+		for (const [key, value] of Object.entries(filter))
+			if (value !== undefined && value !== '') qs[key] = typeof value === 'boolean' ? String(value) : value;
 		const persons: BillyContactPerson[] = [];
 		const cities: BillyCity[] = [];
 		const result = await pageByNumber<BillyContact>(
@@ -239,7 +270,8 @@ export class BillyClient {
 
 	/** The document's PDF through its `downloadUrl` (pre-signed [I]; the token is sent along to Billy's own host). */
 	async downloadPdf(invoice: BillyInvoice): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
-		if (!invoice.downloadUrl) throw new Error(`Billy gave no download URL for invoice ${invoice.invoiceNo ?? invoice.id}`);
+		if (!invoice.downloadUrl)
+			throw new Error(`Billy gave no download URL for invoice ${invoice.invoiceNo ?? invoice.id}`);
 		this.requests++;
 		const response = await apiRequestBinary.call(this.ctx, BILLY_SERVICE, {
 			method: 'GET',
@@ -265,7 +297,12 @@ function pageOf<T>(body: ListBody, key: string): { items: T[]; hasMore?: boolean
 }
 
 function bundleOf(body: ListBody): BillyBundle {
-	const bundle: BillyBundle = { invoices: (body.invoices as BillyInvoice[] | undefined) ?? [], contacts: new Map(), persons: new Map(), cities: [] };
+	const bundle: BillyBundle = {
+		invoices: (body.invoices as BillyInvoice[] | undefined) ?? [],
+		contacts: new Map(),
+		persons: new Map(),
+		cities: [],
+	};
 	mergeBundle(bundle, {
 		invoices: [],
 		contacts: new Map(((body.contacts as BillyContact[] | undefined) ?? []).map((c) => [c.id, c])),

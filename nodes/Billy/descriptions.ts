@@ -20,7 +20,9 @@ export const customerLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'EraCis1gQfKClaldW0EJHA',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]{10,32}$', errorMessage: 'Not a Billy contact ID' } }],
+			validation: [
+				{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]{10,32}$', errorMessage: 'Not a Billy contact ID' } },
+			],
 		},
 	],
 };
@@ -31,8 +33,16 @@ export const outputOptionProperties: INodeProperties[] = [
 		name: 'output',
 		type: 'options',
 		options: [
-			{ name: 'Canonical Invoice', value: 'canonical', description: 'json.invoice in the EN 16931 model, ready for Invoice to UBL' },
-			{ name: 'Raw Billy Data', value: 'raw', description: 'json.billy with the invoice, contact and contact persons as Billy returns them' },
+			{
+				name: 'Canonical Invoice',
+				value: 'canonical',
+				description: 'The invoice in the EN 16931 model (field "invoice"), ready for Invoice to UBL',
+			},
+			{
+				name: 'Raw Billy Data',
+				value: 'raw',
+				description: 'The invoice, contact and contact persons as Billy returns them (field "billy")',
+			},
 		],
 		default: 'canonical',
 	},
@@ -51,11 +61,15 @@ export const outputOptionProperties: INodeProperties[] = [
 		default: {},
 		description: "Billy's API does not return the bank account; the invoice carries these payment means",
 		options: [
-			{ displayName: 'IBAN', name: 'iban', type: 'string', default: '' },
-			{ displayName: 'BIC', name: 'bic', type: 'string', default: '' },
-			{ displayName: 'Bank Registration Number', name: 'bankRegNo', type: 'string', default: '', description: 'Danish reg. no. (4 digits), with the account number' },
 			{ displayName: 'Bank Account Number', name: 'bankAccountNo', type: 'string', default: '' },
-			{ displayName: 'FIK Creditor Number', name: 'fikCreditorId', type: 'string', default: '', description: '8 digits (kreditornummer)' },
+			{
+				displayName: 'Bank Registration Number',
+				name: 'bankRegNo',
+				type: 'string',
+				default: '',
+				description: 'Danish reg. no. (4 digits), with the account number',
+			},
+			{ displayName: 'BIC', name: 'bic', type: 'string', default: '' },
 			{
 				displayName: 'FIK Card Type',
 				name: 'fikCardType',
@@ -67,6 +81,14 @@ export const outputOptionProperties: INodeProperties[] = [
 				],
 				default: '71',
 			},
+			{
+				displayName: 'FIK Creditor Number',
+				name: 'fikCreditorId',
+				type: 'string',
+				default: '',
+				description: '8 digits (kreditornummer)',
+			},
+			{ displayName: 'IBAN', name: 'iban', type: 'string', default: '' },
 		],
 	},
 	{
@@ -76,7 +98,8 @@ export const outputOptionProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Tax Rate',
 		default: {},
-		description: 'Override how a Billy tax rate maps to an EN 16931 VAT category (zero rates are otherwise recognised by name)',
+		description:
+			'Override how a Billy tax rate maps to an EN 16931 VAT category (zero rates are otherwise recognised by name)',
 		options: [
 			{
 				displayName: 'Tax Rate',
@@ -88,13 +111,13 @@ export const outputOptionProperties: INodeProperties[] = [
 						name: 'category',
 						type: 'options',
 						options: [
+							{ name: 'Exempt (E)', value: 'E' },
+							{ name: 'Export Outside the EU (G)', value: 'G' },
+							{ name: 'Intra-Community Supply (K)', value: 'K' },
+							{ name: 'Outside the Scope of VAT (O)', value: 'O' },
+							{ name: 'Reverse Charge (AE)', value: 'AE' },
 							{ name: 'Standard Rate (S)', value: 'S' },
 							{ name: 'Zero Rated (Z)', value: 'Z' },
-							{ name: 'Exempt (E)', value: 'E' },
-							{ name: 'Reverse Charge (AE)', value: 'AE' },
-							{ name: 'Intra-Community Supply (K)', value: 'K' },
-							{ name: 'Export Outside the EU (G)', value: 'G' },
-							{ name: 'Outside the Scope of VAT (O)', value: 'O' },
 						],
 						default: 'S',
 					},
@@ -107,7 +130,10 @@ export const outputOptionProperties: INodeProperties[] = [
 /** List search: customers by name. */
 export async function searchCustomers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const client = await BillyClient.create(this);
-	const { contacts } = await client.listContacts({ name: filter?.trim() || undefined, isCustomer: true, isArchived: false }, 200);
+	const { contacts } = await client.listContacts(
+		{ name: filter?.trim() || undefined, isCustomer: true, isArchived: false },
+		200,
+	);
 	return {
 		results: contacts.map((c) => ({
 			name: c.registrationNo ? `${c.name} (${c.registrationNo})` : c.name,
@@ -118,6 +144,7 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 
 /** The id of a resource locator value, whatever its mode. */
 export function locatorId(value: unknown): string {
-	if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value ?? '').trim();
+	if (value && typeof value === 'object' && 'value' in value)
+		return String((value as { value: unknown }).value ?? '').trim();
 	return typeof value === 'string' ? value.trim() : '';
 }

@@ -111,7 +111,10 @@ export function billyLineVat(
 	if (!category) {
 		category = fraction.gt(0) ? 'S' : (ZERO_RATE_PATTERNS.find((p) => p.pattern.test(label))?.category ?? 'E');
 	}
-	const vat: VatInfo = { category, rate: category === 'O' ? undefined : category === 'S' || category === 'Z' ? percent : '0' };
+	const vat: VatInfo = {
+		category,
+		rate: category === 'O' ? undefined : category === 'S' || category === 'Z' ? percent : '0',
+	};
 	if (category === 'AE' || category === 'K' || category === 'G' || category === 'E') {
 		const reason = EXEMPTION_REASONS[category];
 		vat.exemptionReason = category === 'E' && taxRate.description ? taxRate.description : reason.text;
@@ -146,7 +149,10 @@ export function mapBillyLine(
 	const unitPrice = dec(source.unitPrice, `${where} unit price`);
 	const base = round(quantity.times(unitPrice));
 	let after = base;
-	const discountValue = source.discountValue === null || source.discountValue === undefined || source.discountValue === '' ? undefined : dec(source.discountValue, `${where} discount`);
+	const discountValue =
+		source.discountValue === null || source.discountValue === undefined || source.discountValue === ''
+			? undefined
+			: dec(source.discountValue, `${where} discount`);
 	if (discountValue && !discountValue.eq(0)) {
 		if (source.discountMode === 'cash') after = base.minus(discountValue.times(sign));
 		else if (source.discountMode === 'percent') after = round(base.times(HUNDRED.minus(discountValue)).div(HUNDRED));
@@ -159,7 +165,10 @@ export function mapBillyLine(
 		const booked = dec(source.amount, `${where} amount`).times(sign);
 		if (!booked.eq(net) && !(gross && booked.eq(after))) {
 			net = booked;
-			tax = source.tax !== null && source.tax !== undefined && source.tax !== '' ? dec(source.tax).times(sign) : round(net.times(fraction));
+			tax =
+				source.tax !== null && source.tax !== undefined && source.tax !== ''
+					? dec(source.tax).times(sign)
+					: round(net.times(fraction));
 		}
 	}
 	const price = gross ? unitPrice.div(fraction.plus(1)).round(8) : unitPrice;
@@ -174,7 +183,8 @@ export function mapBillyLine(
 				amount: money(difference.abs()),
 				reason: source.discountText?.trim() || (difference.lt(0) ? 'Tillæg' : 'Rabat'),
 			};
-			if (!ac.isCharge) ac.reasonCode = '95'; // UNCL5189 95 = discount
+			if (!ac.isCharge)
+				ac.reasonCode = '95'; // UNCL5189 95 = discount
 			else ac.reasonCode = 'ABK'; // UNCL7161 ABK = miscellaneous
 			if (!ac.isCharge && source.discountMode === 'percent' && discountValue && !gross) {
 				const expected = round(priceBase.times(discountValue).div(HUNDRED));
@@ -253,7 +263,13 @@ function cityOf(contact: BillyContact, cities: BillyCity[] = []): string | undef
 	return undefined;
 }
 
-function address(fields: { street?: string | null; city?: string; zip?: string | null; state?: string | null; country: string }): PostalAddress {
+function address(fields: {
+	street?: string | null;
+	city?: string;
+	zip?: string | null;
+	state?: string | null;
+	country: string;
+}): PostalAddress {
 	const result: PostalAddress = { country: fields.country };
 	const [line1, line2] = (fields.street ?? '').split('\n').map((s) => s.trim());
 	if (line1) result.line1 = line1;
@@ -265,11 +281,22 @@ function address(fields: { street?: string | null; city?: string; zip?: string |
 }
 
 /** Buyer (BG-7) from a Billy contact: CVR → 0184, EAN → 0088, foreign VAT keeps its prefix, persons get no endpoint. */
-export function billyBuyer(contact: BillyContact, persons: BillyContactPerson[] = [], cities: BillyCity[] = [], attContactPersonId?: string | null): Party {
+export function billyBuyer(
+	contact: BillyContact,
+	persons: BillyContactPerson[] = [],
+	cities: BillyCity[] = [],
+	attContactPersonId?: string | null,
+): Party {
 	const country = (contact.countryId ?? 'DK').toUpperCase();
 	const party: Party = {
 		name: contact.name,
-		address: address({ street: contact.street, city: cityOf(contact, cities), zip: contact.zipcodeText, state: contact.stateText, country }),
+		address: address({
+			street: contact.street,
+			city: cityOf(contact, cities),
+			zip: contact.zipcodeText,
+			state: contact.stateText,
+			country,
+		}),
 	};
 	const registration = digitsOnly(contact.registrationNo);
 	const ean = digitsOnly(contact.ean);
@@ -284,7 +311,11 @@ export function billyBuyer(contact: BillyContact, persons: BillyContactPerson[] 
 		if (vatNo && !party.vatId) party.vatId = vatWithPrefix(vatNo, country);
 	} else {
 		if (vatNo) party.vatId = vatWithPrefix(vatNo, country);
-		else if (/^[A-Z]{2}[0-9A-Z]{4,}$/i.test(contact.registrationNo?.trim() ?? '') && contact.type === 'company' && VAT_EAS[country]) {
+		else if (
+			/^[A-Z]{2}[0-9A-Z]{4,}$/i.test(contact.registrationNo?.trim() ?? '') &&
+			contact.type === 'company' &&
+			VAT_EAS[country]
+		) {
 			party.vatId = vatWithPrefix(contact.registrationNo!, country);
 		}
 		const orgNo = registration.replace(/^[A-Z]{2}/i, '').replace(/MVA$/i, '');
@@ -305,7 +336,9 @@ export function billyBuyer(contact: BillyContact, persons: BillyContactPerson[] 
 	if (/^\d{13}$/.test(ean)) party.endpoint = { scheme: '0088', id: ean };
 
 	const person =
-		persons.find((p) => p.id === attContactPersonId) ?? persons.find((p) => p.isPrimary && p.contactId === contact.id) ?? persons.find((p) => p.contactId === contact.id);
+		persons.find((p) => p.id === attContactPersonId) ??
+		persons.find((p) => p.isPrimary && p.contactId === contact.id) ??
+		persons.find((p) => p.contactId === contact.id);
 	const buyerContact: Contact = {};
 	if (person?.name?.trim()) buyerContact.name = person.name.trim();
 	if (person?.email?.trim()) buyerContact.email = person.email.trim();
@@ -320,7 +353,12 @@ export function billySeller(organization: BillyOrganization, override: Partial<P
 	const country = (organization.countryId ?? 'DK').toUpperCase();
 	const party: Party = {
 		name: organization.name,
-		address: address({ street: organization.street, city: organization.city ?? undefined, zip: organization.zipcode, country }),
+		address: address({
+			street: organization.street,
+			city: organization.city ?? undefined,
+			zip: organization.zipcode,
+			country,
+		}),
 	};
 	const registration = digitsOnly(organization.registrationNo).replace(/^DK/i, '');
 	if (registration) {
@@ -360,7 +398,11 @@ export function fikPaymentId(invoiceNumber: string, cardType: '71' | '73' | '75'
  * a creditor number is set, else the IBAN (58, SEPA credit transfer), else the Danish reg. + account number (42),
  * else FIK for other currencies.
  */
-export function billyPaymentMeans(settings: BillyPaymentSettings | undefined, invoiceNumber: string, currency = 'DKK'): PaymentMeans[] {
+export function billyPaymentMeans(
+	settings: BillyPaymentSettings | undefined,
+	invoiceNumber: string,
+	currency = 'DKK',
+): PaymentMeans[] {
 	if (!settings) return [];
 	const fik = digitsOnly(settings.fikCreditorId);
 	const fikMeans = (): PaymentMeans => {
@@ -379,7 +421,10 @@ export function billyPaymentMeans(settings: BillyPaymentSettings | undefined, in
 			{
 				code: '42',
 				paymentId: invoiceNumber,
-				creditTransfer: { accountId: digitsOnly(settings.bankAccountNo), serviceProviderId: digitsOnly(settings.bankRegNo) },
+				creditTransfer: {
+					accountId: digitsOnly(settings.bankAccountNo),
+					serviceProviderId: digitsOnly(settings.bankRegNo),
+				},
 			},
 		];
 	}
@@ -411,7 +456,10 @@ function paymentTerms(invoice: BillyInvoice): string | undefined {
 export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions): Invoice {
 	const number = billyDocumentNumber(source);
 	const fail = (message: string): never => {
-		throw new BillyMappingError(`Billy ${billyKind(source) === 'creditNote' ? 'credit note' : 'invoice'} ${number}: ${message}`, number);
+		throw new BillyMappingError(
+			`Billy ${billyKind(source) === 'creditNote' ? 'credit note' : 'invoice'} ${number}: ${message}`,
+			number,
+		);
 	};
 	if (source.state !== 'approved') fail(`it is ${source.state}; only approved documents are exported`);
 	if (!source.invoiceNo) fail('it has no number');
@@ -435,7 +483,10 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 	const booked = {
 		amount: dec(source.amount, 'amount'),
 		tax: dec(source.tax, 'tax'),
-		gross: source.grossAmount !== undefined && source.grossAmount !== null ? dec(source.grossAmount, 'grossAmount') : undefined,
+		gross:
+			source.grossAmount !== undefined && source.grossAmount !== null
+				? dec(source.grossAmount, 'grossAmount')
+				: undefined,
 	};
 	// [I] credit notes are positive; a negative one is flipped so the CreditNote carries positive amounts.
 	const sign = kind === 'creditNote' && booked.amount.plus(booked.tax).lt(0) ? -1 : 1;
@@ -484,11 +535,14 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 	if (terms) invoice.paymentTerms = terms;
 	if (notes.length) invoice.notes = [{ text: notes.join('\n') }]; // PEPPOL allows one document note
 	if (source.orderNo?.trim()) invoice.orderReference = source.orderNo.trim();
-	invoice.buyerReference = source.orderNo?.trim() || buyer.contact?.name || options.contact.contactNo?.trim() || source.invoiceNo!;
+	invoice.buyerReference =
+		source.orderNo?.trim() || buyer.contact?.name || options.contact.contactNo?.trim() || source.invoiceNo!;
 
 	if (kind === 'creditNote' && source.creditedInvoiceId) {
 		if (!options.creditedInvoice?.invoiceNo) fail(`the credited invoice ${source.creditedInvoiceId} was not found`);
-		invoice.precedingInvoices = [{ number: options.creditedInvoice!.invoiceNo!, issueDate: options.creditedInvoice!.entryDate.slice(0, 10) }];
+		invoice.precedingInvoices = [
+			{ number: options.creditedInvoice!.invoiceNo!, issueDate: options.creditedInvoice!.entryDate.slice(0, 10) },
+		];
 	}
 	if (kind === 'invoice') {
 		const means = billyPaymentMeans(options.payment, source.invoiceNo!, source.currencyId);
@@ -496,7 +550,11 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 	}
 
 	const baseCurrency = (options.organization.baseCurrencyId ?? 'DKK').toUpperCase();
-	if (source.currencyId.toUpperCase() !== baseCurrency && source.exchangeRate !== null && source.exchangeRate !== undefined) {
+	if (
+		source.currencyId.toUpperCase() !== baseCurrency &&
+		source.exchangeRate !== null &&
+		source.exchangeRate !== undefined
+	) {
 		invoice.taxCurrency = { code: baseCurrency, exchangeRate: plain(dec(source.exchangeRate, 'exchangeRate')) };
 	}
 	// Intra-community supply needs the delivery date and country (BR-IC-11, BR-IC-12).
@@ -509,7 +567,11 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 		vatTotal: money(booked.tax.times(sign)),
 		taxInclusive: money(gross.times(sign)),
 		payable: money(gross.times(sign)),
-		vatByCategory: [...bookedVat.values()].map((v) => (v.rate === undefined ? { category: v.category, taxAmount: money(v.tax) } : { category: v.category, rate: v.rate, taxAmount: money(v.tax) })),
+		vatByCategory: [...bookedVat.values()].map((v) =>
+			v.rate === undefined
+				? { category: v.category, taxAmount: money(v.tax) }
+				: { category: v.category, rate: v.rate, taxAmount: money(v.tax) },
+		),
 	};
 	try {
 		const result = reconcile(invoice);

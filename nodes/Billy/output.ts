@@ -33,7 +33,9 @@ export function outputOptions(options: IDataObject): OutputOptions {
 	if (Object.keys(cleaned).length) result.payment = cleaned;
 	if (vatRows.length) {
 		result.vatCategoryByTaxRate = Object.fromEntries(
-			vatRows.filter((r) => r.taxRateId && r.category).map((r) => [String(r.taxRateId), String(r.category) as VatCategory]),
+			vatRows
+				.filter((r) => r.taxRateId && r.category)
+				.map((r) => [String(r.taxRateId), String(r.category) as VatCategory]),
 		);
 	}
 	return result;
@@ -47,7 +49,11 @@ export interface DocumentContext {
 }
 
 /** Organisation, tax rates and credited invoices needed to map `bundle` (2 requests per client, plus credits not on the page). */
-export async function documentContext(client: BillyClient, bundle: BillyBundle, known = new Map<string, BillyInvoice>()): Promise<DocumentContext> {
+export async function documentContext(
+	client: BillyClient,
+	bundle: BillyBundle,
+	known = new Map<string, BillyInvoice>(),
+): Promise<DocumentContext> {
 	const [organization, taxRates] = await Promise.all([client.getOrganization(), client.getTaxRates()]);
 	await client.creditedInvoices(bundle.invoices, known);
 	return { organization, taxRates, known };
@@ -70,10 +76,17 @@ export async function documentItem(
 	const source = billySource(invoice, context.organization.id, contact);
 	const json: IDataObject = { source };
 	if (options.output === 'raw') {
-		json.billy = { invoice, contact: contact ?? null, contactPersons: bundle.persons.get(invoice.contactId) ?? [] } as unknown as IDataObject;
+		json.billy = {
+			invoice,
+			contact: contact ?? null,
+			contactPersons: bundle.persons.get(invoice.contactId) ?? [],
+		} as unknown as IDataObject;
 	} else {
 		try {
-			if (!contact) throw new Error(`Billy invoice ${invoice.invoiceNo ?? invoice.id}: its contact ${invoice.contactId} was not returned`);
+			if (!contact)
+				throw new Error(
+					`Billy invoice ${invoice.invoiceNo ?? invoice.id}: its contact ${invoice.contactId} was not returned`,
+				);
 			json.invoice = mapBillyInvoice(invoice, {
 				organization: context.organization,
 				contact,

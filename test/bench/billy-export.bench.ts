@@ -41,11 +41,20 @@ async function main(): Promise<void> {
 						} as INode['parameters'],
 						credentials: { billyApi: { id: 'b', name: 'Billy' } },
 					},
-					{ id: 'u', name: 'Invoice to UBL', type: nodeType('invoiceToUbl'), typeVersion: 1, position: [200, 0], parameters: { format: 'peppol-bis3', onInvalid: 'output' } },
+					{
+						id: 'u',
+						name: 'Invoice to UBL',
+						type: nodeType('invoiceToUbl'),
+						typeVersion: 1,
+						position: [200, 0],
+						parameters: { format: 'peppol-bis3', onInvalid: 'output' },
+					},
 				],
 				connections: { 'Billy Trigger': { main: [[{ node: 'Invoice to UBL', type: 'main', index: 0 }]] } },
 			},
-			{ credentials: { billyApi: { accessToken: emulator.accessToken, environment: 'sandbox', baseUrl: emulator.url } } },
+			{
+				credentials: { billyApi: { accessToken: emulator.accessToken, environment: 'sandbox', baseUrl: emulator.url } },
+			},
 		);
 		const wallMs = Date.now() - started;
 		if (run.error) throw run.error;
@@ -84,8 +93,16 @@ async function main(): Promise<void> {
 			const results = await validateFiles(files);
 			const fatal = results.filter((r) => r.fatalCount > 0);
 			const ids = new Map<string, number>();
-			for (const r of fatal) for (const f of r.findings.filter((x) => x.flag === 'fatal')) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
-			console.log(JSON.stringify({ validated: results.length, valid: results.length - fatal.length, fatalIds: Object.fromEntries(ids), validateMs: Date.now() - t }));
+			for (const r of fatal)
+				for (const f of r.findings.filter((x) => x.flag === 'fatal')) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
+			console.log(
+				JSON.stringify({
+					validated: results.length,
+					valid: results.length - fatal.length,
+					fatalIds: Object.fromEntries(ids),
+					validateMs: Date.now() - t,
+				}),
+			);
 		}
 	} finally {
 		await emulator.close();

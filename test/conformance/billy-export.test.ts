@@ -58,7 +58,8 @@ describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validato
 	before(async () => {
 		emulator = await createBillyEmulator(datasetDir);
 		out = mkdtempSync(path.join(tmpdir(), 'billy-conformance-'));
-		const settings = (JSON.parse(JSON.stringify(require(path.join(datasetDir, 'dataset.json')))) as IDataObject).settings as IDataObject;
+		const settings = (JSON.parse(JSON.stringify(require(path.join(datasetDir, 'dataset.json')))) as IDataObject)
+			.settings as IDataObject;
 		const run = await runWorkflow(exportWorkflow(settings), {
 			credentials: { billyApi: { accessToken: emulator.accessToken, environment: 'sandbox', baseUrl: emulator.url } },
 		});
@@ -92,7 +93,9 @@ describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validato
 
 	it('every exportable document is valid (0 fatal) with payable = booked total; persons fail only on R010', () => {
 		const contacts = new Map<string, BillyContact>(emulator.store.contacts.map((c) => [c.id, c]));
-		const byNumber = new Map<string, BillyInvoice>(emulator.store.invoices.filter((i) => i.invoiceNo).map((i) => [i.invoiceNo!, i]));
+		const byNumber = new Map<string, BillyInvoice>(
+			emulator.store.invoices.filter((i) => i.invoiceNo).map((i) => [i.invoiceNo!, i]),
+		);
 		assert.equal(documents.length, triggerItems.length, 'a document was written for every emitted item');
 		let valid = 0;
 		let withoutAddress = 0;
@@ -116,7 +119,9 @@ describe('Billy → PEPPOL BIS 3 conformance (shipped dataset, official validato
 			assert.equal(payable[2], Number(billy.grossAmount).toFixed(2), `document ${billy.invoiceNo}: payable vs booked`);
 			assert.equal(/<(Invoice|CreditNote) /.exec(doc.xml)?.[1], billy.type === 'creditNote' ? 'CreditNote' : 'Invoice');
 		}
-		console.log(`Billy conformance: ${valid} valid of ${documents.length} exported (${withoutAddress} private persons without a PEPPOL address)`);
+		console.log(
+			`Billy conformance: ${valid} valid of ${documents.length} exported (${withoutAddress} private persons without a PEPPOL address)`,
+		);
 		assert.ok(valid >= 35);
 		assert.ok(withoutAddress <= 5);
 	});

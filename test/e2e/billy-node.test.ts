@@ -13,7 +13,14 @@ function workflow(parameters: IDataObject, node: Partial<INode> = {}): WorkflowJ
 	return {
 		name: 'billy node',
 		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '2',
 				name: 'Billy',
@@ -46,7 +53,10 @@ describe('Billy node (real engine, Billy emulator)', () => {
 
 	it('gets an invoice by number as a canonical invoice with its source, per input item, paired', async () => {
 		const [a, b] = invoices.filter((i) => i.state === 'approved' && i.type === 'invoice');
-		const result = await run({ resource: 'invoice', operation: 'get', findBy: 'number', number: '={{ $json.no }}' }, [{ no: a.invoiceNo }, { no: b.invoiceNo }]);
+		const result = await run({ resource: 'invoice', operation: 'get', findBy: 'number', number: '={{ $json.no }}' }, [
+			{ no: a.invoiceNo },
+			{ no: b.invoiceNo },
+		]);
 		assert.equal(result.error, undefined, result.error?.message);
 		const out = result.output('Billy');
 		assert.equal(out.length, 2);
@@ -54,13 +64,19 @@ describe('Billy node (real engine, Billy emulator)', () => {
 			out.map((o) => (o.json.invoice as IDataObject).number),
 			[a.invoiceNo, b.invoiceNo],
 		);
-		assert.deepEqual(out.map((o) => o.pairedItem), [{ item: 0 }, { item: 1 }]);
+		assert.deepEqual(
+			out.map((o) => o.pairedItem),
+			[{ item: 0 }, { item: 1 }],
+		);
 		const source = out[0].json.source as IDataObject;
 		assert.equal(source.system, 'billy');
 		assert.equal(source.id, a.id);
 		assert.equal(source.kind, 'invoice');
 		assert.equal(source.customerId, a.contactId);
-		assert.equal((out[0].json.invoice as { totals: { payable: string } }).totals.payable, Number(a.grossAmount).toFixed(2));
+		assert.equal(
+			(out[0].json.invoice as { totals: { payable: string } }).totals.payable,
+			Number(a.grossAmount).toFixed(2),
+		);
 	});
 
 	it('gets a credit note by id, linked to the invoice it corrects', async () => {
@@ -89,7 +105,10 @@ describe('Billy node (real engine, Billy emulator)', () => {
 		assert.match(String(out[0].json.error), /999999/);
 		assert.match(String(out[1].json.error), /is a credit note, not an invoice/);
 		assert.equal((out[2].json.invoice as IDataObject).number, good.invoiceNo);
-		assert.deepEqual(out.map((o) => o.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			out.map((o) => o.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 	});
 
 	it('gets many invoices by customer, date range, status and payment', async () => {
@@ -102,19 +121,42 @@ describe('Billy node (real engine, Billy emulator)', () => {
 			filters: { customer: { mode: 'id', value: customer }, status: 'approved' },
 		});
 		const out = result.output('Billy');
-		assert.deepEqual(new Set(out.map((o) => (o.json.source as IDataObject).number)), new Set(expected.map((i) => i.invoiceNo)));
+		assert.deepEqual(
+			new Set(out.map((o) => (o.json.source as IDataObject).number)),
+			new Set(expected.map((i) => i.invoiceNo)),
+		);
 
-		const unpaid = await run({ resource: 'invoice', operation: 'getMany', returnAll: true, filters: { paid: 'unpaid', dateFrom: '2026-01-06T00:00:00', dateTo: '2026-01-20T00:00:00' } });
-		const expectedUnpaid = invoices.filter((i) => i.type === 'invoice' && i.state === 'approved' && !i.isPaid && i.entryDate >= '2026-01-06' && i.entryDate <= '2026-01-20');
+		const unpaid = await run({
+			resource: 'invoice',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { paid: 'unpaid', dateFrom: '2026-01-06T00:00:00', dateTo: '2026-01-20T00:00:00' },
+		});
+		const expectedUnpaid = invoices.filter(
+			(i) =>
+				i.type === 'invoice' &&
+				i.state === 'approved' &&
+				!i.isPaid &&
+				i.entryDate >= '2026-01-06' &&
+				i.entryDate <= '2026-01-20',
+		);
 		assert.ok(expectedUnpaid.length > 0);
-		assert.deepEqual(new Set(unpaid.output('Billy').map((o) => (o.json.source as IDataObject).number)), new Set(expectedUnpaid.map((i) => i.invoiceNo)));
+		assert.deepEqual(
+			new Set(unpaid.output('Billy').map((o) => (o.json.source as IDataObject).number)),
+			new Set(expectedUnpaid.map((i) => i.invoiceNo)),
+		);
 
 		const limited = await run({ resource: 'invoice', operation: 'getMany', returnAll: false, limit: 3 });
 		assert.equal(limited.output('Billy').length, 3);
 	});
 
 	it('lists drafts with their source and the reason they have no canonical form', async () => {
-		const result = await run({ resource: 'invoice', operation: 'getMany', returnAll: true, filters: { status: 'draft' } });
+		const result = await run({
+			resource: 'invoice',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { status: 'draft' },
+		});
 		const out = result.output('Billy');
 		assert.equal(out.length, invoices.filter((i) => i.state === 'draft' && i.type === 'invoice').length);
 		for (const item of out) {
@@ -132,7 +174,12 @@ describe('Billy node (real engine, Billy emulator)', () => {
 
 	it('downloads a PDF into binary.pdf', async () => {
 		const invoice = invoices.find((i) => i.state === 'approved' && i.type === 'invoice')!;
-		const result = await run({ resource: 'invoice', operation: 'downloadPdf', findBy: 'number', number: invoice.invoiceNo });
+		const result = await run({
+			resource: 'invoice',
+			operation: 'downloadPdf',
+			findBy: 'number',
+			number: invoice.invoiceNo,
+		});
 		const item = result.output('Billy')[0];
 		const pdf = await binaryBuffer(item.binary!.pdf);
 		assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
@@ -143,12 +190,21 @@ describe('Billy node (real engine, Billy emulator)', () => {
 	it('gets contacts with their parties (endpoint, city from cityId, e-mail from contact persons)', async () => {
 		const trap = emulator.store.contacts.find((c) => c.cityId && !c.cityText)!;
 		const one = await run({ resource: 'contact', operation: 'get', contact: { mode: 'id', value: trap.id } });
-		const party = one.output('Billy')[0].json.party as { address: IDataObject; endpoint: IDataObject; contact: IDataObject };
+		const party = one.output('Billy')[0].json.party as {
+			address: IDataObject;
+			endpoint: IDataObject;
+			contact: IDataObject;
+		};
 		assert.equal(party.address.city, 'Aalborg');
 		assert.deepEqual(party.endpoint, { scheme: '0184', id: trap.registrationNo });
 		assert.match(String(party.contact.email), /@example\.dk$/);
 
-		const many = await run({ resource: 'contact', operation: 'getMany', returnAll: true, contactFilters: { name: 'kommune' } });
+		const many = await run({
+			resource: 'contact',
+			operation: 'getMany',
+			returnAll: true,
+			contactFilters: { name: 'kommune' },
+		});
 		const out = many.output('Billy');
 		assert.equal(out.length, 1);
 		assert.equal((out[0].json.party as { endpoint: IDataObject }).endpoint.scheme, '0088');
@@ -156,7 +212,10 @@ describe('Billy node (real engine, Billy emulator)', () => {
 
 	it('gets the organization as the seller party', async () => {
 		const result = await run({ resource: 'organization', operation: 'get' });
-		const json = result.output('Billy')[0].json as { organization: IDataObject; party: { legalId: IDataObject; vatId: string } };
+		const json = result.output('Billy')[0].json as {
+			organization: IDataObject;
+			party: { legalId: IDataObject; vatId: string };
+		};
 		assert.equal(json.organization.id, emulator.store.organization.id);
 		assert.deepEqual(json.party.legalId, { id: emulator.store.organization.registrationNo, scheme: '0184' });
 		assert.equal(json.party.vatId, `DK${emulator.store.organization.registrationNo}`);
@@ -167,7 +226,11 @@ describe('Billy node (real engine, Billy emulator)', () => {
 		const ok = await testCredential('billyApi', { accessToken: TOKEN, environment: 'sandbox', baseUrl: emulator.url });
 		assert.equal(ok.status, 'OK', ok.message);
 		assert.deepEqual(emulator.log.slice(before), ['GET /v2/organization']);
-		const wrong = await testCredential('billyApi', { accessToken: 'nope', environment: 'custom', baseUrl: `${emulator.url}/v2/` });
+		const wrong = await testCredential('billyApi', {
+			accessToken: 'nope',
+			environment: 'custom',
+			baseUrl: `${emulator.url}/v2/`,
+		});
 		assert.equal(wrong.status, 'Error');
 	});
 });

@@ -52,7 +52,9 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 	let templates: BillyInvoice[];
 	let nextNo = 5000;
 	// No throttle: these tests make many small-page requests on purpose (the throttle is the request helper's own test).
-	const credentials = () => ({ billyApi: { accessToken: TOKEN, environment: 'sandbox', baseUrl: emulator.url, maxRequestsPerMinute: 0 } });
+	const credentials = () => ({
+		billyApi: { accessToken: TOKEN, environment: 'sandbox', baseUrl: emulator.url, maxRequestsPerMinute: 0 },
+	});
 	const poll = (parameters: IDataObject, staticData: IDataObject | undefined, mode: 'manual' | 'trigger' = 'trigger') =>
 		pollTrigger(triggerWorkflow(parameters), 'Billy Trigger', staticData, mode, { credentials: credentials() });
 
@@ -79,7 +81,9 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		dir = mkdtempSync(path.join(tmpdir(), 'billy-trigger-'));
 		writeBillyDataset(dir, generateBillyDataset({ count: 60, seed: 11 }));
 		emulator = await createBillyEmulator(dir, { accessToken: TOKEN, maxPageSize: 5 });
-		templates = emulator.store.invoices.filter((i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) < 10);
+		templates = emulator.store.invoices.filter(
+			(i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) < 10,
+		);
 	});
 	after(async () => {
 		await emulator.close();
@@ -172,7 +176,8 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		]);
 
 		const customer = templates[0].contactId;
-		const state2 = (await poll({ customers: { customer: [{ id: { mode: 'id', value: customer } }] } }, undefined)).staticData;
+		const state2 = (await poll({ customers: { customer: [{ id: { mode: 'id', value: customer } }] } }, undefined))
+			.staticData;
 		const mine = addDocument(billyNow(1), { contactId: customer });
 		addDocument(billyNow(1), { contactId: templates.find((t) => t.contactId !== customer)!.contactId });
 		const filtered = items(await poll({ customers: { customer: [{ id: { mode: 'id', value: customer } }] } }, state2));
@@ -228,12 +233,15 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.equal((await poll(params, changed.staticData)).items, null);
 	});
 
-	it('a wrong token fails with Billy\'s message and no secret in it', async () => {
+	it("a wrong token fails with Billy's message and no secret in it", async () => {
 		const result = await pollTrigger(triggerWorkflow({}), 'Billy Trigger', undefined, 'trigger', {
 			credentials: { billyApi: { accessToken: 'wrong-token-123', environment: 'sandbox', baseUrl: emulator.url } },
 		});
 		assert.ok(result.error);
-		assert.match(result.error.message + JSON.stringify((result.error as { description?: string }).description ?? ''), /access token/i);
+		assert.match(
+			result.error.message + JSON.stringify((result.error as { description?: string }).description ?? ''),
+			/access token/i,
+		);
 		assert.doesNotMatch(JSON.stringify(result.error), /wrong-token-123/);
 	});
 });

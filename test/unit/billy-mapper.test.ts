@@ -10,7 +10,13 @@ import type {
 	BillyOrganization,
 	BillyTaxRate,
 } from '../../nodes/Billy/api';
-import { BillyMappingError, billyBuyer, fikPaymentId, mapBillyInvoice, mod10CheckDigit } from '../../nodes/Billy/mapper';
+import {
+	BillyMappingError,
+	billyBuyer,
+	fikPaymentId,
+	mapBillyInvoice,
+	mod10CheckDigit,
+} from '../../nodes/Billy/mapper';
 import { computeLineNetAmount } from '../../nodes/shared/einvoice/totals';
 import { dec } from '../../nodes/shared/einvoice/decimal';
 import { isValidCvr, isValidGln } from '../sandbox/billy/generate';
@@ -29,7 +35,13 @@ const organization: BillyOrganization = {
 };
 const rates: BillyTaxRate[] = [
 	{ id: 'S25', name: 'Salgsmoms', abbreviation: 'S25', rate: 0.25 },
-	{ id: 'MF', name: 'Momsfritaget salg', abbreviation: 'MF', rate: 0, description: 'Salg fritaget for moms, momslovens § 13' },
+	{
+		id: 'MF',
+		name: 'Momsfritaget salg',
+		abbreviation: 'MF',
+		rate: 0,
+		description: 'Salg fritaget for moms, momslovens § 13',
+	},
 	{ id: 'EUY', name: 'EU-salg af ydelser', abbreviation: 'EUY', rate: 0 },
 	{ id: 'EUV', name: 'EU-salg af varer', abbreviation: 'EUV', rate: 0 },
 	{ id: 'EKS', name: 'Salg uden for EU', abbreviation: 'EKS', rate: 0 },
@@ -51,7 +63,16 @@ const dkCompany: BillyContact = {
 let lineSeq = 0;
 function line(over: Partial<BillyInvoiceLine>): BillyInvoiceLine {
 	lineSeq++;
-	return { id: `l${lineSeq}`, productId: `p${lineSeq}`, description: 'Vare', quantity: 1, unitPrice: 100, taxRateId: 'S25', priority: lineSeq, ...over };
+	return {
+		id: `l${lineSeq}`,
+		productId: `p${lineSeq}`,
+		description: 'Vare',
+		quantity: 1,
+		unitPrice: 100,
+		taxRateId: 'S25',
+		priority: lineSeq,
+		...over,
+	};
 }
 
 /** A Billy invoice whose booked amounts are given explicitly (as Billy would return them). */
@@ -82,7 +103,14 @@ function map(source: BillyInvoice, extra: Partial<Parameters<typeof mapBillyInvo
 
 describe('Billy mapper: VAT and tax modes', () => {
 	it('maps a tax-exclusive 25 % invoice with payable equal to the booked gross amount', () => {
-		const result = map(invoice({ amount: 7125, tax: 1781.25, grossAmount: 8906.25, lines: [line({ quantity: 7.5, unitPrice: 950, unit: 'hours' })] }));
+		const result = map(
+			invoice({
+				amount: 7125,
+				tax: 1781.25,
+				grossAmount: 8906.25,
+				lines: [line({ quantity: 7.5, unitPrice: 950, unit: 'hours' })],
+			}),
+		);
 		assert.equal(result.lines[0].unitCode, 'HUR');
 		assert.equal(result.lines[0].price.amount, '950');
 		assert.equal(result.lines[0].netAmount, '7125.00');
@@ -137,14 +165,21 @@ describe('Billy mapper: VAT and tax modes', () => {
 	});
 
 	it('lets the user override the category of a tax rate', () => {
-		const result = map(invoice({ amount: 100, tax: 0, lines: [line({ taxRateId: 'ODD' })] }), { vatCategoryByTaxRate: { ODD: 'AE' } });
+		const result = map(invoice({ amount: 100, tax: 0, lines: [line({ taxRateId: 'ODD' })] }), {
+			vatCategoryByTaxRate: { ODD: 'AE' },
+		});
 		assert.equal(result.lines[0].vat.category, 'AE');
 		assert.equal(result.lines[0].vat.exemptionReasonCode, 'VATEX-EU-AE');
 	});
 
 	it('mixes standard and exempt lines with separate breakdown rows', () => {
 		const result = map(
-			invoice({ amount: 7350, tax: 1237.5, grossAmount: 8587.5, lines: [line({ quantity: 12, unitPrice: 412.5 }), line({ unitPrice: 2400, taxRateId: 'MF' })] }),
+			invoice({
+				amount: 7350,
+				tax: 1237.5,
+				grossAmount: 8587.5,
+				lines: [line({ quantity: 12, unitPrice: 412.5 }), line({ unitPrice: 2400, taxRateId: 'MF' })],
+			}),
 		);
 		assert.deepEqual(
 			result.totals!.vatBreakdown.map((b) => [b.category, b.taxableAmount, b.taxAmount]),
@@ -156,7 +191,9 @@ describe('Billy mapper: VAT and tax modes', () => {
 	});
 
 	it('reads a tax rate given as a percentage (25) like the fraction 0.25', () => {
-		const result = map(invoice({ amount: 100, tax: 25, lines: [line({ taxRateId: 'P' })] }), { taxRates: [{ id: 'P', name: 'Moms', rate: 25 }] });
+		const result = map(invoice({ amount: 100, tax: 25, lines: [line({ taxRateId: 'P' })] }), {
+			taxRates: [{ id: 'P', name: 'Moms', rate: 25 }],
+		});
 		assert.equal(result.lines[0].vat.rate, '25');
 		assert.equal(result.totals!.payable, '125.00');
 	});
@@ -166,18 +203,45 @@ describe('Billy mapper: discounts', () => {
 	it('turns a percent discount (excl) into a line allowance with base and percentage', () => {
 		// 2500 × 0.3125 = 781.25; 12.5 % off → 683.59 (781.25 × 0.875 = 683.59375)
 		const result = map(
-			invoice({ amount: 683.59, tax: 170.9, lines: [line({ quantity: 2500, unitPrice: 0.3125, discountMode: 'percent', discountValue: 12.5, discountText: 'Aftalerabat' })] }),
+			invoice({
+				amount: 683.59,
+				tax: 170.9,
+				lines: [
+					line({
+						quantity: 2500,
+						unitPrice: 0.3125,
+						discountMode: 'percent',
+						discountValue: 12.5,
+						discountText: 'Aftalerabat',
+					}),
+				],
+			}),
 		);
 		const l = result.lines[0];
 		assert.equal(l.price.amount, '0.3125');
 		assert.equal(l.netAmount, '683.59');
-		assert.deepEqual(l.allowanceCharges, [{ isCharge: false, amount: '97.66', reason: 'Aftalerabat', reasonCode: '95', baseAmount: '781.25', percent: '12.5' }]);
+		assert.deepEqual(l.allowanceCharges, [
+			{
+				isCharge: false,
+				amount: '97.66',
+				reason: 'Aftalerabat',
+				reasonCode: '95',
+				baseAmount: '781.25',
+				percent: '12.5',
+			},
+		]);
 		assert.equal(computeLineNetAmount(l).toFixed(2), '683.59');
 		assert.equal(result.totals!.payable, '854.49');
 	});
 
 	it('turns a cash discount (excl) into a line allowance of that amount', () => {
-		const result = map(invoice({ amount: 599.5, tax: 149.88, lines: [line({ unitPrice: 695, discountMode: 'cash', discountValue: 95.5 })] }));
+		const result = map(
+			invoice({
+				amount: 599.5,
+				tax: 149.88,
+				lines: [line({ unitPrice: 695, discountMode: 'cash', discountValue: 95.5 })],
+			}),
+		);
 		assert.equal(result.lines[0].allowanceCharges![0].amount, '95.50');
 		assert.equal(result.lines[0].allowanceCharges![0].reason, 'Rabat');
 		assert.equal(result.totals!.payable, '749.38');
@@ -216,7 +280,15 @@ describe('Billy mapper: document', () => {
 				contactMessage: 'Tak for handlen',
 				lines: [
 					line({ priority: 3, quantity: 2, unitPrice: 100, unit: 'km' }),
-					line({ priority: 1, productId: null, description: 'Uge 2', quantity: 0, unitPrice: 0, amount: 0, taxRateId: null }),
+					line({
+						priority: 1,
+						productId: null,
+						description: 'Uge 2',
+						quantity: 0,
+						unitPrice: 0,
+						amount: 0,
+						taxRateId: null,
+					}),
 					line({ priority: 2, quantity: 1, unitPrice: 250, unit: 'months' }),
 				],
 			}),
@@ -232,13 +304,27 @@ describe('Billy mapper: document', () => {
 	});
 
 	it('links a credit note to the invoice it corrects (BG-3) and keeps amounts positive', () => {
-		const credit = invoice({ type: 'creditNote', invoiceNo: '1013', creditedInvoiceId: 'i0', amount: 950, tax: 237.5, lines: [line({ unitPrice: 950 })] });
+		const credit = invoice({
+			type: 'creditNote',
+			invoiceNo: '1013',
+			creditedInvoiceId: 'i0',
+			amount: 950,
+			tax: 237.5,
+			lines: [line({ unitPrice: 950 })],
+		});
 		const result = map(credit, { creditedInvoice: { invoiceNo: '1001', entryDate: '2026-01-05' } });
 		assert.equal(result.kind, 'creditNote');
 		assert.deepEqual(result.precedingInvoices, [{ number: '1001', issueDate: '2026-01-05' }]);
 		assert.equal(result.totals!.payable, '1187.50');
 		// A credit note returned with negative amounts is flipped.
-		const negative = invoice({ type: 'credit_note', invoiceNo: '1014', creditedInvoiceId: 'i0', amount: -950, tax: -237.5, lines: [line({ quantity: -1, unitPrice: 950 })] });
+		const negative = invoice({
+			type: 'credit_note',
+			invoiceNo: '1014',
+			creditedInvoiceId: 'i0',
+			amount: -950,
+			tax: -237.5,
+			lines: [line({ quantity: -1, unitPrice: 950 })],
+		});
 		const flipped = map(negative, { creditedInvoice: { invoiceNo: '1001', entryDate: '2026-01-05' } });
 		assert.equal(flipped.lines[0].quantity, '1');
 		assert.equal(flipped.totals!.payable, '1187.50');
@@ -246,33 +332,61 @@ describe('Billy mapper: document', () => {
 	});
 
 	it('sets the tax currency and exchange rate on a foreign-currency invoice', () => {
-		const result = map(invoice({ currencyId: 'EUR', exchangeRate: 7.4603, amount: 1000, tax: 250, lines: [line({ unitPrice: 1000 })] }));
+		const result = map(
+			invoice({ currencyId: 'EUR', exchangeRate: 7.4603, amount: 1000, tax: 250, lines: [line({ unitPrice: 1000 })] }),
+		);
 		assert.equal(result.currency, 'EUR');
 		assert.deepEqual(result.taxCurrency, { code: 'DKK', exchangeRate: '7.4603' });
 		assert.equal(result.totals!.vatTotalInTaxCurrency, '1865.08');
 	});
 
 	it('adds one payment means: FIK on DKK invoices (valid check digit), IBAN on foreign currency, reg. + account as fallback', () => {
-		const payment = { iban: 'DK50 0040 0440 1162 43', bic: 'dabadkkk', fikCreditorId: '85382743', fikCardType: '71' as const };
+		const payment = {
+			iban: 'DK50 0040 0440 1162 43',
+			bic: 'dabadkkk',
+			fikCreditorId: '85382743',
+			fikCardType: '71' as const,
+		};
 		const dkk = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), { payment });
 		assert.equal(dkk.paymentMeans!.length, 1);
 		assert.equal(dkk.paymentMeans![0].code, '93');
 		assert.equal(dkk.paymentMeans![0].giro!.paymentId, fikPaymentId('1001', '71'));
 		assert.equal(dkk.paymentMeans![0].giro!.paymentId!.length, 15);
-		const eur = map(invoice({ currencyId: 'EUR', exchangeRate: 7.46, amount: 100, tax: 25, lines: [line({})] }), { payment });
-		assert.deepEqual(eur.paymentMeans, [{ code: '58', paymentId: '1001', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK' } }]);
-		const domestic = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), { payment: { bankRegNo: '1234', bankAccountNo: '0001234567' } });
-		assert.deepEqual(domestic.paymentMeans, [{ code: '42', paymentId: '1001', creditTransfer: { accountId: '0001234567', serviceProviderId: '1234' } }]);
+		const eur = map(invoice({ currencyId: 'EUR', exchangeRate: 7.46, amount: 100, tax: 25, lines: [line({})] }), {
+			payment,
+		});
+		assert.deepEqual(eur.paymentMeans, [
+			{
+				code: '58',
+				paymentId: '1001',
+				creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK' },
+			},
+		]);
+		const domestic = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), {
+			payment: { bankRegNo: '1234', bankAccountNo: '0001234567' },
+		});
+		assert.deepEqual(domestic.paymentMeans, [
+			{ code: '42', paymentId: '1001', creditTransfer: { accountId: '0001234567', serviceProviderId: '1234' } },
+		]);
 		assert.equal(mod10CheckDigit('7992739871'), '3'); // the textbook Luhn example
 	});
 
 	it('never maps drafts or voided documents', () => {
-		assert.throws(() => map(invoice({ state: 'draft', invoiceNo: null, amount: 100, tax: 25, lines: [line({})] })), BillyMappingError);
-		assert.throws(() => map(invoice({ state: 'voided', amount: 100, tax: 25, lines: [line({})] })), /1001: it is voided/);
+		assert.throws(
+			() => map(invoice({ state: 'draft', invoiceNo: null, amount: 100, tax: 25, lines: [line({})] })),
+			BillyMappingError,
+		);
+		assert.throws(
+			() => map(invoice({ state: 'voided', amount: 100, tax: 25, lines: [line({})] })),
+			/1001: it is voided/,
+		);
 	});
 
 	it('fails naming both figures when the books disagree with the lines', () => {
-		assert.throws(() => map(invoice({ amount: 100, tax: 25, grossAmount: 140, lines: [line({})] })), /invoice 1001: .*125\.00.*140\.00/);
+		assert.throws(
+			() => map(invoice({ amount: 100, tax: 25, grossAmount: 140, lines: [line({})] })),
+			/invoice 1001: .*125\.00.*140\.00/,
+		);
 	});
 
 	it('absorbs a sub-krone difference of the booked total into the rounding amount (BT-114)', () => {
@@ -317,14 +431,25 @@ describe('Billy mapper: buyer identifiers', () => {
 	});
 
 	it('a private person without identifiers gets no endpoint', () => {
-		const person = billyBuyer({ id: 'c9', type: 'person', name: 'Åse Kjærgaard', countryId: 'DK', registrationNo: '', ean: '' });
+		const person = billyBuyer({
+			id: 'c9',
+			type: 'person',
+			name: 'Åse Kjærgaard',
+			countryId: 'DK',
+			registrationNo: '',
+			ean: '',
+		});
 		assert.equal(person.endpoint, undefined);
 		assert.equal(person.vatId, undefined);
 		assert.equal(person.legalId, undefined);
 	});
 
 	it('resolves a city given only as cityId from the sideloaded cities', () => {
-		const buyer = billyBuyer({ ...dkCompany, cityId: 'dk_aalborg', cityText: '' }, [], [{ id: 'dk_aalborg', name: 'Aalborg', countryId: 'DK' }]);
+		const buyer = billyBuyer(
+			{ ...dkCompany, cityId: 'dk_aalborg', cityText: '' },
+			[],
+			[{ id: 'dk_aalborg', name: 'Aalborg', countryId: 'DK' }],
+		);
 		assert.equal(buyer.address.city, 'Aalborg');
 	});
 });

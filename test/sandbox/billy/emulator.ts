@@ -85,14 +85,20 @@ interface Include {
 
 function parseInclude(value: string | null): Include {
 	const result: Include = { embed: new Set(), sideload: new Set() };
-	for (const part of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+	for (const part of (value ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean)) {
 		const [rel, mode = 'sideload'] = part.split(':');
 		(mode === 'embed' ? result.embed : result.sideload).add(rel);
 	}
 	return result;
 }
 
-export async function createBillyEmulator(datasetDir: string, options: BillyEmulatorOptions = {}): Promise<BillyEmulator> {
+export async function createBillyEmulator(
+	datasetDir: string,
+	options: BillyEmulatorOptions = {},
+): Promise<BillyEmulator> {
 	const info = readDatasetInfo(datasetDir);
 	const store: BillyStore = {
 		organization: readResource<BillyOrganization>(datasetDir, 'organization', {
@@ -107,7 +113,8 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 		cities: readResource<BillyCity[]>(datasetDir, 'cities', []),
 	};
 	const accessToken =
-		options.accessToken ?? (typeof info.settings?.accessToken === 'string' ? info.settings.accessToken : DEFAULT_BILLY_TOKEN);
+		options.accessToken ??
+		(typeof info.settings?.accessToken === 'string' ? info.settings.accessToken : DEFAULT_BILLY_TOKEN);
 	const maxPageSize = Math.min(options.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
 	const requests: Record<string, number> = {};
 	const log: string[] = [];
@@ -187,22 +194,40 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 		};
 		const states = q.getAll('state').flatMap((s) => s.split(','));
 		if (states.length) items = items.filter((i) => states.includes(i.state));
-		if (q.get('type')) items = items.filter((i) => (q.get('type') === 'creditNote' ? isCreditNoteType(i.type) : i.type === q.get('type')));
+		if (q.get('type'))
+			items = items.filter((i) =>
+				q.get('type') === 'creditNote' ? isCreditNoteType(i.type) : i.type === q.get('type'),
+			);
 		eq('contactId', (i) => i.contactId);
 		eq('invoiceNo', (i) => i.invoiceNo);
 		eq('creditedInvoiceId', (i) => i.creditedInvoiceId);
 		eq('currencyId', (i) => i.currencyId);
 		eq('externalId', (i) => i.externalId);
 		if (q.get('isPaid') !== null) items = items.filter((i) => String(!!i.isPaid) === q.get('isPaid'));
-		const range = (min: string, max: string, get: (i: BillyInvoice) => string | null | undefined, norm: (v: string) => string) => {
+		const range = (
+			min: string,
+			max: string,
+			get: (i: BillyInvoice) => string | null | undefined,
+			norm: (v: string) => string,
+		) => {
 			const lo = q.get(min);
 			const hi = q.get(max);
 			if (lo) items = items.filter((i) => !!get(i) && norm(get(i)!) >= norm(lo));
 			if (hi) items = items.filter((i) => !!get(i) && norm(get(i)!) <= norm(hi));
 		};
-		range('minEntryDate', 'maxEntryDate', (i) => i.entryDate, (v) => v.slice(0, 10));
+		range(
+			'minEntryDate',
+			'maxEntryDate',
+			(i) => i.entryDate,
+			(v) => v.slice(0, 10),
+		);
 		range('minApprovedTime', 'maxApprovedTime', (i) => i.approvedTime, timeKey);
-		range('minDueDate', 'maxDueDate', (i) => i.dueDate, (v) => v.slice(0, 10));
+		range(
+			'minDueDate',
+			'maxDueDate',
+			(i) => i.dueDate,
+			(v) => v.slice(0, 10),
+		);
 		range('minCreatedTime', 'maxCreatedTime', (i) => i.createdTime, timeKey);
 		const text = q.get('q');
 		if (text) {
@@ -226,7 +251,10 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 	const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const url = new URL(req.url ?? '/', baseUrl);
 		const parts = url.pathname.split('/').filter(Boolean);
-		const label = `${req.method} /${parts.map((p, i) => (i >= 2 && !/^[a-z]+$/i.test(p) ? '{id}' : p)).slice(0, 3).join('/')}`;
+		const label = `${req.method} /${parts
+			.map((p, i) => (i >= 2 && !/^[a-z]+$/i.test(p) ? '{id}' : p))
+			.slice(0, 3)
+			.join('/')}`;
 		requests[label] = (requests[label] ?? 0) + 1;
 		log.push(`${req.method} ${url.pathname}${url.search}`);
 
@@ -234,7 +262,12 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 		if (failure) {
 			if (--failure.count <= 0) failures.shift();
 			const headers: Record<string, string> = failure.status === 429 ? { 'retry-after': '1' } : {};
-			sendJson(res, failure.status, errorBody(failure.status, failure.status === 429 ? 'RATE_LIMITED' : 'INTERNAL_ERROR', 'Injected failure'), headers);
+			sendJson(
+				res,
+				failure.status,
+				errorBody(failure.status, failure.status === 429 ? 'RATE_LIMITED' : 'INTERNAL_ERROR', 'Injected failure'),
+				headers,
+			);
 			return;
 		}
 		if (parts[0] !== 'v2') {
@@ -255,7 +288,11 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 		}
 		const token = req.headers[TOKEN_HEADER.toLowerCase()];
 		if (!token) {
-			sendJson(res, 401, errorBody(401, 'AUTHENTICATION_REQUIRED', 'You must be authenticated to access this resource.'));
+			sendJson(
+				res,
+				401,
+				errorBody(401, 'AUTHENTICATION_REQUIRED', 'You must be authenticated to access this resource.'),
+			);
 			return;
 		}
 		if (token !== accessToken) {
@@ -281,7 +318,11 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 				sendJson(res, 400, errorBody(400, 'INVALID_PARAMETER', paged.error));
 				return;
 			}
-			sendJson(res, 200, { meta: meta({ paging: paged.paging }), [key]: paged.slice.map(shape), ...extra(paged.slice) });
+			sendJson(res, 200, {
+				meta: meta({ paging: paged.paging }),
+				[key]: paged.slice.map(shape),
+				...extra(paged.slice),
+			});
 		};
 		const [, resource, id] = parts;
 
@@ -305,7 +346,12 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 					sendJson(res, 400, errorBody(400, 'INVALID_PARAMETER', items));
 					return;
 				}
-				list('invoices', items, (slice) => sideloads(include, slice), (invoice) => invoiceOut(invoice, include));
+				list(
+					'invoices',
+					items,
+					(slice) => sideloads(include, slice),
+					(invoice) => invoiceOut(invoice, include),
+				);
 				return;
 			}
 			case 'contacts': {
@@ -332,7 +378,11 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 				if (q.get('isArchived') !== null) items = items.filter((c) => String(!!c.isArchived) === q.get('isArchived'));
 				const name = q.get('name') ?? q.get('q');
 				if (name) items = items.filter((c) => c.name.toLowerCase().includes(name.toLowerCase()));
-				list('contacts', sortBy(items as unknown as Record<string, unknown>[], url, 'name') as unknown as BillyContact[], withSideloads);
+				list(
+					'contacts',
+					sortBy(items as unknown as Record<string, unknown>[], url, 'name') as unknown as BillyContact[],
+					withSideloads,
+				);
 				return;
 			}
 			case 'contactPersons': {
@@ -343,7 +393,10 @@ export async function createBillyEmulator(datasetDir: string, options: BillyEmul
 					return;
 				}
 				const contactId = url.searchParams.get('contactId');
-				list('contactPersons', store.contactPersons.filter((p) => !contactId || p.contactId === contactId));
+				list(
+					'contactPersons',
+					store.contactPersons.filter((p) => !contactId || p.contactId === contactId),
+				);
 				return;
 			}
 			case 'taxRates': {

@@ -172,7 +172,13 @@ const CITIES: BillyCity[] = [
 ];
 
 function taxRates(rng: Rng): BillyTaxRate[] {
-	const rate = (name: string, abbreviation: string, value: number, description: string, sales = true): BillyTaxRate => ({
+	const rate = (
+		name: string,
+		abbreviation: string,
+		value: number,
+		description: string,
+		sales = true,
+	): BillyTaxRate => ({
 		id: rng.id(),
 		name,
 		abbreviation,
@@ -223,7 +229,14 @@ const COMPANY_NAMES = [
 	'Nørrebro Cykler ApS',
 	'Lærkevej Tandklinik',
 ];
-const STREETS = ['Ørstedsgade 12', 'Åboulevarden 3, 2. tv', 'Søndre Ringvej 47', 'Havnegade 9', 'Bøgevej 21', 'Kærvej 5'];
+const STREETS = [
+	'Ørstedsgade 12',
+	'Åboulevarden 3, 2. tv',
+	'Søndre Ringvej 47',
+	'Havnegade 9',
+	'Bøgevej 21',
+	'Kærvej 5',
+];
 const TOWNS: [string, string][] = [
 	['8000', 'Aarhus C'],
 	['5000', 'Odense C'],
@@ -246,7 +259,10 @@ interface Customers {
 	gb: BillyContact;
 }
 
-function buildContacts(rng: Rng, orgId: string): { customers: Customers; contacts: BillyContact[]; persons: BillyContactPerson[] } {
+function buildContacts(
+	rng: Rng,
+	orgId: string,
+): { customers: Customers; contacts: BillyContact[]; persons: BillyContactPerson[] } {
 	const contacts: BillyContact[] = [];
 	const persons: BillyContactPerson[] = [];
 	const base = (over: Partial<BillyContact> & Pick<BillyContact, 'name'>): BillyContact => {
@@ -292,7 +308,13 @@ function buildContacts(rng: Rng, orgId: string): { customers: Customers; contact
 			email: `${contact.type === 'person' ? 'privat' : 'faktura'}.${contact.contactNo}@example.dk`,
 		});
 		if (rng.chance(0.4)) {
-			persons.push({ id: rng.id(), contactId: contact.id, isPrimary: false, name: rng.pick(PERSON_NAMES), email: `indkoeb.${contact.contactNo}@example.dk` });
+			persons.push({
+				id: rng.id(),
+				contactId: contact.id,
+				isPrimary: false,
+				name: rng.pick(PERSON_NAMES),
+				email: `indkoeb.${contact.contactNo}@example.dk`,
+			});
 		}
 		return contact;
 	};
@@ -307,7 +329,14 @@ function buildContacts(rng: Rng, orgId: string): { customers: Customers; contact
 		zipcodeId: null,
 		zipcodeText: '9000',
 	});
-	const person = base({ name: 'Åse Kjærgaard', type: 'person', registrationNo: '', street: 'Fasanvej 3', zipcodeText: '2000', cityText: 'Frederiksberg' });
+	const person = base({
+		name: 'Åse Kjærgaard',
+		type: 'person',
+		registrationNo: '',
+		street: 'Fasanvej 3',
+		zipcodeText: '2000',
+		cityText: 'Frederiksberg',
+	});
 	const de = base({
 		name: 'Müller Maschinenbau GmbH',
 		countryId: 'DE',
@@ -423,12 +452,12 @@ function makeDocument(ctx: Ctx, spec: DocSpec): BillyInvoice {
 			unitPrice: l.text ? 0 : l.unitPrice,
 			amount: 0,
 			tax: 0,
-			taxRateId: l.text ? null : l.rate === undefined ? ctx.rates.s25.id : l.rate?.id ?? null,
+			taxRateId: l.text ? null : l.rate === undefined ? ctx.rates.s25.id : (l.rate?.id ?? null),
 			discountText: l.discountText ?? null,
 			discountMode: l.discountMode ?? null,
 			discountValue: l.discountValue ?? null,
 			priority: i + 1,
-			unit: l.text ? null : l.unit ?? 'pieces',
+			unit: l.text ? null : (l.unit ?? 'pieces'),
 		};
 		if (!l.text) {
 			const rateObj = line.taxRateId ? ctx.ratesById.get(line.taxRateId) : undefined;
@@ -484,7 +513,13 @@ function randomLines(ctx: Ctx, count: number, rate: BillyTaxRate | null): LineSp
 	return Array.from({ length: count }, () => {
 		const p = rng.pick(PRODUCTS);
 		const quantity = p.unit === 'hours' ? rng.int(1, 30) / 2 : p.unit === 'km' ? rng.int(12, 480) : rng.int(1, 12);
-		const line: LineSpec = { description: p.name, quantity: p.decimals ? rng.int(1, 12) * 500 : quantity, unitPrice: p.price, unit: p.unit, rate };
+		const line: LineSpec = {
+			description: p.name,
+			quantity: p.decimals ? rng.int(1, 12) * 500 : quantity,
+			unitPrice: p.price,
+			unit: p.unit,
+			rate,
+		};
 		if (rng.chance(0.12)) {
 			line.discountMode = 'percent';
 			line.discountValue = rng.pick([5, 10, 12.5, 15]);
@@ -509,7 +544,13 @@ function showcase(ctx: Ctx, c: Customers): void {
 		lines: [
 			{ description: 'Ydelser leveret i uge 2', quantity: 0, unitPrice: 0, text: true },
 			{ description: 'Rengøring, kontor', quantity: 12, unitPrice: 412.5, unit: 'hours' },
-			{ description: 'Undervisning i hygiejne (momsfri)', quantity: 1, unitPrice: 2400, unit: 'pieces', rate: rates.exempt },
+			{
+				description: 'Undervisning i hygiejne (momsfri)',
+				quantity: 1,
+				unitPrice: 2400,
+				unit: 'pieces',
+				rate: rates.exempt,
+			},
 			{ description: 'Bemærk: betaling senest på forfaldsdatoen', quantity: 0, unitPrice: 0, text: true },
 		],
 	});
@@ -528,8 +569,23 @@ function showcase(ctx: Ctx, c: Customers): void {
 		contact: e,
 		taxMode: 'incl',
 		lines: [
-			{ description: 'Kaffebønner, økologiske', quantity: 3.333, unitPrice: 164.8, unit: 'kg', discountMode: 'percent', discountValue: 7.5, discountText: 'Mængderabat' },
-			{ description: 'Kaffemaskine, service', quantity: 1, unitPrice: 1249, discountMode: 'cash', discountValue: 100, discountText: 'Kampagnerabat' },
+			{
+				description: 'Kaffebønner, økologiske',
+				quantity: 3.333,
+				unitPrice: 164.8,
+				unit: 'kg',
+				discountMode: 'percent',
+				discountValue: 7.5,
+				discountText: 'Mængderabat',
+			},
+			{
+				description: 'Kaffemaskine, service',
+				quantity: 1,
+				unitPrice: 1249,
+				discountMode: 'cash',
+				discountValue: 100,
+				discountText: 'Kampagnerabat',
+			},
 			{ description: 'Kopper, stentøj', quantity: 6, unitPrice: 59.99 },
 		],
 	});
@@ -537,8 +593,22 @@ function showcase(ctx: Ctx, c: Customers): void {
 	makeDocument(ctx, {
 		contact: f,
 		lines: [
-			{ description: 'Printerpapir A4', quantity: 2500, unitPrice: 0.3125, discountMode: 'percent', discountValue: 12.5, discountText: 'Aftalerabat' },
-			{ description: 'Servicebesøg', quantity: 1, unitPrice: 695, discountMode: 'cash', discountValue: 95.5, discountText: 'Rabat' },
+			{
+				description: 'Printerpapir A4',
+				quantity: 2500,
+				unitPrice: 0.3125,
+				discountMode: 'percent',
+				discountValue: 12.5,
+				discountText: 'Aftalerabat',
+			},
+			{
+				description: 'Servicebesøg',
+				quantity: 1,
+				unitPrice: 695,
+				discountMode: 'cash',
+				discountValue: 95.5,
+				discountText: 'Rabat',
+			},
 			{ description: 'Kørsel', quantity: 37, unitPrice: 3.79, unit: 'km' },
 		],
 	});
@@ -548,7 +618,13 @@ function showcase(ctx: Ctx, c: Customers): void {
 		currencyId: 'EUR',
 		exchangeRate: 7.4603,
 		lines: [
-			{ description: 'Softwareudvikling, sprint 14', quantity: 62, unitPrice: 118.5, unit: 'hours', rate: rates.euServices },
+			{
+				description: 'Softwareudvikling, sprint 14',
+				quantity: 62,
+				unitPrice: 118.5,
+				unit: 'hours',
+				rate: rates.euServices,
+			},
 			{ description: 'Rejseomkostninger', quantity: 1, unitPrice: 312.4, rate: rates.euServices },
 		],
 	});
@@ -559,7 +635,13 @@ function showcase(ctx: Ctx, c: Customers): void {
 		exchangeRate: 0.6512,
 		lines: [
 			{ description: 'Gulvbrædder, egetræ', quantity: 84.5, unitPrice: 520, unit: 'm2', rate: rates.euGoods },
-			{ description: 'Skruer, rustfri (pakke à 200)', quantity: 20, unitPrice: 119, unit: 'packages', rate: rates.euGoods },
+			{
+				description: 'Skruer, rustfri (pakke à 200)',
+				quantity: 20,
+				unitPrice: 119,
+				unit: 'packages',
+				rate: rates.euGoods,
+			},
 		],
 	});
 	// 8. Export to Norway (outside the EU), NOK.
@@ -575,7 +657,15 @@ function showcase(ctx: Ctx, c: Customers): void {
 		currencyId: 'GBP',
 		exchangeRate: 8.6921,
 		lines: [
-			{ description: 'Teak deck panels', quantity: 14, unitPrice: 289.9, unit: 'm2', rate: rates.export, discountMode: 'percent', discountValue: 10 },
+			{
+				description: 'Teak deck panels',
+				quantity: 14,
+				unitPrice: 289.9,
+				unit: 'm2',
+				rate: rates.export,
+				discountMode: 'percent',
+				discountValue: 10,
+			},
 		],
 	});
 	// 10. Public sector buyer with EAN; order number as buyer reference.
@@ -588,9 +678,16 @@ function showcase(ctx: Ctx, c: Customers): void {
 		],
 	});
 	// 11. City only as cityId (city trap).
-	makeDocument(ctx, { contact: c.cityTrap, lines: [{ description: 'Vinduespudsning: Alt ude', quantity: 1, unitPrice: 300 }] });
+	makeDocument(ctx, {
+		contact: c.cityTrap,
+		lines: [{ description: 'Vinduespudsning: Alt ude', quantity: 1, unitPrice: 300 }],
+	});
 	// 12. A private person (no PEPPOL identifiers).
-	makeDocument(ctx, { contact: c.person, taxMode: 'incl', lines: [{ description: 'Cykelreparation', quantity: 1, unitPrice: 649 }] });
+	makeDocument(ctx, {
+		contact: c.person,
+		taxMode: 'incl',
+		lines: [{ description: 'Cykelreparation', quantity: 1, unitPrice: 649 }],
+	});
 	// 13. Full credit note for the plain invoice; partial credit note for the tax-inclusive one.
 	makeDocument(ctx, {
 		contact: a,
@@ -606,8 +703,16 @@ function showcase(ctx: Ctx, c: Customers): void {
 		lines: [{ description: 'Kreditering: Lærredsprint A3, mat (fejltryk)', quantity: 1, unitPrice: 99.95 }],
 	});
 	// 14. Draft and voided: never exported.
-	makeDocument(ctx, { contact: a, state: 'draft', lines: [{ description: 'Kladde: tilbud på tagrenovering', quantity: 1, unitPrice: 85000 }] });
-	makeDocument(ctx, { contact: b, state: 'voided', lines: [{ description: 'Fejlfaktureret rengøring', quantity: 4, unitPrice: 412.5, unit: 'hours' }] });
+	makeDocument(ctx, {
+		contact: a,
+		state: 'draft',
+		lines: [{ description: 'Kladde: tilbud på tagrenovering', quantity: 1, unitPrice: 85000 }],
+	});
+	makeDocument(ctx, {
+		contact: b,
+		state: 'voided',
+		lines: [{ description: 'Fejlfaktureret rengøring', quantity: 4, unitPrice: 412.5, unit: 'hours' }],
+	});
 	// 15. A 300-line invoice.
 	makeDocument(ctx, { contact: c.dk[5], lines: randomLines(ctx, 300, rates.s25) });
 	// 16. A negative (deduction) line on an invoice, and a paid invoice.
@@ -633,10 +738,17 @@ function showcase(ctx: Ctx, c: Customers): void {
 	makeDocument(ctx, {
 		contact: c.dk[9],
 		taxMode: 'incl',
-		lines: Array.from({ length: 9 }, (_, i) => ({ description: `Sandwich nr. ${i + 1}`, quantity: 1, unitPrice: Number((38.45 + i * 0.1).toFixed(2)) })),
+		lines: Array.from({ length: 9 }, (_, i) => ({
+			description: `Sandwich nr. ${i + 1}`,
+			quantity: 1,
+			unitPrice: Number((38.45 + i * 0.1).toFixed(2)),
+		})),
 	});
 	// 19. A zero-VAT-only invoice with no tax rate on the lines (exempt).
-	makeDocument(ctx, { contact: c.dk[10], lines: [{ description: 'Kursusgebyr (momsfrit)', quantity: 3, unitPrice: 1450, rate: null }] });
+	makeDocument(ctx, {
+		contact: c.dk[10],
+		lines: [{ description: 'Kursusgebyr (momsfrit)', quantity: 3, unitPrice: 1450, rate: null }],
+	});
 }
 
 export function generateBillyDataset(options: GenerateOptions): BillyDataset {
@@ -688,7 +800,14 @@ export function generateBillyDataset(options: GenerateOptions): BillyDataset {
 					type: 'creditNote',
 					taxMode: original.taxMode,
 					credits: original,
-					lines: [{ description: `Kreditering: ${firstLine.description}`, quantity: 1, unitPrice: Number(firstLine.unitPrice), unit: firstLine.unit ?? undefined }],
+					lines: [
+						{
+							description: `Kreditering: ${firstLine.description}`,
+							quantity: 1,
+							unitPrice: Number(firstLine.unitPrice),
+							unit: firstLine.unit ?? undefined,
+						},
+					],
 				});
 				continue;
 			}
@@ -724,7 +843,8 @@ export function generateBillyDataset(options: GenerateOptions): BillyDataset {
 
 export function writeBillyDataset(dir: string, data: BillyDataset): void {
 	mkdirSync(dir, { recursive: true });
-	const write = (name: string, value: unknown) => writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(value, null, '\t')}\n`);
+	const write = (name: string, value: unknown) =>
+		writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(value, null, '\t')}\n`);
 	write('dataset', data.dataset);
 	write('organization', data.organization);
 	write('contacts', data.contacts);
@@ -745,7 +865,11 @@ if (require.main === module) {
 		console.error('usage: generate --out <dir> [--count N] [--seed S] [--no-showcase]');
 		process.exit(2);
 	}
-	const data = generateBillyDataset({ count: Number(arg('count') ?? 48), seed: Number(arg('seed') ?? 7), showcase: !args.includes('--no-showcase') });
+	const data = generateBillyDataset({
+		count: Number(arg('count') ?? 48),
+		seed: Number(arg('seed') ?? 7),
+		showcase: !args.includes('--no-showcase'),
+	});
 	writeBillyDataset(out, data);
 	console.log(`wrote ${data.invoices.length} Billy documents to ${out}`);
 }
