@@ -135,7 +135,7 @@ export class BillyClient {
 
 	async get<T = ListBody>(path: string, qs: IDataObject = {}, subject?: string): Promise<T> {
 		this.requests++;
-		return apiRequest.call(this.ctx, BILLY_SERVICE, {
+		const body = await apiRequest.call(this.ctx, BILLY_SERVICE, {
 			method: 'GET',
 			baseURL: this.baseUrl,
 			url: path,
@@ -143,7 +143,8 @@ export class BillyClient {
 			itemIndex: this.itemIndex,
 			subject,
 			rateLimit: this.rateLimit,
-		}) as Promise<T>;
+		});
+		return parseBillyBody(body, subject ?? path) as T;
 	}
 
 	/** The token's organisation (the seller), fetched once per client. */
@@ -333,6 +334,23 @@ function fingerprint(text: string): string {
 	let h = 2166136261;
 	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
 	return h.toString(36);
+}
+
+/**
+ * Billy bodies are JSON, but a stray non-JSON prefix has been seen before the body [C: billy-mcp strips it];
+ * parse from the first `{` or `[` when the body did not come back parsed.
+ */
+export function parseBillyBody(body: unknown, what: string): unknown {
+	if (typeof body !== 'string') return body;
+	const start = body.search(/[{[]/);
+	if (start >= 0) {
+		try {
+			return JSON.parse(body.slice(start));
+		} catch {
+			// fall through to the error below
+		}
+	}
+	throw new Error(`Billy answered ${what} with something that is not JSON: ${JSON.stringify(body.slice(0, 60))}`);
 }
 
 /** Billy's time format for filters: `YYYY-MM-DDTHH:MM:SS` (UTC [U]). */

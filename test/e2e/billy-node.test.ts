@@ -233,4 +233,24 @@ describe('Billy node (real engine, Billy emulator)', () => {
 		});
 		assert.equal(wrong.status, 'Error');
 	});
+
+	it('copes with a stray non-JSON prefix before Billy’s bodies', async () => {
+		const prefixed = await createBillyEmulator(path.join(repoRoot, 'test', 'fixtures', 'billy'), {
+			accessToken: TOKEN,
+			jsonPrefix: ")]}',\n",
+		});
+		try {
+			const invoice = invoices.find((i) => i.state === 'approved' && i.type === 'invoice')!;
+			const result = await runWorkflow(
+				workflow({ resource: 'invoice', operation: 'get', findBy: 'number', number: invoice.invoiceNo }),
+				{
+					credentials: { billyApi: { accessToken: TOKEN, environment: 'sandbox', baseUrl: prefixed.url } },
+				},
+			);
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.equal((result.output('Billy')[0].json.invoice as IDataObject).number, invoice.invoiceNo);
+		} finally {
+			await prefixed.close();
+		}
+	});
 });

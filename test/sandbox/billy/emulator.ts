@@ -14,7 +14,14 @@ import type {
 	BillyOrganization,
 	BillyTaxRate,
 } from '../../../nodes/Billy/api';
-import { listen, readDatasetInfo, readResource, sendJson, type Emulator, type EmulatorOptions } from '../emulator';
+import {
+	listen,
+	readDatasetInfo,
+	readResource,
+	sendJson as sendPlainJson,
+	type Emulator,
+	type EmulatorOptions,
+} from '../emulator';
 
 export interface BillyStore {
 	organization: BillyOrganization;
@@ -30,6 +37,8 @@ export interface BillyEmulatorOptions extends EmulatorOptions {
 	accessToken?: string;
 	/** Cap on `pageSize`, to exercise paging with small datasets (default 1000, Billy's maximum). */
 	maxPageSize?: number;
+	/** Text sent before every JSON body, as Billy has been seen to do (clients must cope). */
+	jsonPrefix?: string;
 }
 
 export interface BillyEmulator extends Emulator {
@@ -120,6 +129,11 @@ export async function createBillyEmulator(
 	const log: string[] = [];
 	const failures: { status: number; count: number }[] = [];
 	let baseUrl = '';
+	const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+		if (!options.jsonPrefix) return sendPlainJson(res, status, body, headers);
+		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+		res.end(`${options.jsonPrefix}${JSON.stringify(body)}`);
+	};
 
 	const contactById = () => new Map(store.contacts.map((c) => [c.id, c]));
 
