@@ -241,7 +241,10 @@ export function isTextLine(line: BillyInvoiceLine): boolean {
 	return !line.productId && zero(line.unitPrice) && zero(line.amount) && !!line.description?.trim();
 }
 
-/** [U] `downloadUrl` is pre-signed and needs no token; we send the token anyway when the host is Billy's API host. */
+/**
+ * [U] `downloadUrl` is pre-signed and may not need the token. The shared request path always authenticates, so the
+ * client follows it only on Billy's own hosts (the API host, *.billysbilling.com, *.billy.dk).
+ */
 export const DOWNLOAD_URL_NEEDS_TOKEN = false;
 
 /**

@@ -269,10 +269,17 @@ export class BillyClient {
 		return { contacts: result.items, persons, cities };
 	}
 
-	/** The document's PDF through its `downloadUrl` (pre-signed [I]; the token is sent along to Billy's own host). */
+	/** The document's PDF through its `downloadUrl` (pre-signed [I]; the token goes along, so Billy's hosts only). */
 	async downloadPdf(invoice: BillyInvoice): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
 		if (!invoice.downloadUrl)
 			throw new Error(`Billy gave no download URL for invoice ${invoice.invoiceNo ?? invoice.id}`);
+		// The request carries the access token: only to Billy's own hosts, never to another one.
+		const host = new URL(invoice.downloadUrl, this.baseUrl);
+		if (host.origin !== new URL(this.baseUrl).origin && !/(^|\.)(billysbilling\.com|billy\.dk)$/.test(host.hostname)) {
+			throw new Error(
+				`The PDF of invoice ${invoice.invoiceNo ?? invoice.id} is on ${host.hostname}, not on Billy's API host`,
+			);
+		}
 		this.requests++;
 		const response = await apiRequestBinary.call(this.ctx, BILLY_SERVICE, {
 			method: 'GET',
