@@ -4,6 +4,7 @@ import { latestDocuments, openCursor, queryFrom, saveCursor, selectNew, toEpochM
 import { isCreditNoteType, POLL_SORT_PROPERTY, type BillyInvoice } from './api';
 import { BillyClient, billyTime, type BillyBundle } from './client';
 import { customerLocator, locatorId, outputOptionProperties, searchCustomers } from './descriptions';
+import { billySource } from './mapper';
 import { documentContext, documentItem, outputOptions } from './output';
 
 type BillyEvent = 'invoiceApproved' | 'creditNoteApproved' | 'invoicePaid' | 'anyChange';
@@ -285,10 +286,17 @@ async function pollChanges(
 		if (events.includes('anyChange') && before !== undefined) changed.push(invoice);
 		else if (events.includes('invoicePaid') && becamePaid && !isCreditNoteType(invoice.type)) changed.push(invoice);
 	}
-	const items = changed.length ? await toItems(this, client, changed, bundle, output) : [];
-	for (const [i, invoice] of changed.entries()) {
-		items[i].json.event = invoice.state === 'voided' ? 'voided' : invoice.isPaid ? 'paid' : 'changed';
-	}
+	// A voided document has no canonical form: it goes out with its source and the event only.
+	const live = changed.filter((i) => i.state === 'approved');
+	const mapped = new Map((await toItems(this, client, live, bundle, output)).map((item, i) => [live[i].id, item]));
+	const organizationId = changed.length ? (await client.getOrganization()).id : '';
+	const items = changed.map((invoice) => {
+		const item: INodeExecutionData = mapped.get(invoice.id) ?? {
+			json: { source: billySource(invoice, organizationId, bundle.contacts.get(invoice.contactId)) },
+		};
+		item.json.event = invoice.state === 'voided' ? 'voided' : invoice.isPaid ? 'paid' : 'changed';
+		return item;
+	});
 	staticData[CHANGES_KEY] = { since, docs: next };
 	return items;
 }

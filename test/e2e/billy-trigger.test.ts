@@ -230,7 +230,26 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.deepEqual(numbers(out), [target.invoiceNo]);
 		assert.equal(out[0].json.event, 'voided');
 		assert.equal((out[0].json.source as IDataObject).status, 'voided');
+		assert.equal(out[0].json.invoice, undefined);
+		assert.equal(out[0].json.error, undefined);
 		assert.equal((await poll(params, changed.staticData)).items, null);
+	});
+
+	it('a document that cannot be mapped is emitted with its error, not dropped, and the cursor moves on', async () => {
+		const state = (await poll({}, undefined)).staticData;
+		const broken = addDocument(billyNow(1));
+		broken.lines = broken.lines!.map((l) => ({ ...l, taxRateId: 'unknownTaxRate' }));
+		const fine = addDocument(billyNow(2));
+		const first = await poll({}, state);
+		const out = items(first);
+		assert.deepEqual(numbers(out), [broken.invoiceNo, fine.invoiceNo]);
+		assert.match(
+			String(out[0].json.error),
+			new RegExp(`Billy invoice ${broken.invoiceNo}: tax rate unknownTaxRate is unknown`),
+		);
+		assert.equal(out[0].json.invoice, undefined);
+		assert.ok(out[1].json.invoice);
+		assert.equal((await poll({}, first.staticData)).items, null);
 	});
 
 	it("a wrong token fails with Billy's message and no secret in it", async () => {
