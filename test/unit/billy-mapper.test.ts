@@ -19,7 +19,7 @@ import {
 } from '../../nodes/Billy/mapper';
 import { computeLineNetAmount } from '../../nodes/shared/einvoice/totals';
 import { dec } from '../../nodes/shared/einvoice/decimal';
-import { isValidCvr, isValidGln } from '../sandbox/billy/generate';
+import { generateBillyDataset, isValidCvr, isValidGln } from '../sandbox/billy/generate';
 
 const organization: BillyOrganization = {
 	id: 'org1',
@@ -468,6 +468,12 @@ describe('Billy shipped dataset', () => {
 		assert.ok(invoices.some((i) => i.taxMode === 'incl'));
 		assert.ok(invoices.some((i) => (i.lines ?? []).length >= 300));
 		assert.ok(invoices.some((i) => i.currencyId !== 'DKK'));
+	});
+
+	it('is exactly what the generator makes (seed 7, 48 documents), so it can be regenerated', () => {
+		const generated = generateBillyDataset({ count: 48, seed: 7 });
+		assert.deepEqual(JSON.parse(JSON.stringify(generated.invoices)), invoices);
+		assert.deepEqual(JSON.parse(JSON.stringify(generated.contacts)), contacts);
 	});
 
 	it('has valid CVR (mod 11) and GLN (GS1) check digits', () => {
