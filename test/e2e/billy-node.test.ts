@@ -5,7 +5,40 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode } from 'n8n-workflow';
 import type { BillyInvoice } from '../../nodes/Billy/api';
 import { createBillyEmulator, type BillyEmulator } from '../sandbox/billy/emulator';
-import { binaryBuffer, nodeType, repoRoot, runWorkflow, testCredential, type WorkflowJson } from './harness';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import { searchCustomers } from '../../nodes/Billy/descriptions';
+import {
+	binaryBuffer,
+	nodeType,
+	registerNodeType,
+	repoRoot,
+	runWorkflow,
+	testCredential,
+	type WorkflowJson,
+} from './harness';
+
+/** Runs the Billy list search inside a real node execution context (same credential and HTTP helpers). */
+class ListSearchProbe implements INodeType {
+	description = {
+		displayName: 'List Search Probe',
+		name: 'listSearchProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'test',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'billyApi', required: true }],
+		properties: [{ displayName: 'Filter', name: 'filter', type: 'string', default: '' }],
+	} as unknown as INodeType['description'];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const result = await searchCustomers.call(
+			this as unknown as ILoadOptionsFunctions,
+			this.getNodeParameter('filter', 0) as string,
+		);
+		return [result.results.map((r) => ({ json: { name: r.name, value: r.value } }))];
+	}
+}
 
 const TOKEN = 'e2e-billy-node';
 
@@ -252,5 +285,21 @@ describe('Billy node (real engine, Billy emulator)', () => {
 		} finally {
 			await prefixed.close();
 		}
+	});
+
+	it('list search finds customers by name (for the customer resource locators)', async () => {
+		registerNodeType('test.listSearchProbe', new ListSearchProbe());
+		const result = await runWorkflow(workflow({ filter: 'ApS' }, { type: 'test.listSearchProbe', name: 'Billy' }), {
+			credentials: { billyApi: { accessToken: TOKEN, environment: 'sandbox', baseUrl: emulator.url } },
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const found = result.output('Billy').map((i) => i.json as { name: string; value: string });
+		const expected = emulator.store.contacts.filter((c) => c.isCustomer && c.name.toLowerCase().includes('aps'));
+		assert.equal(found.length, expected.length);
+		assert.deepEqual(new Set(found.map((f) => f.value)), new Set(expected.map((c) => c.id)));
+		assert.ok(
+			found.every((f) => /\(\d{8}\)$/.test(f.name)),
+			'names carry the CVR',
+		);
 	});
 });
