@@ -92,6 +92,15 @@ export const outputOptionProperties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Seller GLN (EAN)',
+		name: 'sellerGln',
+		type: 'string',
+		default: '',
+		placeholder: '5790000000000',
+		description:
+			"The organisation's own location number, used as the seller's electronic address instead of its CVR number",
+	},
+	{
 		displayName: 'VAT Category per Tax Rate',
 		name: 'vatCategories',
 		type: 'fixedCollection',

@@ -3,7 +3,7 @@
  * `binary.pdf` when asked. Shared by the Billy Trigger and the Billy node.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import type { VatCategory } from '../shared/einvoice/model';
+import type { Party, VatCategory } from '../shared/einvoice/model';
 import type { BillyInvoice, BillyOrganization, BillyTaxRate } from './api';
 import type { BillyBundle, BillyClient } from './client';
 import { billySource, mapBillyInvoice, type BillyPaymentSettings } from './mapper';
@@ -15,6 +15,7 @@ export interface OutputOptions {
 	downloadPdf: boolean;
 	payment?: BillyPaymentSettings;
 	vatCategoryByTaxRate?: Record<string, VatCategory>;
+	seller?: Partial<Party>;
 }
 
 /** Node parameters → output options (the shape both nodes use under "Options"). */
@@ -31,6 +32,8 @@ export function outputOptions(options: IDataObject): OutputOptions {
 		if (typeof value === 'string' && value.trim()) (cleaned as Record<string, string>)[key] = value.trim();
 	}
 	if (Object.keys(cleaned).length) result.payment = cleaned;
+	const gln = typeof options.sellerGln === 'string' ? options.sellerGln.replace(/\s+/g, '') : '';
+	if (gln) result.seller = { endpoint: { scheme: '0088', id: gln } };
 	if (vatRows.length) {
 		result.vatCategoryByTaxRate = Object.fromEntries(
 			vatRows
@@ -96,6 +99,7 @@ export async function documentItem(
 				creditedInvoice: invoice.creditedInvoiceId ? context.known.get(invoice.creditedInvoiceId) : undefined,
 				payment: options.payment,
 				vatCategoryByTaxRate: options.vatCategoryByTaxRate,
+				seller: options.seller,
 			}) as unknown as IDataObject;
 		} catch (error) {
 			if (throwOnError) throw error;

@@ -371,6 +371,19 @@ describe('Billy mapper: document', () => {
 		assert.equal(mod10CheckDigit('7992739871'), '3'); // the textbook Luhn example
 	});
 
+	it('takes the seller from /organization (CVR → 0184, DK VAT) and lets a GLN override the endpoint', () => {
+		const plainSeller = map(invoice({ amount: 100, tax: 25, lines: [line({})] })).seller;
+		assert.deepEqual(plainSeller.endpoint, { scheme: '0184', id: '25313763' });
+		assert.deepEqual(plainSeller.legalId, { id: '25313763', scheme: '0184' });
+		assert.equal(plainSeller.vatId, 'DK25313763');
+		assert.deepEqual(plainSeller.address, { line1: 'Ågade 14', city: 'Aarhus C', postalCode: '8000', country: 'DK' });
+		const gln = map(invoice({ amount: 100, tax: 25, lines: [line({})] }), {
+			seller: { endpoint: { scheme: '0088', id: '5798000000001' } },
+		}).seller;
+		assert.deepEqual(gln.endpoint, { scheme: '0088', id: '5798000000001' });
+		assert.equal(gln.vatId, 'DK25313763');
+	});
+
 	it('never maps drafts or voided documents', () => {
 		assert.throws(
 			() => map(invoice({ state: 'draft', invoiceNo: null, amount: 100, tax: 25, lines: [line({})] })),
