@@ -6,6 +6,7 @@ import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOpti
 
 export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
 	// dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+	billy: async () => (await import('./billy/emulator')).createBillyEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
