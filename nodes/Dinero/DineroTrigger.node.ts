@@ -228,6 +228,12 @@ export class DineroTrigger implements INodeType {
 			if (kind === 'invoice') builder.knowInvoices(items);
 			changed.push(...items.map((document) => ({ kind, document })));
 		}
+		if (isNew && !exportSince) {
+			// First activation: whatever changed up to now (and in the look-back window) is history, not an event.
+			saveCursor(staticData, selectNew(cursor, changed, keyOf, { lookbackMs: LOOKBACK_MS }).next);
+			staticData[STATE_KEY] = state as unknown as IDataObject;
+			return null;
+		}
 		const maxPerPoll = Math.max(1, Number(options.maxPerPoll ?? 200));
 		let selection = selectNew(cursor, changed, keyOf, { limit: maxPerPoll, lookbackMs: LOOKBACK_MS });
 

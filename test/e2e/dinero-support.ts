@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { createDineroEmulator, type DineroEmulator } from '../sandbox/dinero/emulator';
 import { generateDineroDataset, writeDataset, type GenerateOptions } from '../sandbox/dinero/generate';
@@ -38,7 +38,7 @@ export async function startDinero(dir: string): Promise<DineroEmulator> {
 	return await createDineroEmulator(dir);
 }
 
-export function dineroCredentials(emulator: DineroEmulator, extra: IDataObject = {}): Record<string, IDataObject> {
+export function dineroCredentials(emulator: DineroEmulator, extra: ICredentialDataDecryptedObject = {}): Record<string, ICredentialDataDecryptedObject> {
 	return {
 		dineroApi: {
 			environment: 'sandbox',
