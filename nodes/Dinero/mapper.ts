@@ -161,7 +161,10 @@ function sellerParty(seller: DineroSellerDetails): Party {
 // ---------------------------------------------------------------------------------------------------------------
 // Buyer
 
-/** EAS schemes for VAT numbers used as PEPPOL electronic addresses, by VAT prefix. */
+/**
+ * PEPPOL electronic address schemes (EAS) reachable from a foreign VAT number, by VAT prefix.
+ * Sweden and Norway address by organisation number, which their VAT numbers contain.
+ */
 const VAT_EAS: Record<string, string> = {
 	AT: '9914',
 	BE: '9925',
@@ -171,8 +174,6 @@ const VAT_EAS: Record<string, string> = {
 	GB: '9932',
 	IT: '0211',
 	NL: '9944',
-	SE: '9955',
-	FI: '0213',
 };
 
 function buyerParty(document: DineroDocument, contact: DineroContact | undefined, number: string): Party {
@@ -197,9 +198,13 @@ function buyerParty(document: DineroDocument, contact: DineroContact | undefined
 			const vatId = /^[A-Z]{2}/.test(rawVat) ? rawVat : `${prefix}${rawVat}`;
 			party.vatId = vatId;
 			const norwegian = /^NO(\d{9})(MVA)?$/.exec(vatId);
+			const swedish = /^SE(\d{10})01$/.exec(vatId);
 			if (norwegian) {
 				party.legalId = { id: norwegian[1], scheme: '0192' };
 				party.endpoint = { scheme: '0192', id: norwegian[1] };
+			} else if (swedish) {
+				party.legalId = { id: swedish[1], scheme: '0007' };
+				party.endpoint = { scheme: '0007', id: swedish[1] };
 			} else if (VAT_EAS[vatId.slice(0, 2)]) {
 				party.endpoint = { scheme: VAT_EAS[vatId.slice(0, 2)], id: vatId };
 			}
@@ -275,21 +280,28 @@ export function fikPaymentId(number: string): string {
 	return body + String((10 - (sum % 10)) % 10);
 }
 
+/**
+ * Payment means (UNCL4461) as the Danish rules allow them (DK-R-005/006/010/011): IBAN with BIC → 31 (international
+ * transfer), IBAN alone → 58 (SEPA), Danish reg. no. + account → 42, FIK → 93 with card type and creditor.
+ */
 function paymentMeans(seller: DineroSellerDetails, number: string): PaymentMeans[] | undefined {
 	switch (seller.paymentMethod ?? 'iban') {
-		case 'iban':
+		case 'iban': {
+			const bic = seller.bic?.replace(/\s/g, '').toUpperCase() || undefined;
 			return [
 				{
-					code: '30',
+					code: bic ? '31' : '58',
 					paymentId: number,
-					creditTransfer: { accountId: seller.iban!.replace(/\s/g, '').toUpperCase(), serviceProviderId: seller.bic?.replace(/\s/g, '').toUpperCase() || undefined, accountName: seller.name },
+					creditTransfer: { accountId: seller.iban!.replace(/\s/g, '').toUpperCase(), serviceProviderId: bic, accountName: seller.name },
 				},
 			];
+		}
 		case 'bank':
-			return [{ code: '30', paymentId: number, creditTransfer: { accountId: digits(seller.bankAccountNo), serviceProviderId: digits(seller.bankRegNo), accountName: seller.name } }];
+			return [{ code: '42', paymentId: number, creditTransfer: { accountId: digits(seller.bankAccountNo), serviceProviderId: digits(seller.bankRegNo), accountName: seller.name } }];
 		case 'fik': {
 			const cardType = seller.fikCardType ?? '71';
-			return [{ code: '93', paymentId: cardType === '73' ? undefined : fikPaymentId(number), giro: { cardType, creditorId: digits(seller.fikCreditorId), paymentId: cardType === '73' ? undefined : fikPaymentId(number) } }];
+			const paymentId = cardType === '73' ? undefined : fikPaymentId(number);
+			return [{ code: '93', paymentId, giro: { cardType, creditorId: digits(seller.fikCreditorId), paymentId } }];
 		}
 		default:
 			return undefined;
@@ -374,7 +386,8 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 	invoice.buyerReference = reference ?? buyer.name;
 	const terms = paymentTerms(document);
 	if (terms) invoice.paymentTerms = terms;
-	if (notes.length) invoice.notes = notes;
+	// PEPPOL allows one document note (PEPPOL-EN16931-R002): the comment and text lines are joined.
+	if (notes.length) invoice.notes = [{ text: notes.map((n) => n.text).join('\n') }];
 	const means = paymentMeans(input.seller, number);
 	if (means) invoice.paymentMeans = means;
 

@@ -175,6 +175,7 @@ describe('Dinero mapper: VAT', () => {
 		const invoice = map(documentOf([line('3', '80', 1100)]), { contact });
 		assert.equal(invoice.lines[0].vat.category, 'K');
 		assert.equal(invoice.buyer.vatId, 'SE556036079301', 'a foreign VAT number without prefix gets the country prefix');
+		assert.deepEqual(invoice.buyer.endpoint, { scheme: '0007', id: '5560360793' }, 'Swedish organisation number from the VAT number');
 		assert.equal(invoice.delivery?.address?.country, 'SE');
 		assert.equal(invoice.delivery?.date, '2026-03-02');
 	});
@@ -246,7 +247,7 @@ describe('Dinero mapper: discounts and lines', () => {
 			{ Comment: 'Tak for handlen' },
 		);
 		const invoice = map(document);
-		assert.deepEqual(invoice.notes, [{ text: 'Tak for handlen' }, { text: 'Levering uge 12' }]);
+		assert.deepEqual(invoice.notes, [{ text: 'Tak for handlen\nLevering uge 12' }], 'one note (PEPPOL-EN16931-R002)');
 		assert.deepEqual(invoice.lines.map((l) => [l.id, l.unitCode]), [['1', 'HUR'], ['2', 'KGM'], ['3', 'C62']]);
 		assert.equal(invoice.lines[0].item.name, 'Konsulent');
 		assert.equal(invoice.lines[0].item.description, 'Analyse\nProjekt Æ');
@@ -306,9 +307,12 @@ describe('Dinero mapper: parties, credit notes, payment', () => {
 		assert.throws(() => map(documentOf([line('1', '100')]), { seller: { ...seller, iban: undefined } }), /Seller Details.*IBAN/);
 	});
 
-	it('payment means: IBAN/BIC as credit transfer, or FIK 71 with a check digit', () => {
+	it('payment means allowed by the Danish rules: IBAN+BIC 31, IBAN 58, reg./account 42, FIK 93 with a check digit', () => {
 		const byIban = map(documentOf([line('1', '100')]));
-		assert.deepEqual(byIban.paymentMeans, [{ code: '30', paymentId: '1042', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK', accountName: 'Nordlys Værktøj ApS' } }]);
+		assert.deepEqual(byIban.paymentMeans, [{ code: '31', paymentId: '1042', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK', accountName: 'Nordlys Værktøj ApS' } }]);
+		assert.equal(map(documentOf([line('1', '100')]), { seller: { ...seller, bic: undefined } }).paymentMeans![0].code, '58');
+		const byBank = map(documentOf([line('1', '100')]), { seller: { ...seller, paymentMethod: 'bank', bankRegNo: '1234', bankAccountNo: '0001234567', iban: undefined } });
+		assert.deepEqual(byBank.paymentMeans![0], { code: '42', paymentId: '1042', creditTransfer: { accountId: '0001234567', serviceProviderId: '1234', accountName: 'Nordlys Værktøj ApS' } });
 		const byFik = map(documentOf([line('1', '100')]), { seller: { ...seller, paymentMethod: 'fik', fikCreditorId: '85438752', iban: undefined } });
 		assert.equal(byFik.paymentMeans![0].code, '93');
 		assert.equal(byFik.paymentMeans![0].giro?.paymentId, fikPaymentId('1042'));
