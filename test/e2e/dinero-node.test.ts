@@ -53,6 +53,38 @@ describe('Dinero node in the real engine', () => {
 		await assert.rejects(testCredential('dineroApi', { ...dineroCredentials(emulator).dineroApi, apiKey: 'wrong' }), /preAuthentication failed/);
 	});
 
+	it('OAuth2 (Visma Connect): authorization code → token → API calls with the organisation id', async () => {
+		const authorize = new URL(`${emulator.url}/connect/authorize`);
+		for (const [k, v] of Object.entries({ client_id: 'sandbox-client', response_type: 'code', redirect_uri: 'http://localhost/callback', state: 's1', scope: 'dineropublicapi:read dineropublicapi:write offline_access' })) {
+			authorize.searchParams.set(k, v);
+		}
+		const consent = await fetch(authorize, { redirect: 'manual' });
+		assert.equal(consent.status, 302);
+		const callback = new URL(String(consent.headers.get('location')));
+		assert.equal(callback.searchParams.get('state'), 's1');
+		const body = new URLSearchParams({ grant_type: 'authorization_code', code: String(callback.searchParams.get('code')), client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: 'http://localhost/callback' });
+		const token = (await (await fetch(`${emulator.url}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).json()) as IDataObject;
+		assert.ok(token.refresh_token, 'offline_access gives a refresh token');
+		const oauth = {
+			environment: 'sandbox',
+			baseUrl: emulator.url,
+			organizationId: emulator.organizationId,
+			clientId: 'sandbox-client',
+			clientSecret: 'sandbox-secret',
+			grantType: 'authorizationCode',
+			authUrl: `${emulator.url}/connect/authorize`,
+			accessTokenUrl: `${emulator.url}/connect/token`,
+			scope: 'dineropublicapi:read dineropublicapi:write offline_access',
+			authentication: 'body',
+			oauthTokenData: token,
+		};
+		const result = await runWorkflow(workflow({ authentication: 'dineroOAuth2Api', resource: 'organization', operation: 'get' }, { credentials: { dineroOAuth2Api: { id: 'oauth', name: 'Dinero OAuth2' } } }), {
+			credentials: { oauth } as never,
+		});
+		assert.equal(result.error, undefined);
+		assert.equal(String(result.output('Dinero')[0].json.Id), emulator.organizationId);
+	});
+
 	it('invoice get by id gives the canonical invoice with its source', async () => {
 		const result = await run({ resource: 'invoice', operation: 'get', findBy: 'id', documentId: String(booked.Guid) });
 		assert.equal(result.error, undefined);
