@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { fetchOAuth2Token } from '../nodes/shared/n8n/token';
+
 /**
  * Dinero personal integration: client id/secret from Dinero plus the organisation's API key, exchanged for a bearer
  * token with the OAuth2 password grant at Dinero's token endpoint. The credential fetches the token itself
@@ -105,17 +107,22 @@ export class DineroApi implements ICredentialType {
 		const base = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 		const url =
 			env === 'sandbox' ? `${base}/dineroapi/oauth/token` : env === 'custom' ? String(credentials.tokenUrl) : 'https://authz.dinero.dk/dineroapi/oauth/token';
-		const basic = Buffer.from(`${String(credentials.clientId)}:${String(credentials.clientSecret)}`).toString('base64');
 		const apiKey = String(credentials.apiKey);
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url,
-			headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'password', scope: 'read write', username: apiKey, password: apiKey }).toString(),
-			json: true,
-		})) as { access_token?: string };
-		if (!response?.access_token) throw new Error('Dinero token endpoint returned no access_token');
-		return { accessToken: response.access_token };
+		try {
+			const token = await fetchOAuth2Token((options) => this.helpers.httpRequest(options), {
+				tokenUrl: url,
+				grantType: 'password',
+				clientId: String(credentials.clientId),
+				clientSecret: String(credentials.clientSecret),
+				username: apiKey,
+				password: apiKey,
+				scope: 'read write',
+				clientAuthentication: 'header',
+			});
+			return { accessToken: token.accessToken };
+		} catch (error) {
+			throw new Error(`Dinero: ${(error as Error).message}`);
+		}
 	}
 
 	authenticate: IAuthenticateGeneric = {

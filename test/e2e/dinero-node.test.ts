@@ -50,7 +50,7 @@ describe('Dinero node in the real engine', () => {
 	it('credential test: the personal API key works, a wrong one is refused', async () => {
 		const ok = await testCredential('dineroApi', dineroCredentials(emulator).dineroApi);
 		assert.equal(ok.status, 'OK', ok.message);
-		await assert.rejects(testCredential('dineroApi', { ...dineroCredentials(emulator).dineroApi, apiKey: 'wrong' }), /preAuthentication failed/);
+		await assert.rejects(testCredential('dineroApi', { ...dineroCredentials(emulator).dineroApi, apiKey: 'wrong' }), /preAuthentication failed: Dinero: the token request was refused: invalid_grant/);
 	});
 
 	it('OAuth2 (Visma Connect): authorization code → token → API calls with the organisation id', async () => {
