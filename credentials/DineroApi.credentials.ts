@@ -31,8 +31,16 @@ export class DineroApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Production', value: 'production', description: 'api.dinero.dk and authz.dinero.dk' },
-				{ name: 'Sandbox (Emulator)', value: 'sandbox', description: 'The package’s Dinero emulator: API and token endpoint on one URL' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'Another API host (e.g. a proxy); tokens from a custom URL too' },
+				{
+					name: 'Sandbox (Emulator)',
+					value: 'sandbox',
+					description: 'The package’s Dinero emulator: API and token endpoint on one URL',
+				},
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'Another API host (e.g. a proxy); tokens from a custom URL too',
+				},
 			],
 			default: 'production',
 		},
@@ -91,7 +99,8 @@ export class DineroApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 100,
-			description: 'Dinero allows 100 requests per minute per organisation. Lower it when other integrations share the quota.',
+			description:
+				'Dinero allows 100 requests per minute per organisation. Lower it when other integrations share the quota.',
 		},
 		{
 			displayName: 'Access Token',
@@ -106,7 +115,11 @@ export class DineroApi implements ICredentialType {
 		const env = String(credentials.environment ?? 'production');
 		const base = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 		const url =
-			env === 'sandbox' ? `${base}/dineroapi/oauth/token` : env === 'custom' ? String(credentials.tokenUrl) : 'https://authz.dinero.dk/dineroapi/oauth/token';
+			env === 'sandbox'
+				? `${base}/dineroapi/oauth/token`
+				: env === 'custom'
+					? String(credentials.tokenUrl)
+					: 'https://authz.dinero.dk/dineroapi/oauth/token';
 		const apiKey = String(credentials.apiKey);
 		try {
 			const token = await fetchOAuth2Token((options) => this.helpers.httpRequest(options), {
@@ -132,7 +145,8 @@ export class DineroApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.environment === "production" ? "https://api.dinero.dk" : $credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{$credentials.environment === "production" ? "https://api.dinero.dk" : $credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/organizations',
 		},
 	};

@@ -23,8 +23,16 @@ export class DineroOAuth2Api implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Production', value: 'production', description: 'api.dinero.dk with Visma Connect' },
-				{ name: 'Sandbox (Emulator)', value: 'sandbox', description: 'The package’s Dinero emulator, which also plays Visma Connect' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'Another API host (e.g. a proxy); Visma Connect for tokens' },
+				{
+					name: 'Sandbox (Emulator)',
+					value: 'sandbox',
+					description: 'The package’s Dinero emulator, which also plays Visma Connect',
+				},
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'Another API host (e.g. a proxy); Visma Connect for tokens',
+				},
 			],
 			default: 'production',
 		},
@@ -50,7 +58,8 @@ export class DineroOAuth2Api implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 100,
-			description: 'Dinero allows 100 requests per minute per organisation. Lower it when other integrations share the quota.',
+			description:
+				'Dinero allows 100 requests per minute per organisation. Lower it when other integrations share the quota.',
 		},
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
 		{
@@ -73,13 +82,19 @@ export class DineroOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'dineropublicapi:read dineropublicapi:write offline_access',
 		},
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: 'ui_locales=da-DK' },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: 'ui_locales=da-DK',
+		},
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
 	];
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.environment === "production" ? "https://api.dinero.dk" : $credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{$credentials.environment === "production" ? "https://api.dinero.dk" : $credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/organizations',
 		},
 	};

@@ -31,7 +31,11 @@ const documentOutput: INodeProperties = {
 	name: 'output',
 	type: 'options',
 	options: [
-		{ name: 'Canonical Invoice', value: 'canonical', description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL' },
+		{
+			name: 'Canonical Invoice',
+			value: 'canonical',
+			description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL',
+		},
 		{ name: 'Raw Dinero Document', value: 'raw', description: 'The document with its lines, in json.dinero' },
 		{ name: 'Summary', value: 'summary', description: 'List fields only: one request per 1000 documents' },
 	],
@@ -61,9 +65,19 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['invoice'] } },
 		options: [
-			{ name: 'Download PDF', value: 'downloadPdf', action: 'Download an invoice PDF', description: 'Get the PDF of a booked invoice' },
+			{
+				name: 'Download PDF',
+				value: 'downloadPdf',
+				action: 'Download an invoice PDF',
+				description: 'Get the PDF of a booked invoice',
+			},
 			{ name: 'Get', value: 'get', action: 'Get an invoice', description: 'Get an invoice by ID or number' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many invoices', description: 'Find invoices by customer, date, status or payment' },
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many invoices',
+				description: 'Find invoices by customer, date, status or payment',
+			},
 		],
 		default: 'get',
 	},
@@ -98,7 +112,9 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['organization'] } },
-		options: [{ name: 'Get', value: 'get', action: 'Get the organization', description: 'The organization of the credential' }],
+		options: [
+			{ name: 'Get', value: 'get', action: 'Get the organization', description: 'The organization of the credential' },
+		],
 		default: 'get',
 	},
 
@@ -207,9 +223,20 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: documentResources, operation: ['get', 'getMany'] } },
-		options: [{ displayName: 'Download PDF', name: 'downloadPdf', type: 'boolean', default: false, description: 'Whether to put the PDF into binary property "pdf"' }],
+		options: [
+			{
+				displayName: 'Download PDF',
+				name: 'downloadPdf',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to put the PDF into binary property "pdf"',
+			},
+		],
 	},
-	{ ...sellerDetailsProperty, displayOptions: { show: { resource: documentResources, operation: ['get', 'getMany'], output: ['canonical'] } } },
+	{
+		...sellerDetailsProperty,
+		displayOptions: { show: { resource: documentResources, operation: ['get', 'getMany'], output: ['canonical'] } },
+	},
 
 	// contacts
 	{
@@ -225,7 +252,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['getMany'] } },
 		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Exact name (Dinero query filter)' },
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Exact name (Dinero query filter)',
+			},
 			{ displayName: 'Changed Since', name: 'changedSince', type: 'dateTime', default: '' },
 		],
 	},
@@ -269,7 +302,12 @@ export class Dinero implements INodeType {
 				if (resource === 'organization') {
 					const organizations = await client.getOrganizations();
 					const own = organizations.find((o) => String(o.Id) === client.organizationId);
-					if (!own) throw new NodeOperationError(this.getNode(), `Dinero organization ${client.organizationId} is not reachable with this credential`, { itemIndex });
+					if (!own)
+						throw new NodeOperationError(
+							this.getNode(),
+							`Dinero organization ${client.organizationId} is not reachable with this credential`,
+							{ itemIndex },
+						);
 					return { json: own as IDataObject };
 				}
 				if (resource === 'contact') return await contactOperation(this, client, operation, itemIndex);
@@ -289,16 +327,28 @@ export class Dinero implements INodeType {
 				}
 				const document = await findOne(this, client, kind, itemIndex);
 				if (operation === 'downloadPdf') {
-					if (isDraft(document)) throw new NodeOperationError(this.getNode(), `${describeDocument(kind, document)} is a draft; Dinero renders PDFs of booked documents only`, { itemIndex });
+					if (isDraft(document))
+						throw new NodeOperationError(
+							this.getNode(),
+							`${describeDocument(kind, document)} is a draft; Dinero renders PDFs of booked documents only`,
+							{ itemIndex },
+						);
 					const field = this.getNodeParameter('binaryPropertyName', itemIndex, 'pdf') as string;
 					const pdf = await client.getDocumentPdf(kind, document.Guid, describeDocument(kind, document), itemIndex);
 					const fileName = `${kind === 'creditNote' ? 'kreditnota' : 'faktura'}-${isDraft(document) ? document.Guid : String(document.Number)}.pdf`;
-					return { json: { id: document.Guid, number: String(document.Number ?? ''), kind, fileName }, binary: { [field]: await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') } };
+					return {
+						json: { id: document.Guid, number: String(document.Number ?? ''), kind, fileName },
+						binary: { [field]: await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') },
+					};
 				}
 				const output = this.getNodeParameter('output', itemIndex) as 'canonical' | 'raw' | 'summary';
 				if (output === 'summary') return { json: document as IDataObject };
 				if (isDraft(document) && output === 'canonical') {
-					throw new NodeOperationError(this.getNode(), `${describeDocument(kind, document)} is a draft; only booked documents become e-invoices`, { itemIndex });
+					throw new NodeOperationError(
+						this.getNode(),
+						`${describeDocument(kind, document)} is a draft; only booked documents become e-invoices`,
+						{ itemIndex },
+					);
 				}
 				const downloadPdf = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).downloadPdf === true;
 				const builder = builderFor(itemIndex, output, downloadPdf);
@@ -310,26 +360,48 @@ export class Dinero implements INodeType {
 	}
 }
 
-async function findOne(ctx: IExecuteFunctions, client: DineroClient, kind: DineroDocumentKind, itemIndex: number): Promise<DineroDocument> {
+async function findOne(
+	ctx: IExecuteFunctions,
+	client: DineroClient,
+	kind: DineroDocumentKind,
+	itemIndex: number,
+): Promise<DineroDocument> {
 	const findBy = ctx.getNodeParameter('findBy', itemIndex) as 'id' | 'number';
 	if (findBy === 'id') {
 		const id = String(ctx.getNodeParameter('documentId', itemIndex)).trim();
 		return await client.getDocument(kind, id, itemIndex);
 	}
 	const number = String(ctx.getNodeParameter('documentNumber', itemIndex)).trim();
-	if (!/^\d+$/.test(number)) throw new NodeOperationError(ctx.getNode(), `"${number}" is not a Dinero document number`, { itemIndex });
-	const { items } = await client.listDocuments(kind, { freeTextSearch: number, statusFilter: [...DINERO.bookedStatuses], itemIndex });
+	if (!/^\d+$/.test(number))
+		throw new NodeOperationError(ctx.getNode(), `"${number}" is not a Dinero document number`, { itemIndex });
+	const { items } = await client.listDocuments(kind, {
+		freeTextSearch: number,
+		statusFilter: [...DINERO.bookedStatuses],
+		itemIndex,
+	});
 	const match = items.find((d) => String(d.Number) === number);
-	if (!match) throw new NodeOperationError(ctx.getNode(), `Dinero ${kind === 'creditNote' ? 'credit note' : 'invoice'} ${number} was not found`, { itemIndex });
+	if (!match)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Dinero ${kind === 'creditNote' ? 'credit note' : 'invoice'} ${number} was not found`,
+			{ itemIndex },
+		);
 	return await client.withLines(kind, match, itemIndex);
 }
 
-async function findDocuments(ctx: IExecuteFunctions, client: DineroClient, kind: DineroDocumentKind, itemIndex: number): Promise<DineroDocument[]> {
+async function findDocuments(
+	ctx: IExecuteFunctions,
+	client: DineroClient,
+	kind: DineroDocumentKind,
+	itemIndex: number,
+): Promise<DineroDocument[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const payment = String(filters.payment ?? 'any');
-	const statuses = (filters.status as string[] | undefined)?.length ? (filters.status as string[]) : [...DINERO.bookedStatuses];
+	const statuses = (filters.status as string[] | undefined)?.length
+		? (filters.status as string[])
+		: [...DINERO.bookedStatuses];
 	const date = (value: unknown) => (value ? String(value).slice(0, 10) : undefined);
 	const wanted = (d: DineroDocument) => payment === 'any' || (payment === 'paid') === isPaid(d);
 	const found: DineroDocument[] = [];

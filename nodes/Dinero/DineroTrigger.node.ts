@@ -1,13 +1,14 @@
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { latestDocuments, openCursor, queryFrom, saveCursor, selectNew, type CursorKey } from '../shared/n8n/poll-cursor';
+import {
+	latestDocuments,
+	openCursor,
+	queryFrom,
+	saveCursor,
+	selectNew,
+	type CursorKey,
+} from '../shared/n8n/poll-cursor';
 import { DINERO, type DineroClient, type DineroDocumentKind } from './client';
 import {
 	authenticationProperty,
@@ -66,7 +67,11 @@ export class DineroTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Any Change', value: 'anyChange', description: 'A booked invoice changed in any way (payment, reminder, …)' },
+					{
+						name: 'Any Change',
+						value: 'anyChange',
+						description: 'A booked invoice changed in any way (payment, reminder, …)',
+					},
 					{ name: 'Invoice Paid', value: 'invoicePaid', description: 'A booked invoice became paid' },
 					{ name: 'New Booked Credit Note', value: 'newCreditNote' },
 					{ name: 'New Booked Invoice', value: 'newInvoice' },
@@ -121,14 +126,21 @@ export class DineroTrigger implements INodeType {
 						description:
 							'On first activation only documents booked after activation trigger. Set a date to also export the documents booked and changed since then (changing it later starts over from that date).',
 					},
-					{ displayName: 'Download PDF', name: 'downloadPdf', type: 'boolean', default: false, description: 'Whether to put Dinero’s PDF into binary property "pdf"' },
+					{
+						displayName: 'Download PDF',
+						name: 'downloadPdf',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to put Dinero’s PDF into binary property "pdf"',
+					},
 					{
 						displayName: 'Max Documents per Poll',
 						name: 'maxPerPoll',
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 200,
-						description: 'A poll stops after this many documents (or 45 seconds) and the next poll continues where it stopped',
+						description:
+							'A poll stops after this many documents (or 45 seconds) and the next poll continues where it stopped',
 					},
 					{
 						displayName: 'Page Size',
@@ -163,7 +175,9 @@ export class DineroTrigger implements INodeType {
 		const output = this.getNodeParameter('output', 'canonical') as 'canonical' | 'raw';
 		const seller = readSellerDetails(this, 0, output === 'canonical');
 		const customers = new Set(
-			(((filters.customers as IDataObject | undefined)?.customer ?? []) as IDataObject[]).map((c) => locatorValue(c.contact)).filter(Boolean),
+			(((filters.customers as IDataObject | undefined)?.customer ?? []) as IDataObject[])
+				.map((c) => locatorValue(c.contact))
+				.filter(Boolean),
 		);
 		const minimumDate = String(filters.minimumDate ?? '').slice(0, 10);
 		const exportSince = String(options.exportSince ?? '').trim();
@@ -199,7 +213,12 @@ export class DineroTrigger implements INodeType {
 				if (kind === 'invoice') builder.knowInvoices(items);
 				found.push(...items.map((document) => ({ kind, document })));
 			}
-			const wanted = found.filter(matchesFilters).filter(({ kind, document }) => kind === 'creditNote' || !events.every((e) => e === 'invoicePaid') || isPaid(document));
+			const wanted = found
+				.filter(matchesFilters)
+				.filter(
+					({ kind, document }) =>
+						kind === 'creditNote' || !events.every((e) => e === 'invoicePaid') || isPaid(document),
+				);
 			const latest = latestDocuments(wanted, keyOf, limit > 0 ? limit : wanted.length);
 			const items = await buildAll(builder, latest, (d) => eventOf(d, events, true));
 			return items.length ? [items] : null;
@@ -252,12 +271,14 @@ export class DineroTrigger implements INodeType {
 			const match = toEmit.find((t) => t.doc === doc);
 			if (match) {
 				out.push(await buildOne(builder, doc, match.event));
-				if (match.event === 'newInvoice' || match.event === 'newCreditNote') newlyEmitted[`${doc.kind}:${doc.document.Guid}`] = String(doc.document.Number);
+				if (match.event === 'newInvoice' || match.event === 'newCreditNote')
+					newlyEmitted[`${doc.kind}:${doc.document.Guid}`] = String(doc.document.Number);
 			}
 			processed++;
 		}
 		const stoppedEarly = processed < selection.documents.length || selection.deferred > 0;
-		if (processed < selection.documents.length) selection = selectNew(cursor, changed, keyOf, { limit: processed, lookbackMs: LOOKBACK_MS });
+		if (processed < selection.documents.length)
+			selection = selectNew(cursor, changed, keyOf, { limit: processed, lookbackMs: LOOKBACK_MS });
 
 		// Move the number marks only when the whole stream of changes was seen; until then remember what was emitted.
 		const pending = { ...state.pending, ...newlyEmitted };
@@ -265,9 +286,14 @@ export class DineroTrigger implements INodeType {
 			state = { numbers: state.numbers, pending };
 		} else {
 			const numbers = { ...state.numbers };
-			const seen = [...selection.documents.filter((d) => isBooked(d.document)).map((d) => [d.kind, String(d.document.Number)] as const)];
+			const seen = [
+				...selection.documents
+					.filter((d) => isBooked(d.document))
+					.map((d) => [d.kind, String(d.document.Number)] as const),
+			];
 			for (const [key, number] of Object.entries(pending)) seen.push([key.split(':')[0] as DineroDocumentKind, number]);
-			for (const [kind, number] of seen) if (!numbers[kind] || compareNumbers(number, numbers[kind]!) > 0) numbers[kind] = number;
+			for (const [kind, number] of seen)
+				if (!numbers[kind] || compareNumbers(number, numbers[kind]!) > 0) numbers[kind] = number;
 			state = { numbers, pending: {} };
 		}
 		saveCursor(staticData, selection.next);
@@ -277,7 +303,12 @@ export class DineroTrigger implements INodeType {
 }
 
 /** The event a changed document triggers, or undefined. `manual` shows booked documents regardless of numbers. */
-function eventOf({ kind, document }: KindedDocument, events: DineroEvent[], manual: boolean, state?: DineroPollState): DineroEvent | undefined {
+function eventOf(
+	{ kind, document }: KindedDocument,
+	events: DineroEvent[],
+	manual: boolean,
+	state?: DineroPollState,
+): DineroEvent | undefined {
 	const isNewDocument = () => {
 		if (manual || !state) return true;
 		if (state.pending[`${kind}:${document.Guid}`]) return false;
@@ -295,12 +326,22 @@ function eventOf({ kind, document }: KindedDocument, events: DineroEvent[], manu
 }
 
 async function latestNumber(client: DineroClient, kind: DineroDocumentKind): Promise<string> {
-	const { items } = await client.listDocuments(kind, { statusFilter: [...DINERO.bookedStatuses], sort: 'VoucherNumber', sortOrder: 'descending', pageSize: 1, maxItems: 1 });
+	const { items } = await client.listDocuments(kind, {
+		statusFilter: [...DINERO.bookedStatuses],
+		sort: 'VoucherNumber',
+		sortOrder: 'descending',
+		pageSize: 1,
+		maxItems: 1,
+	});
 	return items.length ? String(items[0].Number ?? '0') : '0';
 }
 
 /** One item; a document that cannot be fetched or mapped becomes an error item (never dropped, never blocking). */
-async function buildOne(builder: DineroItemBuilder, doc: KindedDocument, event: DineroEvent | undefined): Promise<INodeExecutionData> {
+async function buildOne(
+	builder: DineroItemBuilder,
+	doc: KindedDocument,
+	event: DineroEvent | undefined,
+): Promise<INodeExecutionData> {
 	try {
 		const item = await builder.build(doc);
 		if (event) item.json.event = event;
@@ -310,13 +351,20 @@ async function buildOne(builder: DineroItemBuilder, doc: KindedDocument, event: 
 			json: {
 				source: sourceOf(doc.kind, doc.document, builder.account),
 				event: event ?? null,
-				error: { message: `${describeDocument(doc.kind, doc.document)}: ${(error as Error).message.replace(/^Dinero (draft )?(invoice|credit note) \S+: /, '')}`, system: 'Dinero' },
+				error: {
+					message: `${describeDocument(doc.kind, doc.document)}: ${(error as Error).message.replace(/^Dinero (draft )?(invoice|credit note) \S+: /, '')}`,
+					system: 'Dinero',
+				},
 			},
 		};
 	}
 }
 
-async function buildAll(builder: DineroItemBuilder, docs: KindedDocument[], eventFor: (d: KindedDocument) => DineroEvent | undefined) {
+async function buildAll(
+	builder: DineroItemBuilder,
+	docs: KindedDocument[],
+	eventFor: (d: KindedDocument) => DineroEvent | undefined,
+) {
 	await builder.prepare(docs);
 	const out: INodeExecutionData[] = [];
 	for (const doc of docs) out.push(await buildOne(builder, doc, eventFor(doc)));

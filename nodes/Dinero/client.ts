@@ -74,11 +74,18 @@ export const DINERO = {
  * Account VAT codes → EN 16931 VAT categories [I: Dinero's code names; the chart's U25 is confirmed as typical].
  * Unknown codes fall back on the VAT type's rate: above 0 → S at that rate; 0 → E with the VAT type's name as reason.
  */
-export const DINERO_VAT_CODES: Record<string, { category: VatCategory; exemptionReason?: string; exemptionReasonCode?: string }> = {
+export const DINERO_VAT_CODES: Record<
+	string,
+	{ category: VatCategory; exemptionReason?: string; exemptionReasonCode?: string }
+> = {
 	U25: { category: 'S' },
 	UMF: { category: 'E', exemptionReason: 'Momsfritaget salg (momslovens § 13)' },
 	UEUV: { category: 'K', exemptionReason: 'Intra-community supply of goods', exemptionReasonCode: 'VATEX-EU-IC' },
-	UEUY: { category: 'AE', exemptionReason: 'Reverse charge (omvendt betalingspligt)', exemptionReasonCode: 'VATEX-EU-AE' },
+	UEUY: {
+		category: 'AE',
+		exemptionReason: 'Reverse charge (omvendt betalingspligt)',
+		exemptionReasonCode: 'VATEX-EU-AE',
+	},
 	UEXP: { category: 'G', exemptionReason: 'Export outside the EU', exemptionReasonCode: 'VATEX-EU-G' },
 };
 
@@ -114,7 +121,6 @@ export function vatRatePercent(rate: number | string | undefined | null): string
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 // HTTP
 
-
 export type DineroCredentialType = 'dineroApi' | 'dineroOAuth2Api';
 export type DineroDocumentKind = 'invoice' | 'creditNote';
 
@@ -123,7 +129,8 @@ export function dineroErrorMessage(error: RemoteError): string | undefined {
 	const { statusCode, body } = error;
 	if (statusCode === 480) return 'this endpoint is deprecated and browned out by Dinero (HTTP 480); update the node';
 	if (typeof body === 'string') {
-		if (/<html|<!doctype/i.test(body)) return statusCode === 404 ? 'not found (Dinero answered with an HTML page)' : `unexpected HTML answer`;
+		if (/<html|<!doctype/i.test(body))
+			return statusCode === 404 ? 'not found (Dinero answered with an HTML page)' : `unexpected HTML answer`;
 		const text = body.trim();
 		return text ? text.slice(0, 300) : undefined;
 	}
@@ -133,10 +140,12 @@ export function dineroErrorMessage(error: RemoteError): string | undefined {
 		if (typeof b.Message === 'string' && b.Message) parts.push(b.Message);
 		const validation = b.ValidationErrors;
 		if (validation && typeof validation === 'object') {
-			for (const [field, text] of Object.entries(validation as Record<string, unknown>)) if (text) parts.push(`${field}: ${String(text)}`);
+			for (const [field, text] of Object.entries(validation as Record<string, unknown>))
+				if (text) parts.push(`${field}: ${String(text)}`);
 		}
 		if (typeof b.Error === 'string') parts.push([b.Error, b.Error_description].filter(Boolean).join(': '));
-		if (parts.length) return `${parts.join('; ')}${b.Code !== undefined ? ` (Dinero error code ${String(b.Code)})` : ''}`;
+		if (parts.length)
+			return `${parts.join('; ')}${b.Code !== undefined ? ` (Dinero error code ${String(b.Code)})` : ''}`;
 	}
 	return undefined;
 }
@@ -149,7 +158,10 @@ export interface DineroConnection {
 }
 
 /** Read the connection details (never the secrets) from the node's Dinero credential. */
-export async function dineroConnection(ctx: RequestContext, credentialType: DineroCredentialType): Promise<DineroConnection> {
+export async function dineroConnection(
+	ctx: RequestContext,
+	credentialType: DineroCredentialType,
+): Promise<DineroConnection> {
 	const credentials = (await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject;
 	const organizationId = String(credentials.organizationId ?? '').trim();
 	if (!/^\d+$/.test(organizationId)) throw new Error('The Dinero credential needs the Organization ID (digits only)');
@@ -157,7 +169,12 @@ export async function dineroConnection(ctx: RequestContext, credentialType: Dine
 	const baseUrl = environment === 'production' ? DINERO.apiUrl : String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	if (!baseUrl) throw new Error('The Dinero credential needs a Base URL for this environment');
 	const perMinute = Number(credentials.requestsPerMinute ?? DINERO.requestsPerMinute);
-	return { credentialType, organizationId, baseUrl, requestsPerMinute: perMinute > 0 ? perMinute : DINERO.requestsPerMinute };
+	return {
+		credentialType,
+		organizationId,
+		baseUrl,
+		requestsPerMinute: perMinute > 0 ? perMinute : DINERO.requestsPerMinute,
+	};
 }
 
 export interface DocumentQuery {
@@ -193,7 +210,11 @@ export class DineroClient {
 		readonly connection: DineroConnection,
 	) {
 		this.service = { system: 'Dinero', credentialType: connection.credentialType, errorMessage: dineroErrorMessage };
-		this.rateLimit = { key: `dinero:${connection.organizationId}`, limit: connection.requestsPerMinute, windowMs: 60_000 };
+		this.rateLimit = {
+			key: `dinero:${connection.organizationId}`,
+			limit: connection.requestsPerMinute,
+			windowMs: 60_000,
+		};
 	}
 
 	static async create(ctx: RequestContext, credentialType: DineroCredentialType): Promise<DineroClient> {
@@ -205,17 +226,28 @@ export class DineroClient {
 	}
 
 	/** GET a JSON resource. The body is read as text and parsed safely (see json.ts), keys normalised. */
-	async get<T>(path: string, qs: Record<string, string | number | boolean | undefined> = {}, meta: { itemIndex?: number; subject?: string } = {}): Promise<T> {
+	async get<T>(
+		path: string,
+		qs: Record<string, string | number | boolean | undefined> = {},
+		meta: { itemIndex?: number; subject?: string } = {},
+	): Promise<T> {
 		const response = await this.send(path, qs, 'application/json', meta);
 		const text = response.data.toString('utf8');
 		try {
 			return normalizeKeys<T>(parseDineroJson(text));
 		} catch {
-			throw new Error(`Dinero${meta.subject ? ` (${meta.subject})` : ''}: the answer to ${path} is not JSON: ${text.slice(0, 120)}`);
+			throw new Error(
+				`Dinero${meta.subject ? ` (${meta.subject})` : ''}: the answer to ${path} is not JSON: ${text.slice(0, 120)}`,
+			);
 		}
 	}
 
-	private async send(path: string, qs: Record<string, string | number | boolean | undefined>, accept: string, meta: { itemIndex?: number; subject?: string }) {
+	private async send(
+		path: string,
+		qs: Record<string, string | number | boolean | undefined>,
+		accept: string,
+		meta: { itemIndex?: number; subject?: string },
+	) {
 		const query: Record<string, string | number | boolean> = {};
 		for (const [k, v] of Object.entries(qs)) if (v !== undefined && v !== '') query[k] = v;
 		this.requests++;
@@ -240,11 +272,19 @@ export class DineroClient {
 	}
 
 	/** All pages of a list endpoint (`page` from 0). */
-	private async list<T>(path: string, qs: Record<string, string | number | boolean | undefined>, options: { pageSize?: number; maxItems?: number; onPage?: OnPage<T>; itemIndex?: number }) {
+	private async list<T>(
+		path: string,
+		qs: Record<string, string | number | boolean | undefined>,
+		options: { pageSize?: number; maxItems?: number; onPage?: OnPage<T>; itemIndex?: number },
+	) {
 		const pageSize = Math.min(DINERO.maxPageSize, Math.max(1, options.pageSize ?? DINERO.maxPageSize));
 		return await pageByNumber<T>(
 			async (page, size) => {
-				const body = await this.get<DineroPage<T>>(path, { ...qs, page, pageSize: size }, { itemIndex: options.itemIndex });
+				const body = await this.get<DineroPage<T>>(
+					path,
+					{ ...qs, page, pageSize: size },
+					{ itemIndex: options.itemIndex },
+				);
 				return { items: body.Collection ?? [], total: body.Pagination?.Result };
 			},
 			{ firstPage: 0, pageSize, maxItems: options.maxItems, onPage: options.onPage },
@@ -271,7 +311,11 @@ export class DineroClient {
 	}
 
 	async getDocument(kind: DineroDocumentKind, guid: string, itemIndex?: number): Promise<DineroDocument> {
-		return await this.get<DineroDocument>(`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`, {}, { itemIndex, subject: `${kind === 'creditNote' ? 'credit note' : 'invoice'} ${guid}` });
+		return await this.get<DineroDocument>(
+			`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`,
+			{},
+			{ itemIndex, subject: `${kind === 'creditNote' ? 'credit note' : 'invoice'} ${guid}` },
+		);
 	}
 
 	/** A document with its lines: the list record when it carries them, else one detail GET. */
@@ -282,18 +326,39 @@ export class DineroClient {
 
 	/** The PDF of a booked document. */
 	async getDocumentPdf(kind: DineroDocumentKind, guid: string, subject?: string, itemIndex?: number): Promise<Buffer> {
-		const response = await this.send(`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`, {}, DINERO.pdfAccept, { itemIndex, subject });
+		const response = await this.send(`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`, {}, DINERO.pdfAccept, {
+			itemIndex,
+			subject,
+		});
 		return response.data;
 	}
 
 	async getContact(guid: string, itemIndex?: number): Promise<DineroContact> {
-		return await this.get<DineroContact>(this.orgPath(`/contacts/${encodeURIComponent(guid)}`), {}, { itemIndex, subject: `contact ${guid}` });
+		return await this.get<DineroContact>(
+			this.orgPath(`/contacts/${encodeURIComponent(guid)}`),
+			{},
+			{ itemIndex, subject: `contact ${guid}` },
+		);
 	}
 
-	async listContacts(options: { queryFilter?: string; changesSince?: string; maxItems?: number; pageSize?: number; itemIndex?: number } = {}) {
+	async listContacts(
+		options: {
+			queryFilter?: string;
+			changesSince?: string;
+			maxItems?: number;
+			pageSize?: number;
+			itemIndex?: number;
+		} = {},
+	) {
 		return await this.list<DineroContact>(
 			this.orgPath('/contacts'),
-			{ fields: DINERO.contactListFields, queryFilter: options.queryFilter, changesSince: options.changesSince, sort: 'Name', sortOrder: 'ascending' },
+			{
+				fields: DINERO.contactListFields,
+				queryFilter: options.queryFilter,
+				changesSince: options.changesSince,
+				sort: 'Name',
+				sortOrder: 'ascending',
+			},
 			options,
 		);
 	}
@@ -320,7 +385,9 @@ export class DineroClient {
 	/** Chart of accounts and VAT types (two requests, once per client). */
 	async referenceData(): Promise<{ accounts: DineroAccount[]; vatTypes: DineroVatType[] }> {
 		this.reference ??= (async () => ({
-			accounts: await this.get<DineroAccount[]>(this.orgPath('/accounts/entry'), { fields: 'AccountNumber,Name,VatCode' }),
+			accounts: await this.get<DineroAccount[]>(this.orgPath('/accounts/entry'), {
+				fields: 'AccountNumber,Name,VatCode',
+			}),
 			vatTypes: await this.get<DineroVatType[]>(this.orgPath('/vatTypes')),
 		}))();
 		return await this.reference;

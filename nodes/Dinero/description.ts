@@ -70,8 +70,20 @@ export const sellerDetailsProperty: INodeProperties = {
 		'Your own company as it must appear on the e-invoice. Dinero’s API has no endpoint for it. Name, CVR number, street, postal code, city and a payment method are required.',
 	options: [
 		{ displayName: 'Additional Street', name: 'additionalStreet', type: 'string', default: '' },
-		{ displayName: 'Bank Account No.', name: 'bankAccountNo', type: 'string', default: '', displayOptions: { show: { paymentMethod: ['bank'] } } },
-		{ displayName: 'Bank Reg. No.', name: 'bankRegNo', type: 'string', default: '', displayOptions: { show: { paymentMethod: ['bank'] } } },
+		{
+			displayName: 'Bank Account No.',
+			name: 'bankAccountNo',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { paymentMethod: ['bank'] } },
+		},
+		{
+			displayName: 'Bank Reg. No.',
+			name: 'bankRegNo',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { paymentMethod: ['bank'] } },
+		},
 		{ displayName: 'BIC', name: 'bic', type: 'string', default: '', placeholder: 'DABADKKK' },
 		{ displayName: 'City', name: 'city', type: 'string', default: '' },
 		{ displayName: 'Contact Name', name: 'contactName', type: 'string', default: '' },
@@ -90,7 +102,13 @@ export const sellerDetailsProperty: INodeProperties = {
 			default: '71',
 		},
 		{ displayName: 'FIK Creditor Number', name: 'fikCreditorId', type: 'string', default: '', description: '8 digits' },
-		{ displayName: 'GLN (EAN)', name: 'gln', type: 'string', default: '', description: 'Your own GLN, when receivers should address you by it instead of your CVR number' },
+		{
+			displayName: 'GLN (EAN)',
+			name: 'gln',
+			type: 'string',
+			default: '',
+			description: 'Your own GLN, when receivers should address you by it instead of your CVR number',
+		},
 		{ displayName: 'IBAN', name: 'iban', type: 'string', default: '' },
 		{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 		{
@@ -108,7 +126,13 @@ export const sellerDetailsProperty: INodeProperties = {
 		{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
 		{ displayName: 'Postal Code', name: 'postalCode', type: 'string', default: '' },
 		{ displayName: 'Street', name: 'street', type: 'string', default: '' },
-		{ displayName: 'VAT ID', name: 'vatId', type: 'string', default: '', description: 'Default: DK followed by the CVR number' },
+		{
+			displayName: 'VAT ID',
+			name: 'vatId',
+			type: 'string',
+			default: '',
+			description: 'Default: DK followed by the CVR number',
+		},
 	],
 };
 
@@ -117,28 +141,41 @@ export const outputProperty: INodeProperties = {
 	name: 'output',
 	type: 'options',
 	options: [
-		{ name: 'Canonical Invoice', value: 'canonical', description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL' },
+		{
+			name: 'Canonical Invoice',
+			value: 'canonical',
+			description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL',
+		},
 		{ name: 'Raw Dinero Document', value: 'raw', description: 'The document as Dinero returns it, in json.dinero' },
 	],
 	default: 'canonical',
 };
 
 /** Seller details from the node, checked when canonical output needs them. */
-export function readSellerDetails(ctx: IExecuteFunctions | IPollFunctions, itemIndex = 0, required = true): DineroSellerDetails | undefined {
+export function readSellerDetails(
+	ctx: IExecuteFunctions | IPollFunctions,
+	itemIndex = 0,
+	required = true,
+): DineroSellerDetails | undefined {
 	const raw = (ctx.getNodeParameter('sellerDetails', itemIndex, {}) ?? {}) as Partial<DineroSellerDetails>;
-	const seller = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined)) as unknown as DineroSellerDetails;
+	const seller = Object.fromEntries(
+		Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined),
+	) as unknown as DineroSellerDetails;
 	if (!required) return seller;
 	const problems = sellerProblems(seller);
 	if (problems.length) {
 		throw new NodeOperationError(ctx.getNode(), `Seller Details are incomplete: ${problems.join('; ')}`, {
-			description: 'Dinero’s API has no data about your own company. Fill in Seller Details on this node (Add Seller Detail).',
+			description:
+				'Dinero’s API has no data about your own company. Fill in Seller Details on this node (Add Seller Detail).',
 			itemIndex,
 		});
 	}
 	return seller;
 }
 
-export async function clientFor(ctx: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions): Promise<DineroClient> {
+export async function clientFor(
+	ctx: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions,
+): Promise<DineroClient> {
 	const credentialType = ctx.getNodeParameter('authentication', 0, 'dineroApi') as DineroCredentialType;
 	return await DineroClient.create(ctx, credentialType);
 }
@@ -150,9 +187,20 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = items
 		.filter((c) => !c.DeletedAt)
-		.filter((c) => !needle || [c.Name, c.VatNumber, c.EanNumber, c.Email].some((v) => String(v ?? '').toLowerCase().includes(needle)))
+		.filter(
+			(c) =>
+				!needle ||
+				[c.Name, c.VatNumber, c.EanNumber, c.Email].some((v) =>
+					String(v ?? '')
+						.toLowerCase()
+						.includes(needle),
+				),
+		)
 		.slice(0, 200)
-		.map((c) => ({ name: c.VatNumber ? `${String(c.Name)} (${String(c.VatNumber)})` : String(c.Name), value: c.ContactGuid }));
+		.map((c) => ({
+			name: c.VatNumber ? `${String(c.Name)} (${String(c.VatNumber)})` : String(c.Name),
+			value: c.ContactGuid,
+		}));
 	return { results };
 }
 

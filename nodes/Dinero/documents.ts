@@ -80,7 +80,9 @@ export class DineroItemBuilder {
 			const { accounts, vatTypes } = await this.client.referenceData();
 			this.vat = vatResolver(accounts, vatTypes);
 		}
-		const missing = documents.map((d) => String(d.document.ContactGuid ?? '')).filter((g) => g && !this.contacts.has(g));
+		const missing = documents
+			.map((d) => String(d.document.ContactGuid ?? ''))
+			.filter((g) => g && !this.contacts.has(g));
 		for (const [guid, contact] of await this.client.contactsFor(missing)) this.contacts.set(guid, contact);
 	}
 
@@ -100,7 +102,9 @@ export class DineroItemBuilder {
 			const label = describeDocument(kind, document);
 			const pdf = await this.client.getDocumentPdf(kind, document.Guid, label, itemIndex);
 			const fileName = `${kind === 'creditNote' ? 'kreditnota' : 'faktura'}-${source.number || document.Guid}.pdf`;
-			item.binary = { pdf: (await this.ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf')) as IBinaryData };
+			item.binary = {
+				pdf: (await this.ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf')) as IBinaryData,
+			};
 		}
 		return item;
 	}
@@ -123,6 +127,13 @@ export class DineroItemBuilder {
 				this.invoices.set(creditedGuid, credited);
 			}
 		}
-		return mapDineroDocument({ kind, document, contact, creditedInvoice: credited, seller: this.options.seller!, vat: this.vat! });
+		return mapDineroDocument({
+			kind,
+			document,
+			contact,
+			creditedInvoice: credited,
+			seller: this.options.seller!,
+			vat: this.vat!,
+		});
 	}
 }

@@ -53,13 +53,16 @@ export function vatResolver(accounts: DineroAccount[], vatTypes: DineroVatType[]
 	const typeByCode = new Map(vatTypes.map((v) => [String(v.VatCode).toLowerCase(), v]));
 	return (accountNumber, where) => {
 		if (!codeByAccount.has(accountNumber)) {
-			throw new DineroMappingError(`${where}: account ${accountNumber} is not in the chart of accounts, so its VAT code is unknown`);
+			throw new DineroMappingError(
+				`${where}: account ${accountNumber} is not in the chart of accounts, so its VAT code is unknown`,
+			);
 		}
 		const code = codeByAccount.get(accountNumber);
 		if (!code) throw new DineroMappingError(`${where}: account ${accountNumber} has no VAT code`);
 		const type = typeByCode.get(code.toLowerCase());
 		const known = DINERO_VAT_CODES[code] ?? DINERO_VAT_CODES[code.toUpperCase()];
-		if (!type && !known) throw new DineroMappingError(`${where}: VAT code ${code} of account ${accountNumber} is not a known VAT type`);
+		if (!type && !known)
+			throw new DineroMappingError(`${where}: VAT code ${code} of account ${accountNumber} is not a known VAT type`);
 		const rate = vatRatePercent(type?.VatRate);
 		if (known) {
 			const vat: VatInfo = { category: known.category, rate: known.category === 'S' ? rate : '0' };
@@ -88,11 +91,17 @@ export interface DineroMapInput {
 // ---------------------------------------------------------------------------------------------------------------
 
 export function isDraft(document: Pick<DineroDocument, 'Status' | 'Number'>): boolean {
-	return String(document.Status ?? '').toLowerCase() === 'draft' || String(document.Number ?? '') === DINERO.draftNumber;
+	return (
+		String(document.Status ?? '').toLowerCase() === 'draft' || String(document.Number ?? '') === DINERO.draftNumber
+	);
 }
 
 export function isBooked(document: Pick<DineroDocument, 'Status' | 'Number' | 'DeletedAt'>): boolean {
-	return !isDraft(document) && !document.DeletedAt && DINERO.bookedStatuses.some((s) => s.toLowerCase() === String(document.Status ?? '').toLowerCase());
+	return (
+		!isDraft(document) &&
+		!document.DeletedAt &&
+		DINERO.bookedStatuses.some((s) => s.toLowerCase() === String(document.Status ?? '').toLowerCase())
+	);
 }
 
 export function isPaid(document: Pick<DineroDocument, 'Status' | 'PaymentStatus'>): boolean {
@@ -101,9 +110,14 @@ export function isPaid(document: Pick<DineroDocument, 'Status' | 'PaymentStatus'
 }
 
 /** "Faktura 1042" / "Kreditnota 1043" / "Dinero invoice <guid>" for messages. */
-export function describeDocument(kind: DineroKind, document: Pick<DineroDocument, 'Guid' | 'Number' | 'Status'>): string {
+export function describeDocument(
+	kind: DineroKind,
+	document: Pick<DineroDocument, 'Guid' | 'Number' | 'Status'>,
+): string {
 	const what = kind === 'creditNote' ? 'credit note' : 'invoice';
-	return isDraft(document) || !document.Number ? `Dinero draft ${what} ${document.Guid}` : `Dinero ${what} ${document.Number}`;
+	return isDraft(document) || !document.Number
+		? `Dinero draft ${what} ${document.Guid}`
+		: `Dinero ${what} ${document.Number}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -120,13 +134,16 @@ const REQUIRED_SELLER: [keyof DineroSellerDetails, string][] = [
 /** The seller details that are missing or malformed, as user-facing field names. Empty when all is well. */
 export function sellerProblems(seller: Partial<DineroSellerDetails> | undefined): string[] {
 	const problems: string[] = [];
-	for (const [key, label] of REQUIRED_SELLER) if (!String(seller?.[key] ?? '').trim()) problems.push(`${label} is missing`);
+	for (const [key, label] of REQUIRED_SELLER)
+		if (!String(seller?.[key] ?? '').trim()) problems.push(`${label} is missing`);
 	const cvr = digits(seller?.cvr);
 	if (cvr && !/^\d{8}$/.test(cvr)) problems.push('CVR Number must have 8 digits');
 	const method = seller?.paymentMethod ?? 'iban';
 	if (method === 'iban' && !seller?.iban) problems.push('IBAN is missing (or choose another payment method)');
-	if (method === 'bank' && (!seller?.bankRegNo || !seller?.bankAccountNo)) problems.push('Bank Reg. No. and Account No. are missing');
-	if (method === 'fik' && !/^\d{8}$/.test(digits(seller?.fikCreditorId))) problems.push('FIK Creditor Number must have 8 digits');
+	if (method === 'bank' && (!seller?.bankRegNo || !seller?.bankAccountNo))
+		problems.push('Bank Reg. No. and Account No. are missing');
+	if (method === 'fik' && !/^\d{8}$/.test(digits(seller?.fikCreditorId)))
+		problems.push('FIK Creditor Number must have 8 digits');
 	if (seller?.gln && !/^\d{13}$/.test(digits(seller.gln))) problems.push('GLN must have 13 digits');
 	return problems;
 }
@@ -180,13 +197,24 @@ function buyerParty(document: DineroDocument, contact: DineroContact | undefined
 	const name = (contact?.Name ?? document.ContactName ?? '').trim();
 	if (!name) throw new DineroMappingError(`Dinero document ${number}: the customer has no name`, number);
 	const country = (contact?.CountryKey || 'DK').toUpperCase();
-	const [line1, ...more] = String(contact?.Street ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+	const [line1, ...more] = String(contact?.Street ?? '')
+		.split(/\r?\n/)
+		.map((s) => s.trim())
+		.filter(Boolean);
 	const party: Party = {
 		name,
-		address: { line1, line2: more.join(', ') || undefined, city: trimOrUndefined(contact?.City), postalCode: trimOrUndefined(contact?.ZipCode), country },
+		address: {
+			line1,
+			line2: more.join(', ') || undefined,
+			city: trimOrUndefined(contact?.City),
+			postalCode: trimOrUndefined(contact?.ZipCode),
+			country,
+		},
 	};
 	const person = contact?.IsPerson === true;
-	const rawVat = String(contact?.VatNumber ?? '').replace(/[\s.-]/g, '').toUpperCase();
+	const rawVat = String(contact?.VatNumber ?? '')
+		.replace(/[\s.-]/g, '')
+		.toUpperCase();
 	if (rawVat && !person) {
 		if (country === 'DK' && /^(DK)?\d{8}$/.test(rawVat)) {
 			const cvr = rawVat.replace(/^DK/, '');
@@ -212,11 +240,19 @@ function buyerParty(document: DineroDocument, contact: DineroContact | undefined
 	}
 	const ean = digits(contact?.EanNumber);
 	if (ean) {
-		if (!/^\d{13}$/.test(ean)) throw new DineroMappingError(`Dinero document ${number}: the customer's EAN number ${ean} does not have 13 digits`, number);
+		if (!/^\d{13}$/.test(ean))
+			throw new DineroMappingError(
+				`Dinero document ${number}: the customer's EAN number ${ean} does not have 13 digits`,
+				number,
+			);
 		party.endpoint = { scheme: '0088', id: ean };
 		party.identifiers = [{ id: ean, scheme: '0088' }];
 	}
-	const c = compact({ name: trimOrUndefined(contact?.AttPerson), email: trimOrUndefined(contact?.Email), phone: trimOrUndefined(contact?.Phone) });
+	const c = compact({
+		name: trimOrUndefined(contact?.AttPerson),
+		email: trimOrUndefined(contact?.Email),
+		phone: trimOrUndefined(contact?.Phone),
+	});
 	if (c) party.contact = c;
 	return party;
 }
@@ -231,7 +267,10 @@ function mapLine(line: DineroProductLine, id: string, vat: VatResolver, where: s
 	const quantity = dec(line.Quantity ?? 0, `${where} quantity`);
 	const price = dec(line.BaseAmountValue ?? 0, `${where} unit price`);
 	const discount = dec(line.Discount ?? 0, `${where} discount`);
-	const booked = line.TotalAmount === undefined || line.TotalAmount === null ? undefined : round(dec(line.TotalAmount, `${where} total`));
+	const booked =
+		line.TotalAmount === undefined || line.TotalAmount === null
+			? undefined
+			: round(dec(line.TotalAmount, `${where} total`));
 	const gross = round(quantity.times(price));
 	const description = String(line.Description ?? '').trim();
 	const [firstLine, ...rest] = description.split(/\r?\n/);
@@ -250,7 +289,12 @@ function mapLine(line: DineroProductLine, id: string, vat: VatResolver, where: s
 		// The allowance is what Dinero booked (gross − booked line total); percent and base stay when they agree.
 		const computed = round(gross.times(discount).div(100));
 		const amount = booked ? gross.minus(booked) : computed;
-		const allowance: AllowanceCharge = { isCharge: amount.lt(0), amount: money(amount.abs()), reasonCode: amount.lt(0) ? 'ABK' : '95', reason: 'Rabat' };
+		const allowance: AllowanceCharge = {
+			isCharge: amount.lt(0),
+			amount: money(amount.abs()),
+			reasonCode: amount.lt(0) ? 'ABK' : '95',
+			reason: 'Rabat',
+		};
 		if (!amount.lt(0) && amount.minus(computed).abs().lte(LINE_TOLERANCE) && gross.gte(0)) {
 			allowance.baseAmount = money(gross);
 			allowance.percent = plain(discount);
@@ -292,12 +336,26 @@ function paymentMeans(seller: DineroSellerDetails, number: string): PaymentMeans
 				{
 					code: bic ? '31' : '58',
 					paymentId: number,
-					creditTransfer: { accountId: seller.iban!.replace(/\s/g, '').toUpperCase(), serviceProviderId: bic, accountName: seller.name },
+					creditTransfer: {
+						accountId: seller.iban!.replace(/\s/g, '').toUpperCase(),
+						serviceProviderId: bic,
+						accountName: seller.name,
+					},
 				},
 			];
 		}
 		case 'bank':
-			return [{ code: '42', paymentId: number, creditTransfer: { accountId: digits(seller.bankAccountNo), serviceProviderId: digits(seller.bankRegNo), accountName: seller.name } }];
+			return [
+				{
+					code: '42',
+					paymentId: number,
+					creditTransfer: {
+						accountId: digits(seller.bankAccountNo),
+						serviceProviderId: digits(seller.bankRegNo),
+						accountName: seller.name,
+					},
+				},
+			];
 		case 'fik': {
 			const cardType = seller.fikCardType ?? '71';
 			const paymentId = cardType === '73' ? undefined : fikPaymentId(number);
@@ -311,7 +369,9 @@ function paymentMeans(seller: DineroSellerDetails, number: string): PaymentMeans
 function paymentTerms(document: DineroDocument): string | undefined {
 	const type = String(document.PaymentConditionType ?? '');
 	const days = document.PaymentConditionNumberOfDays;
-	const danish = !String(document.Language ?? 'da').toLowerCase().startsWith('en');
+	const danish = !String(document.Language ?? 'da')
+		.toLowerCase()
+		.startsWith('en');
 	switch (type.toLowerCase()) {
 		case 'netto':
 			return danish ? `Netto ${days ?? 0} dage` : `Net ${days ?? 0} days`;
@@ -341,9 +401,18 @@ export function mapDineroDocument(input: DineroMapInput): Invoice {
 		return mapBooked(input, number, label);
 	} catch (error) {
 		if (error instanceof DineroMappingError) {
-			throw error.documentNumber ? error : new DineroMappingError(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`, number);
+			throw error.documentNumber
+				? error
+				: new DineroMappingError(
+						error.message.startsWith(label) ? error.message : `${label}: ${error.message}`,
+						number,
+					);
 		}
-		if (error instanceof TotalsMismatchError) throw new DineroMappingError(`${label}: ${error.message.replace(/^Invoice \S+: /, '')} (booked in Dinero)`, number);
+		if (error instanceof TotalsMismatchError)
+			throw new DineroMappingError(
+				`${label}: ${error.message.replace(/^Invoice \S+: /, '')} (booked in Dinero)`,
+				number,
+			);
 		throw new DineroMappingError(`${label}: ${(error as Error).message}`, number);
 	}
 }
@@ -351,7 +420,8 @@ export function mapDineroDocument(input: DineroMapInput): Invoice {
 function mapBooked(input: DineroMapInput, number: string, label: string): Invoice {
 	const { document, kind } = input;
 	if (!document.Date) throw new DineroMappingError(`${label} has no date`, number);
-	if (!document.ProductLines) throw new DineroMappingError(`${label} came without lines (fetch the document itself, not the list)`, number);
+	if (!document.ProductLines)
+		throw new DineroMappingError(`${label} came without lines (fetch the document itself, not the list)`, number);
 	const currency = String(document.Currency || 'DKK').toUpperCase();
 
 	const notes: Note[] = [];
@@ -359,7 +429,10 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 	document.ProductLines.forEach((line, index) => {
 		const where = `line ${index + 1}`;
 		if (String(line.LineType ?? 'Product').toLowerCase() === 'text') {
-			const text = [line.Description, line.Comments].map((t) => String(t ?? '').trim()).filter(Boolean).join('\n');
+			const text = [line.Description, line.Comments]
+				.map((t) => String(t ?? '').trim())
+				.filter(Boolean)
+				.join('\n');
 			if (text) notes.push({ text });
 			return;
 		}
@@ -382,7 +455,10 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 		lines,
 	};
 	if (document.PaymentDate && document.PaymentDate >= document.Date) invoice.dueDate = document.PaymentDate;
-	const reference = trimOrUndefined(document.ExternalReference) ?? trimOrUndefined(input.contact?.AttPerson) ?? trimOrUndefined(input.contact?.ExternalReference);
+	const reference =
+		trimOrUndefined(document.ExternalReference) ??
+		trimOrUndefined(input.contact?.AttPerson) ??
+		trimOrUndefined(input.contact?.ExternalReference);
 	invoice.buyerReference = reference ?? buyer.name;
 	const terms = paymentTerms(document);
 	if (terms) invoice.paymentTerms = terms;
@@ -392,29 +468,44 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 	if (means) invoice.paymentMeans = means;
 
 	if (kind === 'creditNote' && input.creditedInvoice?.Number && !isDraft(input.creditedInvoice)) {
-		invoice.precedingInvoices = [{ number: String(input.creditedInvoice.Number), issueDate: input.creditedInvoice.Date ?? undefined }];
+		invoice.precedingInvoices = [
+			{ number: String(input.creditedInvoice.Number), issueDate: input.creditedInvoice.Date ?? undefined },
+		];
 	}
 	// Intra-community supply needs the delivery country and date (BR-IC-11/12): the buyer's address, the invoice date.
-	if (lines.some((l) => l.vat.category === 'K')) invoice.delivery = { date: document.Date, address: { ...buyer.address } };
+	if (lines.some((l) => l.vat.category === 'K'))
+		invoice.delivery = { date: document.Date, address: { ...buyer.address } };
 
 	// Booked totals: Dinero rounds VAT per line, so the booked VAT per category is the sum of the lines' VAT.
 	const byCategory = new Map<string, { category: VatCategory; rate?: string; taxAmount: ReturnType<typeof dec> }>();
 	document.ProductLines.forEach((line, index) => {
 		if (String(line.LineType ?? 'Product').toLowerCase() === 'text') return;
 		const mapped = lines.find((l) => l.id === String(lineIndexAmongProducts(document, index) + 1))!;
-		const lineVat = dec(line.TotalAmountInclVat ?? 0, 'line total incl. VAT').minus(dec(line.TotalAmount ?? 0, 'line total'));
+		const lineVat = dec(line.TotalAmountInclVat ?? 0, 'line total incl. VAT').minus(
+			dec(line.TotalAmount ?? 0, 'line total'),
+		);
 		const key = vatKey(mapped.vat);
 		const acc = byCategory.get(key) ?? { category: mapped.vat.category, rate: mapped.vat.rate, taxAmount: ZERO };
 		acc.taxAmount = acc.taxAmount.plus(lineVat);
 		byCategory.set(key, acc);
 	});
-	const totalVat = document.TotalVat === undefined || document.TotalVat === null ? undefined : money(dec(document.TotalVat, 'TotalVat'));
-	const totalInclVat = document.TotalInclVat === undefined || document.TotalInclVat === null ? undefined : money(dec(document.TotalInclVat, 'TotalInclVat'));
+	const totalVat =
+		document.TotalVat === undefined || document.TotalVat === null
+			? undefined
+			: money(dec(document.TotalVat, 'TotalVat'));
+	const totalInclVat =
+		document.TotalInclVat === undefined || document.TotalInclVat === null
+			? undefined
+			: money(dec(document.TotalInclVat, 'TotalInclVat'));
 	invoice.booked = {
 		vatTotal: totalVat,
 		taxInclusive: totalInclVat,
 		payable: totalInclVat,
-		vatByCategory: [...byCategory.values()].map((b) => ({ category: b.category, rate: b.rate, taxAmount: money(b.taxAmount) })),
+		vatByCategory: [...byCategory.values()].map((b) => ({
+			category: b.category,
+			rate: b.rate,
+			taxAmount: money(b.taxAmount),
+		})),
 	};
 
 	if (currency !== 'DKK' && totalVat !== undefined) {
@@ -422,7 +513,11 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 		const total = dec(document.TotalInclVat ?? 0, 'TotalInclVat');
 		if (inDkk !== undefined && inDkk !== null && !total.eq(0)) {
 			const rate = dec(inDkk, 'TotalInclVatInDkk').div(total);
-			invoice.taxCurrency = { code: 'DKK', exchangeRate: plain(round(rate, 6)), vatTotal: money(dec(totalVat).times(rate)) };
+			invoice.taxCurrency = {
+				code: 'DKK',
+				exchangeRate: plain(round(rate, 6)),
+				vatTotal: money(dec(totalVat).times(rate)),
+			};
 		}
 	}
 	return reconcile(invoice);
@@ -430,7 +525,8 @@ function mapBooked(input: DineroMapInput, number: string, label: string): Invoic
 
 function lineIndexAmongProducts(document: DineroDocument, index: number): number {
 	let n = 0;
-	for (let i = 0; i < index; i++) if (String(document.ProductLines![i].LineType ?? 'Product').toLowerCase() !== 'text') n++;
+	for (let i = 0; i < index; i++)
+		if (String(document.ProductLines![i].LineType ?? 'Product').toLowerCase() !== 'text') n++;
 	return n;
 }
 

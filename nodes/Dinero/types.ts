@@ -114,7 +114,13 @@ export interface DineroOrganization {
 
 export interface DineroPage<T> {
 	Collection: T[];
-	Pagination?: { Page?: number; PageSize?: number; Result?: number; ResultWithoutFilter?: number; MaxPageSizeAllowed?: number };
+	Pagination?: {
+		Page?: number;
+		PageSize?: number;
+		Result?: number;
+		ResultWithoutFilter?: number;
+		MaxPageSizeAllowed?: number;
+	};
 }
 
 /** What the user enters as the node's "Seller Details" (Dinero has no API for its own company data). */

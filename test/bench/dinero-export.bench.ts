@@ -22,7 +22,10 @@ async function main(): Promise<void> {
 	const count = Number(value('count', '1000'));
 	const perMinute = Number(value('per-minute', '100'));
 	const linesInList = args.includes('--lines-in-list');
-	const dataset = generatedDataset({ count, seed: 7 }, { rateLimitPerMinute: perMinute, listFieldsIncludeLines: linesInList });
+	const dataset = generatedDataset(
+		{ count, seed: 7 },
+		{ rateLimitPerMinute: perMinute, listFieldsIncludeLines: linesInList },
+	);
 	const out = mkdtempSync(path.join(tmpdir(), 'dinero-bench-'));
 	const report = await runExport({ dataset, out });
 	const exported = report.documents.filter((d) => d.status === 'exported').length;

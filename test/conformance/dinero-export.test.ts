@@ -9,7 +9,8 @@ import { repoRoot, fatalIds, validateFiles } from '../support/validator';
 import { runExport } from '../tools/export';
 
 const dataset = path.join(repoRoot, 'test', 'fixtures', 'dinero');
-const read = (name: string) => normalizeKeys<Record<string, unknown>[]>(parseDineroJson(readFileSync(path.join(dataset, `${name}.json`), 'utf8')));
+const read = (name: string) =>
+	normalizeKeys<Record<string, unknown>[]>(parseDineroJson(readFileSync(path.join(dataset, `${name}.json`), 'utf8')));
 
 /** `<cbc:PayableAmount currencyID="…">…</cbc:PayableAmount>` of a UBL document. */
 function payable(xml: string): string {
@@ -25,15 +26,28 @@ describe('Dinero shipped dataset → PEPPOL BIS 3, judged by the official valida
 		const invoices = read('invoices');
 		const creditnotes = read('creditnotes');
 		const contacts = read('contacts');
-		const all = [...invoices.map((d) => ({ d, kind: 'invoice' })), ...creditnotes.map((d) => ({ d, kind: 'creditNote' }))];
+		const all = [
+			...invoices.map((d) => ({ d, kind: 'invoice' })),
+			...creditnotes.map((d) => ({ d, kind: 'creditNote' })),
+		];
 		const booked = all.filter(({ d }) => d.Status !== 'Draft' && !d.DeletedAt);
 		assert.ok(booked.length >= 40, 'the shipped dataset has at least 40 exportable documents');
 
 		// The report names every document: booked ones exported, the rest skipped with a reason.
 		assert.equal(report.documents.length, all.length);
-		for (const doc of report.documents.filter((x) => x.status === 'skipped')) assert.match(String(doc.reason), /draft|deleted|before activation/);
-		const skipped = report.documents.filter((x) => x.status === 'skipped').map((x) => x.id).sort();
-		assert.deepEqual(skipped, all.filter(({ d }) => d.Status === 'Draft' || d.DeletedAt).map(({ d }) => String(d.Guid)).sort());
+		for (const doc of report.documents.filter((x) => x.status === 'skipped'))
+			assert.match(String(doc.reason), /draft|deleted|before activation/);
+		const skipped = report.documents
+			.filter((x) => x.status === 'skipped')
+			.map((x) => x.id)
+			.sort();
+		assert.deepEqual(
+			skipped,
+			all
+				.filter(({ d }) => d.Status === 'Draft' || d.DeletedAt)
+				.map(({ d }) => String(d.Guid))
+				.sort(),
+		);
 
 		const files = report.documents.filter((x) => x.file).map((x) => path.join(out, x.file!));
 		const results = await validateFiles(files);
@@ -54,7 +68,11 @@ describe('Dinero shipped dataset → PEPPOL BIS 3, judged by the official valida
 			assert.deepEqual(fatalIds(result), [], `${kind} ${String(d.Number)} has no fatal finding`);
 			valid++;
 			const xml = readFileSync(path.join(out, entry.file!), 'utf8');
-			assert.equal(payable(xml), Number(d.TotalInclVat).toFixed(2), `${kind} ${String(d.Number)}: payable amount equals the booked total`);
+			assert.equal(
+				payable(xml),
+				Number(d.TotalInclVat).toFixed(2),
+				`${kind} ${String(d.Number)}: payable amount equals the booked total`,
+			);
 		}
 		assert.ok(valid >= 40, `at least 40 valid documents (got ${valid})`);
 	});

@@ -18,10 +18,16 @@ describe('Dinero rate limit during an export of 1,000 documents', () => {
 		const report = await runExport({ dataset, out });
 		assert.equal(report.documents.length, 1000);
 		assert.equal(report.requests['429'] ?? 0, 0, 'no 429 from the emulator');
-		assert.ok(report.requests.total > PER_MINUTE, `the export needed more than one minute's quota (${report.requests.total} requests)`);
+		assert.ok(
+			report.requests.total > PER_MINUTE,
+			`the export needed more than one minute's quota (${report.requests.total} requests)`,
+		);
 		assert.ok(report.wallTimeMs >= 60_000, 'so the limiter had to wait');
 		const notExported = report.documents.filter((d) => d.status !== 'exported' && d.status !== 'skipped');
-		assert.deepEqual(notExported.filter((d) => !/R010|electronic address/.test(String(d.reason))), []);
+		assert.deepEqual(
+			notExported.filter((d) => !/R010|electronic address/.test(String(d.reason))),
+			[],
+		);
 		const skipped = report.documents.filter((d) => d.status === 'skipped');
 		assert.ok(skipped.every((d) => /draft|deleted/.test(String(d.reason))));
 	});

@@ -38,7 +38,10 @@ export async function startDinero(dir: string): Promise<DineroEmulator> {
 	return await createDineroEmulator(dir);
 }
 
-export function dineroCredentials(emulator: DineroEmulator, extra: ICredentialDataDecryptedObject = {}): Record<string, ICredentialDataDecryptedObject> {
+export function dineroCredentials(
+	emulator: DineroEmulator,
+	extra: ICredentialDataDecryptedObject = {},
+): Record<string, ICredentialDataDecryptedObject> {
 	return {
 		dineroApi: {
 			environment: 'sandbox',
@@ -76,7 +79,12 @@ export function triggerWorkflow(parameters: IDataObject = {}): WorkflowJson {
 				type: nodeType('dineroTrigger'),
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { authentication: 'dineroApi', events: ['newInvoice', 'newCreditNote'], sellerDetails: seller, ...parameters },
+				parameters: {
+					authentication: 'dineroApi',
+					events: ['newInvoice', 'newCreditNote'],
+					sellerDetails: seller,
+					...parameters,
+				},
 				credentials: { dineroApi: { id: 'dinero-cred', name: 'Dinero sandbox' } },
 			},
 		],

@@ -21,7 +21,16 @@ function book(emulator: DineroEmulator, kind: 'invoice' | 'creditNote' = 'invoic
 	const store = kind === 'creditNote' ? emulator.data.creditnotes : emulator.data.invoices;
 	const template = store.find((d) => d.Status === 'Booked' && !d.DeletedAt)!;
 	const at = stamp();
-	const doc = { ...structuredClone(template), Guid: randomUUID(), Number: String(nextNumber++), Status: 'Booked', CreatedAt: at, UpdatedAt: at, DeletedAt: null, ...overrides };
+	const doc = {
+		...structuredClone(template),
+		Guid: randomUUID(),
+		Number: String(nextNumber++),
+		Status: 'Booked',
+		CreatedAt: at,
+		UpdatedAt: at,
+		DeletedAt: null,
+		...overrides,
+	};
 	store.push(doc);
 	return doc;
 }
@@ -41,8 +50,11 @@ describe('Dinero Trigger in the real engine', () => {
 	});
 	after(async () => await emulator.close());
 
-	const poll = (staticData: IDataObject | undefined, parameters: IDataObject = {}, mode: 'trigger' | 'manual' = 'trigger') =>
-		pollTrigger(triggerWorkflow(parameters), 'Dinero Trigger', staticData, mode, { credentials });
+	const poll = (
+		staticData: IDataObject | undefined,
+		parameters: IDataObject = {},
+		mode: 'trigger' | 'manual' = 'trigger',
+	) => pollTrigger(triggerWorkflow(parameters), 'Dinero Trigger', staticData, mode, { credentials });
 
 	it('manual run shows the latest few booked documents, canonical, without touching the cursor', async () => {
 		const result = await poll(undefined, {}, 'manual');
@@ -132,7 +144,10 @@ describe('Dinero Trigger in the real engine', () => {
 		assert.equal(first.error, undefined);
 		const items = first.items![0];
 		assert.equal(items.length, bookedCount);
-		assert.ok(items.every((i) => !String((i.json.source as IDataObject).number).startsWith('9223')), 'no draft numbers');
+		assert.ok(
+			items.every((i) => !String((i.json.source as IDataObject).number).startsWith('9223')),
+			'no draft numbers',
+		);
 		assert.equal((await poll(first.staticData, { options: { exportSince: since } })).items, null);
 	});
 
@@ -143,7 +158,10 @@ describe('Dinero Trigger in the real engine', () => {
 		const wanted = book(emulator, 'invoice', { ContactGuid: customer });
 		book(emulator, 'invoice', { ContactGuid: other });
 		book(emulator, 'invoice', { ContactGuid: customer, Date: '2020-01-01' });
-		const filters = { customers: { customer: [{ contact: { __rl: true, mode: 'id', value: customer } }] }, minimumDate: '2025-01-01' };
+		const filters = {
+			customers: { customer: [{ contact: { __rl: true, mode: 'id', value: customer } }] },
+			minimumDate: '2025-01-01',
+		};
 		const result = await poll(state, { filters });
 		assert.deepEqual(numbers(result.items), [String(wanted.Number)]);
 		state = result.staticData;
@@ -163,7 +181,13 @@ describe('Dinero Trigger in the real engine', () => {
 	it('a stale or expired token is replaced through the credential’s preAuthentication', async () => {
 		const before401 = emulator.requests['401'] ?? 0;
 		const stale = dineroCredentials(emulator, { accessToken: 'expired-token' });
-		const result = await pollTrigger(triggerWorkflow({ options: { manualLimit: 1 } }), 'Dinero Trigger', undefined, 'manual', { credentials: stale });
+		const result = await pollTrigger(
+			triggerWorkflow({ options: { manualLimit: 1 } }),
+			'Dinero Trigger',
+			undefined,
+			'manual',
+			{ credentials: stale },
+		);
 		assert.equal(result.error, undefined);
 		assert.equal(result.items![0].length, 1);
 		assert.equal((emulator.requests['401'] ?? 0) - before401, 1);

@@ -92,12 +92,18 @@ export const SYSTEMS: Record<string, SystemAdapter> = {
 			events: ['newInvoice', 'newCreditNote'],
 			output: 'canonical',
 			sellerDetails: info.seller ?? {},
-			options: { manualLimit: 0, ...(settingsOf(info).exportSince ? { exportSince: String(settingsOf(info).exportSince) } : {}) },
+			options: {
+				manualLimit: 0,
+				...(settingsOf(info).exportSince ? { exportSince: String(settingsOf(info).exportSince) } : {}),
+			},
 		}),
 		inventory: (dir, info) => {
 			const since = settingsOf(info).exportSince ? String(settingsOf(info).exportSince) : undefined;
 			const entries: InventoryEntry[] = [];
-			for (const [file, kind] of [['invoices', 'invoice'], ['creditnotes', 'creditNote']] as const) {
+			for (const [file, kind] of [
+				['invoices', 'invoice'],
+				['creditnotes', 'creditNote'],
+			] as const) {
 				for (const d of dineroRecords(dir, file)) {
 					const draft = String(d.Status) === 'Draft' || String(d.Number) === '9223372036854775807';
 					const entry: InventoryEntry = { id: String(d.Guid), number: draft ? '' : String(d.Number ?? ''), kind };
@@ -137,7 +143,13 @@ function exportWorkflow(adapter: SystemAdapter, info: DatasetInfo, format: strin
 				type: nodeType('invoiceToUbl'),
 				typeVersion: 1,
 				position: [300, 0],
-				parameters: { invoiceSource: 'field', invoiceField: 'invoice', format, onInvalid: 'pass', options: { attachPdf: false } } as never,
+				parameters: {
+					invoiceSource: 'field',
+					invoiceField: 'invoice',
+					format,
+					onInvalid: 'pass',
+					options: { attachPdf: false },
+				} as never,
 				onError: 'continueRegularOutput',
 			},
 		],
@@ -155,7 +167,8 @@ export async function runExport(options: ExportOptions): Promise<ExportReport> {
 	const format = options.format ?? 'peppol-bis3';
 	const info = readDatasetInfo(options.dataset);
 	const adapter = SYSTEMS[info.system];
-	if (!adapter) throw new Error(`No export adapter for system '${info.system}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
+	if (!adapter)
+		throw new Error(`No export adapter for system '${info.system}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
 	mkdirSync(options.out, { recursive: true });
 
 	const started = Date.now();
@@ -182,14 +195,26 @@ export async function runExport(options: ExportOptions): Promise<ExportReport> {
 		const sourceItem = pairedIndex === undefined ? undefined : sources[pairedIndex];
 		const source = (json.source ?? sourceItem?.json.source ?? {}) as IDataObject;
 		const id = String(source.id ?? '');
-		const doc: ReportDocument = { id, number: String(source.number ?? ''), kind: source.kind === 'creditNote' ? 'creditNote' : 'invoice', status: 'failed' };
+		const doc: ReportDocument = {
+			id,
+			number: String(source.number ?? ''),
+			kind: source.kind === 'creditNote' ? 'creditNote' : 'invoice',
+			status: 'failed',
+		};
 		const document = json.document as IDataObject | undefined;
 		const error = json.error as IDataObject | string | undefined;
 		if (document && item.binary?.document) {
-			const findings = ((document.findings ?? []) as IDataObject[]).map((f) => ({ id: String(f.id), flag: String(f.flag), message: String(f.message) }));
+			const findings = ((document.findings ?? []) as IDataObject[]).map((f) => ({
+				id: String(f.id),
+				flag: String(f.flag),
+				message: String(f.message),
+			}));
 			if (findings.length) doc.findings = findings;
 			if (document.valid === false) {
-				doc.reason = `invalid document: ${findings.filter((f) => f.flag === 'fatal').map((f) => f.id).join(', ')}`;
+				doc.reason = `invalid document: ${findings
+					.filter((f) => f.flag === 'fatal')
+					.map((f) => f.id)
+					.join(', ')}`;
 			} else {
 				const file = safeFileName(doc.number, id);
 				writeFileSync(path.join(options.out, file), await binaryBuffer(item.binary.document));
@@ -209,9 +234,21 @@ export async function runExport(options: ExportOptions): Promise<ExportReport> {
 			documents.push(done);
 			byId.delete(entry.id);
 		} else if (entry.skipReason) {
-			documents.push({ id: entry.id, number: entry.number, kind: entry.kind, status: 'skipped', reason: entry.skipReason });
+			documents.push({
+				id: entry.id,
+				number: entry.number,
+				kind: entry.kind,
+				status: 'skipped',
+				reason: entry.skipReason,
+			});
 		} else {
-			documents.push({ id: entry.id, number: entry.number, kind: entry.kind, status: 'failed', reason: 'the trigger did not emit this document' });
+			documents.push({
+				id: entry.id,
+				number: entry.number,
+				kind: entry.kind,
+				status: 'failed',
+				reason: 'the trigger did not emit this document',
+			});
 		}
 	}
 	documents.push(...byId.values());
@@ -226,7 +263,8 @@ export async function runExport(options: ExportOptions): Promise<ExportReport> {
 		requests: { ...emulator.requests, total },
 	};
 	writeFileSync(path.join(options.out, 'report.json'), `${JSON.stringify(report, null, '\t')}\n`);
-	if (sources.length !== output.length) process.stderr.write(`warning: ${sources.length} source items but ${output.length} converted items\n`);
+	if (sources.length !== output.length)
+		process.stderr.write(`warning: ${sources.length} source items but ${output.length} converted items\n`);
 	return report;
 }
 
@@ -254,7 +292,8 @@ if (require.main === module) {
 					`${report.requests.total} requests (${exported ? (report.requests.total / exported).toFixed(2) : '-'} per exported document); ` +
 					`${(report.wallTimeMs / 1000).toFixed(1)} s\n`,
 			);
-			for (const d of report.documents.filter((x) => x.status === 'failed')) process.stdout.write(`  failed ${d.kind} ${d.number || d.id}: ${d.reason}\n`);
+			for (const d of report.documents.filter((x) => x.status === 'failed'))
+				process.stdout.write(`  failed ${d.kind} ${d.number || d.id}: ${d.reason}\n`);
 			// The harness keeps n8n-core's timers alive; the job is done.
 			process.exit(0);
 		})

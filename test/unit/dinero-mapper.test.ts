@@ -62,8 +62,16 @@ const danishCompany: DineroContact = {
 };
 
 /** A product line as Dinero books it: total = round(qty × price × (1 − d%), 2), VAT rounded per line. */
-function line(quantity: string, price: string, account = 1000, discount = '0', rate = account === 1000 ? 0.25 : 0, extra: Partial<DineroProductLine> = {}): DineroProductLine {
-	const total = Math.round(Number(quantity) * Number(price) * (1 - Number(discount) / 100) * 100 + Number.EPSILON * 10) / 100;
+function line(
+	quantity: string,
+	price: string,
+	account = 1000,
+	discount = '0',
+	rate = account === 1000 ? 0.25 : 0,
+	extra: Partial<DineroProductLine> = {},
+): DineroProductLine {
+	const total =
+		Math.round(Number(quantity) * Number(price) * (1 - Number(discount) / 100) * 100 + Number.EPSILON * 10) / 100;
 	const lineVat = Math.round(total * rate * 100 + Number.EPSILON * 10) / 100;
 	return {
 		Description: 'Vare',
@@ -112,7 +120,8 @@ function map(document: DineroDocument, more: Partial<DineroMapInput> = {}) {
 
 describe('Dinero JSON', () => {
 	it('keeps the draft number exact and leaves strings alone', () => {
-		const text = '{"Number":9223372036854775807,"Description":"Ref 12345678901234567890, \\"Number\\": 5","TotalAmount":12.5,"Big":12345678901234567}';
+		const text =
+			'{"Number":9223372036854775807,"Description":"Ref 12345678901234567890, \\"Number\\": 5","TotalAmount":12.5,"Big":12345678901234567}';
 		const parsed = parseDineroJson(text) as Record<string, unknown>;
 		assert.equal(parsed.Number, '9223372036854775807');
 		assert.equal(parsed.Description, 'Ref 12345678901234567890, "Number": 5');
@@ -123,7 +132,12 @@ describe('Dinero JSON', () => {
 	});
 
 	it('reads keys case-insensitively into one PascalCase spelling', () => {
-		const record = normalizeKeys<Record<string, unknown>>({ vatCode: 'U25', VATRATE: 0.25, contactguid: 'x', someNew: 1 });
+		const record = normalizeKeys<Record<string, unknown>>({
+			vatCode: 'U25',
+			VATRATE: 0.25,
+			contactguid: 'x',
+			someNew: 1,
+		});
 		assert.deepEqual(record, { VatCode: 'U25', VatRate: 0.25, ContactGuid: 'x', SomeNew: 1 });
 	});
 
@@ -158,8 +172,15 @@ describe('Dinero mapper: VAT', () => {
 	});
 
 	it('reverse charge (AE) for EU services, with the buyer VAT id kept with its prefix', () => {
-		const contact: DineroContact = { ...danishCompany, Name: 'Müller GmbH', CountryKey: 'DE', VatNumber: 'DE811907980' };
-		const invoice = map(documentOf([line('10', '125', 1110)], { Currency: 'EUR', TotalInclVatInDkk: 9325.5 }), { contact });
+		const contact: DineroContact = {
+			...danishCompany,
+			Name: 'Müller GmbH',
+			CountryKey: 'DE',
+			VatNumber: 'DE811907980',
+		};
+		const invoice = map(documentOf([line('10', '125', 1110)], { Currency: 'EUR', TotalInclVatInDkk: 9325.5 }), {
+			contact,
+		});
 		assert.equal(invoice.lines[0].vat.category, 'AE');
 		assert.equal(invoice.lines[0].vat.rate, '0');
 		assert.equal(invoice.totals!.vatBreakdown[0].exemptionReasonCode, 'VATEX-EU-AE');
@@ -175,7 +196,11 @@ describe('Dinero mapper: VAT', () => {
 		const invoice = map(documentOf([line('3', '80', 1100)]), { contact });
 		assert.equal(invoice.lines[0].vat.category, 'K');
 		assert.equal(invoice.buyer.vatId, 'SE556036079301', 'a foreign VAT number without prefix gets the country prefix');
-		assert.deepEqual(invoice.buyer.endpoint, { scheme: '0007', id: '5560360793' }, 'Swedish organisation number from the VAT number');
+		assert.deepEqual(
+			invoice.buyer.endpoint,
+			{ scheme: '0007', id: '5560360793' },
+			'Swedish organisation number from the VAT number',
+		);
 		assert.equal(invoice.delivery?.address?.country, 'SE');
 		assert.equal(invoice.delivery?.date, '2026-03-02');
 	});
@@ -197,7 +222,10 @@ describe('Dinero mapper: VAT', () => {
 	});
 
 	it('an account outside the chart fails naming the document and the account', () => {
-		assert.throws(() => map(documentOf([line('1', '100', 9999)])), (e: Error) => e instanceof DineroMappingError && /invoice 1042/.test(e.message) && /account 9999/.test(e.message));
+		assert.throws(
+			() => map(documentOf([line('1', '100', 9999)])),
+			(e: Error) => e instanceof DineroMappingError && /invoice 1042/.test(e.message) && /account 9999/.test(e.message),
+		);
 	});
 
 	it('per-line VAT rounding: the booked VAT per category becomes BT-117 (rounding trap)', () => {
@@ -214,7 +242,14 @@ describe('Dinero mapper: VAT', () => {
 		document.TotalVat = 40;
 		document.TotalInclVat = 140;
 		document.ProductLines![0].TotalAmountInclVat = 140;
-		assert.throws(() => map(document), (e: Error) => e instanceof DineroMappingError && /25\.00/.test(e.message) && /40\.00/.test(e.message) && /1042/.test(e.message));
+		assert.throws(
+			() => map(document),
+			(e: Error) =>
+				e instanceof DineroMappingError &&
+				/25\.00/.test(e.message) &&
+				/40\.00/.test(e.message) &&
+				/1042/.test(e.message),
+		);
 	});
 });
 
@@ -222,7 +257,14 @@ describe('Dinero mapper: discounts and lines', () => {
 	it('a percentage discount becomes a line allowance with base, percent and amount', () => {
 		const invoice = map(documentOf([line('4', '250', 1000, '12.5')]));
 		const allowance = invoice.lines[0].allowanceCharges![0];
-		assert.deepEqual(allowance, { isCharge: false, amount: '125.00', reasonCode: '95', reason: 'Rabat', baseAmount: '1000.00', percent: '12.5' });
+		assert.deepEqual(allowance, {
+			isCharge: false,
+			amount: '125.00',
+			reasonCode: '95',
+			reason: 'Rabat',
+			baseAmount: '1000.00',
+			percent: '12.5',
+		});
 		assert.equal(invoice.lines[0].netAmount, '875.00');
 		assert.equal(invoice.totals!.payable, '1093.75');
 	});
@@ -248,7 +290,14 @@ describe('Dinero mapper: discounts and lines', () => {
 		);
 		const invoice = map(document);
 		assert.deepEqual(invoice.notes, [{ text: 'Tak for handlen\nLevering uge 12' }], 'one note (PEPPOL-EN16931-R002)');
-		assert.deepEqual(invoice.lines.map((l) => [l.id, l.unitCode]), [['1', 'HUR'], ['2', 'KGM'], ['3', 'C62']]);
+		assert.deepEqual(
+			invoice.lines.map((l) => [l.id, l.unitCode]),
+			[
+				['1', 'HUR'],
+				['2', 'KGM'],
+				['3', 'C62'],
+			],
+		);
 		assert.equal(invoice.lines[0].item.name, 'Konsulent');
 		assert.equal(invoice.lines[0].item.description, 'Analyse\nProjekt Æ');
 	});
@@ -279,7 +328,13 @@ describe('Dinero mapper: parties, credit notes, payment', () => {
 	});
 
 	it('a person without identifiers gets no endpoint', () => {
-		const contact: DineroContact = { ContactGuid: 'p', Name: 'Søren Kierkegård', CountryKey: 'DK', IsPerson: true, VatNumber: null };
+		const contact: DineroContact = {
+			ContactGuid: 'p',
+			Name: 'Søren Kierkegård',
+			CountryKey: 'DK',
+			IsPerson: true,
+			VatNumber: null,
+		};
 		const invoice = map(documentOf([line('1', '100')]), { contact });
 		assert.equal(invoice.buyer.endpoint, undefined);
 		assert.equal(invoice.buyer.vatId, undefined);
@@ -304,16 +359,40 @@ describe('Dinero mapper: parties, credit notes, payment', () => {
 
 	it('missing seller details fail with the field names', () => {
 		assert.deepEqual(sellerProblems({ ...seller, cvr: '', city: '' }), ['CVR Number is missing', 'City is missing']);
-		assert.throws(() => map(documentOf([line('1', '100')]), { seller: { ...seller, iban: undefined } }), /Seller Details.*IBAN/);
+		assert.throws(
+			() => map(documentOf([line('1', '100')]), { seller: { ...seller, iban: undefined } }),
+			/Seller Details.*IBAN/,
+		);
 	});
 
 	it('payment means allowed by the Danish rules: IBAN+BIC 31, IBAN 58, reg./account 42, FIK 93 with a check digit', () => {
 		const byIban = map(documentOf([line('1', '100')]));
-		assert.deepEqual(byIban.paymentMeans, [{ code: '31', paymentId: '1042', creditTransfer: { accountId: 'DK5000400440116243', serviceProviderId: 'DABADKKK', accountName: 'Nordlys Værktøj ApS' } }]);
-		assert.equal(map(documentOf([line('1', '100')]), { seller: { ...seller, bic: undefined } }).paymentMeans![0].code, '58');
-		const byBank = map(documentOf([line('1', '100')]), { seller: { ...seller, paymentMethod: 'bank', bankRegNo: '1234', bankAccountNo: '0001234567', iban: undefined } });
-		assert.deepEqual(byBank.paymentMeans![0], { code: '42', paymentId: '1042', creditTransfer: { accountId: '0001234567', serviceProviderId: '1234', accountName: 'Nordlys Værktøj ApS' } });
-		const byFik = map(documentOf([line('1', '100')]), { seller: { ...seller, paymentMethod: 'fik', fikCreditorId: '85438752', iban: undefined } });
+		assert.deepEqual(byIban.paymentMeans, [
+			{
+				code: '31',
+				paymentId: '1042',
+				creditTransfer: {
+					accountId: 'DK5000400440116243',
+					serviceProviderId: 'DABADKKK',
+					accountName: 'Nordlys Værktøj ApS',
+				},
+			},
+		]);
+		assert.equal(
+			map(documentOf([line('1', '100')]), { seller: { ...seller, bic: undefined } }).paymentMeans![0].code,
+			'58',
+		);
+		const byBank = map(documentOf([line('1', '100')]), {
+			seller: { ...seller, paymentMethod: 'bank', bankRegNo: '1234', bankAccountNo: '0001234567', iban: undefined },
+		});
+		assert.deepEqual(byBank.paymentMeans![0], {
+			code: '42',
+			paymentId: '1042',
+			creditTransfer: { accountId: '0001234567', serviceProviderId: '1234', accountName: 'Nordlys Værktøj ApS' },
+		});
+		const byFik = map(documentOf([line('1', '100')]), {
+			seller: { ...seller, paymentMethod: 'fik', fikCreditorId: '85438752', iban: undefined },
+		});
 		assert.equal(byFik.paymentMeans![0].code, '93');
 		assert.equal(byFik.paymentMeans![0].giro?.paymentId, fikPaymentId('1042'));
 		assert.equal(fikPaymentId('1042').length, 15);

@@ -136,8 +136,10 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 				return sendJson(res, 401, { error: 'invalid_client' });
 			}
 			const grant = form.get('grant_type');
-			if (grant === 'authorization_code' && codes.delete(form.get('code') ?? '')) return sendJson(res, 200, issue(true));
-			if (grant === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return sendJson(res, 200, issue(true));
+			if (grant === 'authorization_code' && codes.delete(form.get('code') ?? ''))
+				return sendJson(res, 200, issue(true));
+			if (grant === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+				return sendJson(res, 200, issue(true));
 			return sendJson(res, 400, { error: 'invalid_grant' });
 		}
 		// ---- Legacy password grant (authz.dinero.dk)
@@ -148,7 +150,11 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 			if (basic?.user !== settings.clientId || basic.password !== settings.clientSecret) {
 				return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
 			}
-			if (form.get('grant_type') !== 'password' || form.get('username') !== settings.apiKey || form.get('password') !== settings.apiKey) {
+			if (
+				form.get('grant_type') !== 'password' ||
+				form.get('username') !== settings.apiKey ||
+				form.get('password') !== settings.apiKey
+			) {
 				return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The API key is not valid' });
 			}
 			return sendJson(res, 200, issue(false));
@@ -179,7 +185,9 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 		if (segments[1] === 'organizations' && segments.length === 2) {
 			count('GET /v1/organizations');
 			// This one endpoint answers in camelCase (as the public clients show): parse case-insensitively.
-			return sendJson(res, 200, [{ id: Number(org), name: settings.organizationName, isPro: true, isPayingPro: true, isVatFree: false }]);
+			return sendJson(res, 200, [
+				{ id: Number(org), name: settings.organizationName, isPro: true, isPayingPro: true, isVatFree: false },
+			]);
 		}
 		if (orgId !== org) return sendJson(res, 403, { code: 41, message: `No access to organization ${orgId}` });
 		const rest = segments.slice(2);
@@ -200,12 +208,21 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 		}
 		if (rest[0] === 'contacts' && rest.length <= 2) {
 			count(route);
-			if (rest[1]) return single(res, data.contacts.find((c) => c.ContactGuid === rest[1]), 'contact');
+			if (rest[1])
+				return single(
+					res,
+					data.contacts.find((c) => c.ContactGuid === rest[1]),
+					'contact',
+				);
 			return list(res, url, data.contacts, 'Name,ContactGuid', 'Name', undefined);
 		}
 		if (rest[0] === 'accounts' && rest[1] === 'entry' && rest.length === 2) {
 			count(route);
-			return sendJson(res, 200, data.accounts.map((a) => pick(a, url.searchParams.get('fields'))));
+			return sendJson(
+				res,
+				200,
+				data.accounts.map((a) => pick(a, url.searchParams.get('fields'))),
+			);
 		}
 		if (rest[0] === 'vatTypes' && rest.length === 1) {
 			count(route);
@@ -222,18 +239,42 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 		return true;
 	}
 
-	function documents(req: http.IncomingMessage, res: http.ServerResponse, url: URL, store: Rec[], guid: string | undefined, what: string) {
+	function documents(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: URL,
+		store: Rec[],
+		guid: string | undefined,
+		what: string,
+	) {
 		if (!guid) {
 			const includeDeleted = url.searchParams.get('deletedOnly') === 'true';
 			const linesAllowed = settings.listFieldsIncludeLines;
-			return list(res, url, store.filter((d) => (includeDeleted ? d.DeletedAt : !d.DeletedAt)), 'Guid,ContactName,Date,Description', 'Number', linesAllowed ? undefined : 'ProductLines');
+			return list(
+				res,
+				url,
+				store.filter((d) => (includeDeleted ? d.DeletedAt : !d.DeletedAt)),
+				'Guid,ContactName,Date,Description',
+				'Number',
+				linesAllowed ? undefined : 'ProductLines',
+			);
 		}
 		const doc = store.find((d) => d.Guid === guid);
-		if (!doc) return sendJson(res, 404, { code: 40, message: `No ${what} with guid ${guid} was found`, validationErrors: {} });
-		if (doc.DeletedAt) return sendJson(res, 404, { code: 65, message: 'Item is deleted', validationErrors: { message: `Invalid ${what} guid, the ${what} is deleted.` } });
+		if (!doc)
+			return sendJson(res, 404, { code: 40, message: `No ${what} with guid ${guid} was found`, validationErrors: {} });
+		if (doc.DeletedAt)
+			return sendJson(res, 404, {
+				code: 65,
+				message: 'Item is deleted',
+				validationErrors: { message: `Invalid ${what} guid, the ${what} is deleted.` },
+			});
 		if ((req.headers.accept ?? '').includes('application/octet-stream')) {
 			if (doc.Status === 'Draft') {
-				return sendJson(res, 400, { code: 42, message: `Only booked ${what}s can be downloaded as PDF`, validationErrors: {} });
+				return sendJson(res, 400, {
+					code: 42,
+					message: `Only booked ${what}s can be downloaded as PDF`,
+					validationErrors: {},
+				});
 			}
 			const pdf = minimalPdf(`${what === 'invoice' ? 'Faktura' : 'Kreditnota'} ${String(doc.Number)}`);
 			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(pdf.length) });
@@ -242,23 +283,26 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 		return sendJson(res, 200, doc);
 	}
 
-	const emulator: DineroEmulator = Object.assign(await listen(async (req, res) => void (await handler(req, res)), requests, options), {
-		organizationId: org,
-		settings,
-		data,
-		rateLimited: 0,
-		failNext(n: number, status = 503) {
-			failures = { count: n, status };
+	const emulator: DineroEmulator = Object.assign(
+		await listen(async (req, res) => void (await handler(req, res)), requests, options),
+		{
+			organizationId: org,
+			settings,
+			data,
+			rateLimited: 0,
+			failNext(n: number, status = 503) {
+				failures = { count: n, status };
+			},
+			expireTokens() {
+				for (const k of tokens.keys()) tokens.set(k, 0);
+			},
+			authorizationCode() {
+				const code = randomBytes(12).toString('hex');
+				codes.add(code);
+				return code;
+			},
 		},
-		expireTokens() {
-			for (const k of tokens.keys()) tokens.set(k, 0);
-		},
-		authorizationCode() {
-			const code = randomBytes(12).toString('hex');
-			codes.add(code);
-			return code;
-		},
-	});
+	);
 	return emulator;
 }
 
@@ -271,7 +315,9 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 function htmlNotFound(res: http.ServerResponse): void {
 	res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-	res.end('<!DOCTYPE html><html><head><title>404 - Not Found</title></head><body><h1>404 - File or directory not found.</h1></body></html>');
+	res.end(
+		'<!DOCTYPE html><html><head><title>404 - Not Found</title></head><body><h1>404 - File or directory not found.</h1></body></html>',
+	);
 }
 
 function single(res: http.ServerResponse, record: Rec | undefined, what: string): void {
@@ -284,7 +330,9 @@ function basicAuth(req: http.IncomingMessage): { user: string; password: string 
 	if (!m) return undefined;
 	const text = Buffer.from(m[1], 'base64').toString('utf8');
 	const i = text.indexOf(':');
-	return i < 0 ? undefined : { user: decodeURIComponent(text.slice(0, i)), password: decodeURIComponent(text.slice(i + 1)) };
+	return i < 0
+		? undefined
+		: { user: decodeURIComponent(text.slice(0, i)), password: decodeURIComponent(text.slice(i + 1)) };
 }
 
 function pick(record: Rec, fields: string | null, exclude?: string): Rec {
@@ -309,18 +357,34 @@ function compare(a: unknown, b: unknown): number {
 	return String(a ?? '').localeCompare(String(b ?? ''));
 }
 
-function list(res: http.ServerResponse, url: URL, all: Rec[], defaultFields: string, defaultSort: string, exclude: string | undefined): void {
+function list(
+	res: http.ServerResponse,
+	url: URL,
+	all: Rec[],
+	defaultFields: string,
+	defaultSort: string,
+	exclude: string | undefined,
+): void {
 	const q = url.searchParams;
 	const pageSize = Number(q.get('pageSize') ?? 100);
 	const page = Number(q.get('page') ?? 0);
 	if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000 || !Number.isInteger(page) || page < 0) {
-		return sendJson(res, 400, { code: 42, message: 'Validation error', validationErrors: { pageSize: 'pageSize must be between 1 and 1000; page must be 0 or more' } });
+		return sendJson(res, 400, {
+			code: 42,
+			message: 'Validation error',
+			validationErrors: { pageSize: 'pageSize must be between 1 and 1000; page must be 0 or more' },
+		});
 	}
 	let rows = all;
 	const since = q.get('changesSince');
 	if (since) {
 		const t = instant(since);
-		if (Number.isNaN(t)) return sendJson(res, 400, { code: 42, message: 'Validation error', validationErrors: { changesSince: 'Invalid date' } });
+		if (Number.isNaN(t))
+			return sendJson(res, 400, {
+				code: 42,
+				message: 'Validation error',
+				validationErrors: { changesSince: 'Invalid date' },
+			});
 		rows = rows.filter((r) => instant(String(r.UpdatedAt ?? r.CreatedAt)) >= t);
 	}
 	const status = q.get('statusFilter');
@@ -337,11 +401,19 @@ function list(res: http.ServerResponse, url: URL, all: Rec[], defaultFields: str
 	const filter = q.get('queryFilter');
 	if (filter) {
 		const m = /^\s*(\w+)\s+eq\s+'([^']*)'\s*$/i.exec(filter);
-		if (!m) return sendJson(res, 400, { code: 42, message: 'Validation error', validationErrors: { queryFilter: `Unsupported filter: ${filter}` } });
+		if (!m)
+			return sendJson(res, 400, {
+				code: 42,
+				message: 'Validation error',
+				validationErrors: { queryFilter: `Unsupported filter: ${filter}` },
+			});
 		const key = Object.keys(rows[0] ?? {}).find((k) => k.toLowerCase() === m[1].toLowerCase()) ?? m[1];
 		rows = rows.filter((r) => String(r[key] ?? '').toLowerCase() === m[2].toLowerCase());
 	}
-	const sortKeys = (q.get('sort') ?? defaultSort).split(',').map((k) => k.trim()).map((k) => (k === 'VoucherNumber' ? 'Number' : k === 'VoucherDate' ? 'Date' : k));
+	const sortKeys = (q.get('sort') ?? defaultSort)
+		.split(',')
+		.map((k) => k.trim())
+		.map((k) => (k === 'VoucherNumber' ? 'Number' : k === 'VoucherDate' ? 'Date' : k));
 	const descending = (q.get('sortOrder') ?? 'descending').toLowerCase() !== 'ascending';
 	rows = [...rows].sort((a, b) => {
 		for (const key of sortKeys) {
@@ -355,7 +427,13 @@ function list(res: http.ServerResponse, url: URL, all: Rec[], defaultFields: str
 	const slice = rows.slice(page * pageSize, (page + 1) * pageSize).map((r) => pick(r, fields, exclude));
 	sendJson(res, 200, {
 		Collection: slice,
-		Pagination: { Page: page, PageSize: pageSize, Result: rows.length, ResultWithoutFilter: all.length, MaxPageSizeAllowed: 1000 },
+		Pagination: {
+			Page: page,
+			PageSize: pageSize,
+			Result: rows.length,
+			ResultWithoutFilter: all.length,
+			MaxPageSizeAllowed: 1000,
+		},
 	});
 }
 

@@ -123,7 +123,13 @@ export const ACCOUNTS = [
 	{ AccountNumber: 1010, Name: 'Salg af varer/ydelser u/moms', VatCode: 'UMF', Category: 'Revenue', IsHidden: false },
 	{ AccountNumber: 1100, Name: 'Salg af varer til EU', VatCode: 'UEUV', Category: 'Revenue', IsHidden: false },
 	{ AccountNumber: 1110, Name: 'Salg af ydelser til EU', VatCode: 'UEUY', Category: 'Revenue', IsHidden: false },
-	{ AccountNumber: 1200, Name: 'Salg af varer/ydelser uden for EU', VatCode: 'UEXP', Category: 'Revenue', IsHidden: false },
+	{
+		AccountNumber: 1200,
+		Name: 'Salg af varer/ydelser uden for EU',
+		VatCode: 'UEXP',
+		Category: 'Revenue',
+		IsHidden: false,
+	},
 	{ AccountNumber: 1300, Name: 'Fragt og gebyrer', VatCode: 'U25', Category: 'Revenue', IsHidden: false },
 ];
 
@@ -159,19 +165,78 @@ interface ContactSeed {
 
 const DANISH_COMPANIES: ContactSeed[] = [
 	{ kind: 'dk', name: 'Ærø Tømrerfirma ApS', street: 'Søndergade 12', zip: '5970', city: 'Ærøskøbing', country: 'DK' },
-	{ kind: 'dk', name: 'Søborg Rørservice A/S', street: 'Søborg Hovedgade 101', zip: '2860', city: 'Søborg', country: 'DK' },
+	{
+		kind: 'dk',
+		name: 'Søborg Rørservice A/S',
+		street: 'Søborg Hovedgade 101',
+		zip: '2860',
+		city: 'Søborg',
+		country: 'DK',
+	},
 	{ kind: 'dk', name: 'Åbenrå Økologi I/S', street: 'Storegade 7', zip: '6200', city: 'Aabenraa', country: 'DK' },
-	{ kind: 'dk', name: 'Brødrene Ødegaard ApS', street: 'Fælledvej 3, 2. th.', zip: '8000', city: 'Aarhus C', country: 'DK' },
+	{
+		kind: 'dk',
+		name: 'Brødrene Ødegaard ApS',
+		street: 'Fælledvej 3, 2. th.',
+		zip: '8000',
+		city: 'Aarhus C',
+		country: 'DK',
+	},
 	{ kind: 'dk', name: 'Kærgård Fiskeri & Røgeri', street: 'Havnen 1', zip: '9850', city: 'Hirtshals', country: 'DK' },
-	{ kind: 'dk', name: 'Møllers Cykelværksted', street: 'Nørrebrogade 44', zip: '2200', city: 'København N', country: 'DK' },
-	{ kind: 'dk', name: 'Grønnegårdens Blomster ApS', street: 'Østergade 9', zip: '4000', city: 'Roskilde', country: 'DK' },
-	{ kind: 'dk', name: 'Fyns Lås & Nøgleservice', street: 'Vestergade 88', zip: '5000', city: 'Odense C', country: 'DK' },
+	{
+		kind: 'dk',
+		name: 'Møllers Cykelværksted',
+		street: 'Nørrebrogade 44',
+		zip: '2200',
+		city: 'København N',
+		country: 'DK',
+	},
+	{
+		kind: 'dk',
+		name: 'Grønnegårdens Blomster ApS',
+		street: 'Østergade 9',
+		zip: '4000',
+		city: 'Roskilde',
+		country: 'DK',
+	},
+	{
+		kind: 'dk',
+		name: 'Fyns Lås & Nøgleservice',
+		street: 'Vestergade 88',
+		zip: '5000',
+		city: 'Odense C',
+		country: 'DK',
+	},
 ];
 
 const EAN_CUSTOMERS: ContactSeed[] = [
-	{ kind: 'dkEan', name: 'Hørsholm Kommune', street: 'Ådalsparkvej 2', zip: '2970', city: 'Hørsholm', country: 'DK', att: 'Økonomiafdelingen, Lene Bæk' },
-	{ kind: 'dkEan', name: 'Region Sjælland', street: 'Alléen 15', zip: '4180', city: 'Sorø', country: 'DK', att: 'Jørgen Skårup' },
-	{ kind: 'dkEan', name: 'Næstved Gymnasium', street: 'Nygårdsvej 43', zip: '4700', city: 'Næstved', country: 'DK', att: 'Søren Ås' },
+	{
+		kind: 'dkEan',
+		name: 'Hørsholm Kommune',
+		street: 'Ådalsparkvej 2',
+		zip: '2970',
+		city: 'Hørsholm',
+		country: 'DK',
+		att: 'Økonomiafdelingen, Lene Bæk',
+	},
+	{
+		kind: 'dkEan',
+		name: 'Region Sjælland',
+		street: 'Alléen 15',
+		zip: '4180',
+		city: 'Sorø',
+		country: 'DK',
+		att: 'Jørgen Skårup',
+	},
+	{
+		kind: 'dkEan',
+		name: 'Næstved Gymnasium',
+		street: 'Nygårdsvej 43',
+		zip: '4700',
+		city: 'Næstved',
+		country: 'DK',
+		att: 'Søren Ås',
+	},
 ];
 
 const PERSONS: ContactSeed[] = [
@@ -180,22 +245,67 @@ const PERSONS: ContactSeed[] = [
 ];
 
 const EU_COMPANIES: ContactSeed[] = [
-	{ kind: 'eu', name: 'Müller Maschinenbau GmbH', street: 'Königstraße 5', zip: '24937', city: 'Flensburg', country: 'DE', vat: 'DE811907980' },
-	{ kind: 'eu', name: 'Åkesson Trä AB', street: 'Storgatan 1', zip: '21122', city: 'Malmö', country: 'SE', vat: 'SE556036079301' },
-	{ kind: 'eu', name: 'Van der Berg Logistiek B.V.', street: 'Havenstraat 10', zip: '3011', city: 'Rotterdam', country: 'NL', vat: 'NL004495445B01' },
+	{
+		kind: 'eu',
+		name: 'Müller Maschinenbau GmbH',
+		street: 'Königstraße 5',
+		zip: '24937',
+		city: 'Flensburg',
+		country: 'DE',
+		vat: 'DE811907980',
+	},
+	{
+		kind: 'eu',
+		name: 'Åkesson Trä AB',
+		street: 'Storgatan 1',
+		zip: '21122',
+		city: 'Malmö',
+		country: 'SE',
+		vat: 'SE556036079301',
+	},
+	{
+		kind: 'eu',
+		name: 'Van der Berg Logistiek B.V.',
+		street: 'Havenstraat 10',
+		zip: '3011',
+		city: 'Rotterdam',
+		country: 'NL',
+		vat: 'NL004495445B01',
+	},
 ];
 
 const EXPORT_COMPANIES: ContactSeed[] = [
-	{ kind: 'export', name: 'Fjordkraft Bergen AS', street: 'Strandkaien 2', zip: '5013', city: 'Bergen', country: 'NO', vat: 'NO923609016MVA' },
-	{ kind: 'export', name: 'Northwind Traders Inc.', street: '500 Market Street', zip: '94105', city: 'San Francisco', country: 'US' },
+	{
+		kind: 'export',
+		name: 'Fjordkraft Bergen AS',
+		street: 'Strandkaien 2',
+		zip: '5013',
+		city: 'Bergen',
+		country: 'NO',
+		vat: 'NO923609016MVA',
+	},
+	{
+		kind: 'export',
+		name: 'Northwind Traders Inc.',
+		street: '500 Market Street',
+		zip: '94105',
+		city: 'San Francisco',
+		country: 'US',
+	},
 ];
 
 function contactRecord(rnd: Random, seed: ContactSeed, createdAt: string): Record<string, unknown> {
 	const isPerson = seed.kind === 'person';
 	const cvr = seed.kind === 'dk' || seed.kind === 'dkEan' ? rnd.cvr() : undefined;
 	const email = isPerson
-		? `${seed.name.split(' ')[0].toLowerCase().replace(/[^a-z]/g, '')}@example.dk`
-		: `faktura@${seed.name.toLowerCase().replace(/[^a-z]/g, '').slice(0, 16)}.example`;
+		? `${seed.name
+				.split(' ')[0]
+				.toLowerCase()
+				.replace(/[^a-z]/g, '')}@example.dk`
+		: `faktura@${seed.name
+				.toLowerCase()
+				.replace(/[^a-z]/g, '')
+				.slice(0, 16)}.example`;
 	return {
 		ContactGuid: rnd.guid(),
 		ExternalReference: null,
@@ -209,7 +319,7 @@ function contactRecord(rnd: Random, seed: ContactSeed, createdAt: string): Recor
 		Webpage: null,
 		AttPerson: seed.att ?? '',
 		// The CVR is stored without prefix for some contacts and with "DK" for others [I]: the mapper normalises.
-		VatNumber: cvr ? (rnd.float() < 0.3 ? `DK${cvr}` : cvr) : seed.vat ?? null,
+		VatNumber: cvr ? (rnd.float() < 0.3 ? `DK${cvr}` : cvr) : (seed.vat ?? null),
 		EanNumber: seed.kind === 'dkEan' ? rnd.gln('579') : seed.country === 'US' ? rnd.gln('0614') : null,
 		SeNumber: null,
 		PNumber: null,
@@ -295,7 +405,20 @@ const ROTATION: Scenario[] = [
 	'deleted',
 ];
 
-const UNITS = ['parts', 'hours', 'km', 'day', 'kilogram', 'litre', 'metre', 'box', 'set', 'month', 'squareMetre', 'tonne'];
+const UNITS = [
+	'parts',
+	'hours',
+	'km',
+	'day',
+	'kilogram',
+	'litre',
+	'metre',
+	'box',
+	'set',
+	'month',
+	'squareMetre',
+	'tonne',
+];
 const PRODUCTS = [
 	'Konsulentbistand',
 	'Tømrerarbejde',
@@ -344,7 +467,10 @@ function productLine(spec: LineSpec): Record<string, unknown> {
 	const quantity = new Big(spec.quantity ?? '1');
 	const price = new Big(spec.price ?? '100');
 	const discount = new Big(spec.discount ?? '0');
-	const total = quantity.times(price).times(new Big(1).minus(discount.div(100))).round(2, 1);
+	const total = quantity
+		.times(price)
+		.times(new Big(1).minus(discount.div(100)))
+		.round(2, 1);
 	const vat = total.times(rate).round(2, 1);
 	return {
 		ProductGuid: null,
@@ -433,7 +559,13 @@ export function generateDineroDataset(options: GenerateOptions): GeneratedDatase
 	const org = options.organizationId ?? '184512';
 	const start = options.startDate ?? '2026-01-05';
 
-	const contactsBy: Record<ContactKind, Record<string, unknown>[]> = { dk: [], dkEan: [], person: [], eu: [], export: [] };
+	const contactsBy: Record<ContactKind, Record<string, unknown>[]> = {
+		dk: [],
+		dkEan: [],
+		person: [],
+		eu: [],
+		export: [],
+	};
 	const contacts: Record<string, unknown>[] = [];
 	for (const seed of [...DANISH_COMPANIES, ...EAN_CUSTOMERS, ...PERSONS, ...EU_COMPANIES, ...EXPORT_COMPANIES]) {
 		const record = contactRecord(rnd, seed, `2025-12-0${1 + (contacts.length % 9)}T09:00:00.1`);
@@ -458,14 +590,19 @@ export function generateDineroDataset(options: GenerateOptions): GeneratedDatase
 		const shareTimestamp = i % 6 === 5;
 		if (!shareTimestamp) clock += 1;
 		const createdAt = timestamp(date, clock % 86400, rnd.int(0, 999));
-		const updatedAt = shareTimestamp && lastUpdatedAt ? lastUpdatedAt : timestamp(date, (clock + 2) % 86400, rnd.int(0, 999));
+		const updatedAt =
+			shareTimestamp && lastUpdatedAt ? lastUpdatedAt : timestamp(date, (clock + 2) % 86400, rnd.int(0, 999));
 		lastUpdatedAt = updatedAt;
 
 		if ((scenario === 'creditNote' || scenario === 'creditNoteDraft') && booked.length > 0) {
 			const original = booked[Math.floor(rnd.float() * booked.length)];
-			const originalLines = (original.ProductLines as Record<string, unknown>[]).filter((l) => l.LineType === 'Product');
+			const originalLines = (original.ProductLines as Record<string, unknown>[]).filter(
+				(l) => l.LineType === 'Product',
+			);
 			const partial = rnd.float() < 0.5 && originalLines.length > 0;
-			const lines = partial ? [productLine({ ...lineSpecOf(originalLines[0]), quantity: '1' })] : originalLines.map((l) => ({ ...l }));
+			const lines = partial
+				? [productLine({ ...lineSpecOf(originalLines[0]), quantity: '1' })]
+				: originalLines.map((l) => ({ ...l }));
 			const isDraft = scenario === 'creditNoteDraft';
 			const note = documentRecord({
 				rnd,
@@ -485,7 +622,11 @@ export function generateDineroDataset(options: GenerateOptions): GeneratedDatase
 			continue;
 		}
 
-		const draft = draftFor(rnd, scenario === 'creditNote' || scenario === 'creditNoteDraft' ? 'standard' : scenario, contactsBy);
+		const draft = draftFor(
+			rnd,
+			scenario === 'creditNote' || scenario === 'creditNoteDraft' ? 'standard' : scenario,
+			contactsBy,
+		);
 		const isDraft = scenario === 'draft' || scenario === 'deleted';
 		const lines = draft.lines.map(productLine);
 		const record = documentRecord({
@@ -549,22 +690,61 @@ function draftFor(rnd: Random, scenario: Scenario, by: Record<ContactKind, Recor
 	const dk = () => rnd.pick(by.dk);
 	switch (scenario) {
 		case 'discount':
-			return { scenario, contact: dk(), currency: 'DKK', lines: randomLines(rnd, rnd.int(2, 5), 1000, true), externalReference: `PO-${rnd.digits(5)}` };
+			return {
+				scenario,
+				contact: dk(),
+				currency: 'DKK',
+				lines: randomLines(rnd, rnd.int(2, 5), 1000, true),
+				externalReference: `PO-${rnd.digits(5)}`,
+			};
 		case 'mixedVat':
 			return {
 				scenario,
 				contact: dk(),
 				currency: 'DKK',
-				lines: [...randomLines(rnd, 2, 1000), { description: 'Kursusafgift (momsfri undervisning)', unit: 'session', quantity: '1', price: '2500.00', account: 1010 }, ...randomLines(rnd, 1, 1300)],
+				lines: [
+					...randomLines(rnd, 2, 1000),
+					{
+						description: 'Kursusafgift (momsfri undervisning)',
+						unit: 'session',
+						quantity: '1',
+						price: '2500.00',
+						account: 1010,
+					},
+					...randomLines(rnd, 1, 1300),
+				],
 			};
 		case 'reverseCharge':
-			return { scenario, contact: rnd.pick(by.eu), currency: 'EUR', lines: [{ description: 'Konsulentbistand, implementering', unit: 'hours', quantity: String(rnd.int(3, 40)), price: '125.00', account: 1110 }] };
+			return {
+				scenario,
+				contact: rnd.pick(by.eu),
+				currency: 'EUR',
+				lines: [
+					{
+						description: 'Konsulentbistand, implementering',
+						unit: 'hours',
+						quantity: String(rnd.int(3, 40)),
+						price: '125.00',
+						account: 1110,
+					},
+				],
+			};
 		case 'euGoods':
 			return { scenario, contact: rnd.pick(by.eu), currency: 'EUR', lines: randomLines(rnd, rnd.int(1, 4), 1100) };
 		case 'export':
-			return { scenario, contact: rnd.pick(by.export), currency: rnd.pick(['USD', 'NOK', 'DKK']), lines: randomLines(rnd, rnd.int(1, 3), 1200) };
+			return {
+				scenario,
+				contact: rnd.pick(by.export),
+				currency: rnd.pick(['USD', 'NOK', 'DKK']),
+				lines: randomLines(rnd, rnd.int(1, 3), 1200),
+			};
 		case 'foreignCurrency':
-			return { scenario, contact: dk(), currency: rnd.pick(['EUR', 'SEK']), lines: randomLines(rnd, rnd.int(1, 3), 1000) };
+			return {
+				scenario,
+				contact: dk(),
+				currency: rnd.pick(['EUR', 'SEK']),
+				lines: randomLines(rnd, rnd.int(1, 3), 1000),
+			};
 		case 'roundingTrap':
 			// Per-line VAT rounding: 0.125 × 25% = 0.03125 → 0.03 on every line, while the category total rounds up.
 			return {
@@ -572,7 +752,13 @@ function draftFor(rnd: Random, scenario: Scenario, by: Record<ContactKind, Recor
 				contact: dk(),
 				currency: 'DKK',
 				lines: [
-					...Array.from({ length: 24 }, (_, k) => ({ description: `Skrue M${4 + (k % 6)}`, unit: 'parts', quantity: '1', price: '0.125', account: 1000 })),
+					...Array.from({ length: 24 }, (_, k) => ({
+						description: `Skrue M${4 + (k % 6)}`,
+						unit: 'parts',
+						quantity: '1',
+						price: '0.125',
+						account: 1000,
+					})),
 					{ description: 'Møtrik', unit: 'parts', quantity: '3', price: '0.3333', account: 1000 },
 					{ description: 'Skive', unit: 'parts', quantity: '7', price: '1.995', discount: '33.33', account: 1000 },
 				],
@@ -583,21 +769,39 @@ function draftFor(rnd: Random, scenario: Scenario, by: Record<ContactKind, Recor
 				contact: dk(),
 				currency: 'DKK',
 				comment: 'Tak for handlen – betaling venligst med fakturanummer som reference.',
-				lines: [{ text: 'Levering uge 12: værksted i Vejle' }, ...randomLines(rnd, 2, 1000), { text: 'Husk: reklamation senest 14 dage efter modtagelse' }],
+				lines: [
+					{ text: 'Levering uge 12: værksted i Vejle' },
+					...randomLines(rnd, 2, 1000),
+					{ text: 'Husk: reklamation senest 14 dage efter modtagelse' },
+				],
 			};
 		case 'negativeLine':
 			return {
 				scenario,
 				contact: dk(),
 				currency: 'DKK',
-				lines: [...randomLines(rnd, 2, 1000), { description: 'Returneret emballage', unit: 'parts', quantity: '-4', price: '12.50', account: 1000 }],
+				lines: [
+					...randomLines(rnd, 2, 1000),
+					{ description: 'Returneret emballage', unit: 'parts', quantity: '-4', price: '12.50', account: 1000 },
+				],
 			};
 		case 'ean':
-			return { scenario, contact: rnd.pick(by.dkEan), currency: 'DKK', lines: randomLines(rnd, rnd.int(1, 6), 1000, rnd.float() < 0.3), externalReference: `Ordre ${rnd.digits(6)}` };
+			return {
+				scenario,
+				contact: rnd.pick(by.dkEan),
+				currency: 'DKK',
+				lines: randomLines(rnd, rnd.int(1, 6), 1000, rnd.float() < 0.3),
+				externalReference: `Ordre ${rnd.digits(6)}`,
+			};
 		case 'person':
 			return { scenario, contact: rnd.pick(by.person), currency: 'DKK', lines: randomLines(rnd, rnd.int(1, 3), 1000) };
 		case 'large':
-			return { scenario, contact: rnd.pick(by.dkEan), currency: 'DKK', lines: randomLines(rnd, 300, 1000, false).map((l, k) => (k % 10 === 3 ? { ...l, discount: '10' } : l)) };
+			return {
+				scenario,
+				contact: rnd.pick(by.dkEan),
+				currency: 'DKK',
+				lines: randomLines(rnd, 300, 1000, false).map((l, k) => (k % 10 === 3 ? { ...l, discount: '10' } : l)),
+			};
 		default:
 			return { scenario, contact: dk(), currency: 'DKK', lines: randomLines(rnd, rnd.int(1, 5), 1000) };
 	}
@@ -682,7 +886,11 @@ if (require.main === module) {
 		console.error('usage: generate.js --out <dir> [--count 48] [--seed 1] [--org 184512]');
 		process.exit(2);
 	}
-	const data = generateDineroDataset({ count: Number(arg('count') ?? 48), seed: Number(arg('seed') ?? 1), organizationId: arg('org') });
+	const data = generateDineroDataset({
+		count: Number(arg('count') ?? 48),
+		seed: Number(arg('seed') ?? 1),
+		organizationId: arg('org'),
+	});
 	writeDataset(out, data);
 	console.log(`wrote ${data.invoices.length} invoices and ${data.creditnotes.length} credit notes to ${out}`);
 }
