@@ -135,6 +135,24 @@ describe('Dinero Trigger in the real engine', () => {
 		assert.equal((await poll(state, { events: ['invoicePaid'] })).items, null);
 	});
 
+	it('"Any Change" fires once per change of a booked document, never for drafts', async () => {
+		const events = ['anyChange'];
+		let state = (await poll(undefined, { events })).staticData;
+		const target = emulator.data.invoices.find((d) => d.Status === 'Overdue' && !d.DeletedAt)!;
+		const draft = emulator.data.invoices.find((d) => d.Status === 'Draft' && !d.DeletedAt)!;
+		target.MailOutStatus = 'Sent';
+		target.UpdatedAt = stamp();
+		draft.Comment = 'changed';
+		draft.UpdatedAt = stamp();
+		const result = await poll(state, { events });
+		assert.deepEqual(numbers(result.items), [String(target.Number)]);
+		assert.equal(result.items![0][0].json.event, 'anyChange');
+		state = result.staticData;
+		assert.equal((await poll(state, { events })).items, null);
+		target.UpdatedAt = stamp(3);
+		assert.deepEqual(numbers((await poll(state, { events })).items), [String(target.Number)], 'a later change fires again');
+	});
+
 	it('"Also export documents since" exports every booked document since that date, then only new ones', async () => {
 		const since = '2026-01-01T00:00:00';
 		const bookedCount =
