@@ -54,20 +54,35 @@ export const DINERO = {
 	contactListFields:
 		'ContactGuid,ExternalReference,Name,Street,ZipCode,City,CountryKey,Phone,Email,AttPerson,VatNumber,EanNumber,IsPerson,PaymentConditionType,PaymentConditionNumberOfDays,CreatedAt,UpdatedAt,DeletedAt',
 	/**
-	 * Sorting lists by `UpdatedAt` ascending is accepted [I] (documented default: `VoucherNumber,VoucherDate`), and
-	 * `changesSince` is inclusive and takes Dinero's own zone-less timestamp format [I]. The poll cursor overlaps by
-	 * one timestamp and de-duplicates, so an exclusive reading loses nothing either.
+	 * Sorting lists by `UpdatedAt` (and `VoucherNumber`) is accepted [I] (documented default: `VoucherNumber,VoucherDate`);
+	 * `statusFilter` takes a comma-separated list [I]; `changesSince` takes ISO 8601 with `Z` [C] and is inclusive [I].
 	 */
 	changesSort: 'UpdatedAt',
-	/** Dinero numbers documents in booking order, invoices and credit notes in one series [C: shared series; I: order]. */
+	/**
+	 * Response timestamps carry no zone [C]; we read them as UTC [I: they may be Danish local time]. The trigger therefore
+	 * re-reads two hours before its cursor (`LOOKBACK_MS` in DineroTrigger) and de-duplicates by guid and timestamp.
+	 */
+	timestampsWithoutZone: true,
+	/**
+	 * Dinero numbers documents in booking order, invoices and credit notes in one series [C: shared series; I: order].
+	 * The trigger's "new booked document" test compares numbers with the highest one already handled.
+	 */
 	numbersFollowBookingOrder: true,
-	/** Credit notes name the invoice they credit in `CreditNoteFor` (a guid) [I]. */
+	/** Credit notes name the invoice they credit in `CreditNoteFor` (a guid) [I: field name and shape]. */
 	creditNoteReferenceField: 'CreditNoteFor',
+	/** Credit notes are booked with positive amounts, like invoices [I]. */
+	creditNoteAmountsPositive: true,
 	/** Contact filter on lists: `queryFilter=ContactGuid eq '<guid>'` [I: grammar]. */
 	contactFilter: (guid: string) => `ContactGuid eq '${guid.replace(/'/g, '')}'`,
 	/** The PDF: the same GET with `Accept: application/octet-stream` [C]; booked documents only [C]. */
 	pdfAccept: 'application/octet-stream',
-	/** Timestamps carry no zone; we treat them as opaque, ordered strings and never convert them [I]. */
+	/** A deleted document carries `DeletedAt` and is left out of lists unless `deletedOnly=true` [C: parameter; I: shape]. */
+	deletedField: 'DeletedAt',
+	/**
+	 * Booked arithmetic [I]: line total = round(quantity × unit price × (1 − discount %), 2); VAT rounded per line;
+	 * the document's VAT = the sum of line VAT. The mapper books allowances so that its line totals equal Dinero's.
+	 */
+	vatRoundedPerLine: true,
 } as const;
 
 /**
