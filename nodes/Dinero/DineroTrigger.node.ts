@@ -1,5 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	latestDocuments,
@@ -270,7 +270,13 @@ export class DineroTrigger implements INodeType {
 			if (out.length > 0 && Date.now() - started > POLL_TIME_BUDGET_MS) break;
 			const match = toEmit.find((t) => t.doc === doc);
 			if (match) {
-				out.push(await buildOne(builder, doc, match.event));
+				try {
+					out.push(await buildOne(builder, doc, match.event, true));
+				} catch (error) {
+					// Dinero failed (after retries): emit what is done, resume at this document next poll.
+					if (processed === 0) throw error;
+					break;
+				}
 				if (match.event === 'newInvoice' || match.event === 'newCreditNote')
 					newlyEmitted[`${doc.kind}:${doc.document.Guid}`] = String(doc.document.Number);
 			}
@@ -341,12 +347,15 @@ async function buildOne(
 	builder: DineroItemBuilder,
 	doc: KindedDocument,
 	event: DineroEvent | undefined,
+	rethrowRemote = false,
 ): Promise<INodeExecutionData> {
 	try {
 		const item = await builder.build(doc);
 		if (event) item.json.event = event;
 		return item;
 	} catch (error) {
+		if (rethrowRemote && error instanceof NodeApiError) throw error;
+		// A document that cannot be mapped goes out with its error: never dropped, never blocking the others.
 		return {
 			json: {
 				source: sourceOf(doc.kind, doc.document, builder.account),

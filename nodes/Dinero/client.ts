@@ -152,7 +152,8 @@ export function dineroErrorMessage(error: RemoteError): string | undefined {
 	if (body && typeof body === 'object') {
 		// Top-level keys only: validation errors keep the request's own field names.
 		const b: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(body as Record<string, unknown>)) b[k.toLowerCase() === 'error_description' ? 'Error_description' : (k[0] ?? '').toUpperCase() + k.slice(1)] = v;
+		for (const [k, v] of Object.entries(body as Record<string, unknown>))
+			b[k.toLowerCase() === 'error_description' ? 'Error_description' : (k[0] ?? '').toUpperCase() + k.slice(1)] = v;
 		const parts: string[] = [];
 		if (typeof b.Message === 'string' && b.Message) parts.push(b.Message);
 		const validation = b.ValidationErrors;

@@ -107,6 +107,27 @@ describe('Dinero Trigger in the real engine', () => {
 		assert.equal((await poll(state)).items, null);
 	});
 
+	it('a Dinero failure stops the poll at that document and the next poll resumes there; an unmappable one is an error item', async () => {
+		let state = (await poll(undefined)).staticData;
+		const first = book(emulator);
+		const second = book(emulator, 'invoice', { UpdatedAt: stamp(5) });
+		const broken = book(emulator, 'invoice', { UpdatedAt: stamp(10) });
+		broken.ProductLines = [
+			{ ...(broken.ProductLines as Rec[]).find((l) => l.LineType === 'Product')!, AccountNumber: 9999 },
+		];
+		// The second document's detail GET fails past the retries: the first is emitted, the rest waits.
+		emulator.failNext(5, 500, new RegExp(`/invoices/${String(second.Guid)}$`));
+		const partial = await poll(state);
+		assert.equal(partial.error, undefined);
+		assert.deepEqual(numbers(partial.items), [String(first.Number)]);
+		state = partial.staticData;
+		const rest = await poll(state);
+		assert.deepEqual(numbers(rest.items), [String(second.Number), String(broken.Number)]);
+		const error = rest.items![0][1].json.error as IDataObject;
+		assert.match(String(error.message), new RegExp(`Dinero invoice ${String(broken.Number)}: .*account 9999`));
+		assert.equal((await poll(rest.staticData)).items, null);
+	});
+
 	it('equal timestamps across a page boundary: nothing lost, nothing repeated, across polls', async () => {
 		let state = (await poll(undefined)).staticData;
 		const at = stamp();
@@ -150,7 +171,11 @@ describe('Dinero Trigger in the real engine', () => {
 		state = result.staticData;
 		assert.equal((await poll(state, { events })).items, null);
 		target.UpdatedAt = stamp(3);
-		assert.deepEqual(numbers((await poll(state, { events })).items), [String(target.Number)], 'a later change fires again');
+		assert.deepEqual(
+			numbers((await poll(state, { events })).items),
+			[String(target.Number)],
+			'a later change fires again',
+		);
 	});
 
 	it('"Also export documents since" exports every booked document since that date, then only new ones', async () => {

@@ -52,8 +52,8 @@ export interface DineroEmulator extends Emulator {
 	data: DineroData;
 	/** Answers with status 429 so far (the rate limiter should keep this at 0). */
 	rateLimited: number;
-	/** The next `count` API requests answer `status` (e.g. 503) before being served normally. */
-	failNext(count: number, status?: number): void;
+	/** The next `count` API requests (matching `path`, if given) answer `status` (e.g. 503) before being served normally. */
+	failNext(count: number, status?: number, path?: RegExp): void;
 	/** Expire every issued access token (the next call gets 401). */
 	expireTokens(): void;
 	/** Issue a Visma Connect authorization code directly (what the consent screen would return). */
@@ -92,7 +92,7 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 	const refreshTokens = new Set<string>();
 	const codes = new Set<string>();
 	const window: number[] = [];
-	let failures: { count: number; status: number } = { count: 0, status: 503 };
+	let failures: { count: number; status: number; path?: RegExp } = { count: 0, status: 503 };
 
 	const count = (label: string) => (requests[label] = (requests[label] ?? 0) + 1);
 	const issue = (withRefresh: boolean) => {
@@ -177,7 +177,7 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 			res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
 			return res.end(`API calls quota exceeded! maximum admitted ${settings.rateLimitPerMinute} per 1m.`);
 		}
-		if (failures.count > 0) {
+		if (failures.count > 0 && (!failures.path || failures.path.test(url.pathname))) {
 			failures.count--;
 			count(String(failures.status));
 			return sendJson(res, failures.status, { code: 50, message: 'Internal server error (injected)' });
@@ -290,8 +290,8 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 			settings,
 			data,
 			rateLimited: 0,
-			failNext(n: number, status = 503) {
-				failures = { count: n, status };
+			failNext(n: number, status = 503, path?: RegExp) {
+				failures = { count: n, status, path };
 			},
 			expireTokens() {
 				for (const k of tokens.keys()) tokens.set(k, 0);
