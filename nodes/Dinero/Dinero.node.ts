@@ -21,8 +21,8 @@ import {
 	sellerDetailsProperty,
 } from './description';
 import { DineroItemBuilder, type KindedDocument } from './documents';
-import { describeDocument, isDraft, isPaid } from './mapper';
-import type { DineroDocument } from './types';
+import { contactParty, describeDocument, isDraft, isPaid } from './mapper';
+import type { DineroContact, DineroDocument } from './types';
 
 const documentResources = ['invoice', 'creditNote'];
 
@@ -424,7 +424,7 @@ async function contactOperation(ctx: IExecuteFunctions, client: DineroClient, op
 	if (operation === 'get') {
 		const guid = locatorValue(ctx.getNodeParameter('contact', itemIndex));
 		if (!guid) throw new NodeOperationError(ctx.getNode(), 'Choose a contact', { itemIndex });
-		return { json: (await client.getContact(guid, itemIndex)) as IDataObject };
+		return { json: withParty(await client.getContact(guid, itemIndex)) };
 	}
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
@@ -436,5 +436,11 @@ async function contactOperation(ctx: IExecuteFunctions, client: DineroClient, op
 		maxItems: limit,
 		itemIndex,
 	});
-	return items.map((c) => ({ json: c as IDataObject }));
+	return items.map((c) => ({ json: withParty(c) }));
+}
+
+/** The contact as Dinero returns it, plus `party`: the canonical buyer (endpoint 0184/0088/…) for rules and matching. */
+function withParty(contact: DineroContact): IDataObject {
+	const party = contactParty(contact);
+	return { ...contact, ...(party ? { party: party as unknown as IDataObject } : {}) } as IDataObject;
 }

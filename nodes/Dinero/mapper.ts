@@ -257,6 +257,22 @@ function buyerParty(document: DineroDocument, contact: DineroContact | undefined
 	return party;
 }
 
+/**
+ * A contact as the canonical buyer party (identifiers, PEPPOL endpoint, address): what export rules and network
+ * matching need. Undefined when the contact's identifiers are malformed (e.g. an EAN that is not 13 digits).
+ */
+export function contactParty(contact: DineroContact): Party | undefined {
+	try {
+		return buyerParty(
+			{ Guid: contact.ContactGuid, ContactName: contact.Name },
+			contact,
+			`contact ${String(contact.Name)}`,
+		);
+	} catch {
+		return undefined;
+	}
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Lines
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DineroEmulator } from '../sandbox/dinero/emulator';
-import { binaryBuffer, nodeType, runWorkflow, testCredential, type WorkflowJson } from './harness';
+import { binaryBuffer, listSearch, nodeType, runWorkflow, testCredential, type WorkflowJson } from './harness';
 import { datasetCopy, dineroCredentials, seller, startDinero } from './dinero-support';
 
 type Rec = Record<string, unknown>;
@@ -228,7 +228,29 @@ describe('Dinero node in the real engine', () => {
 		);
 	});
 
-	it('contact get and get many; organization get', async () => {
+	it('customer list search by name, CVR or EAN (resource locator "From List")', async () => {
+		const found = await listSearch(
+			workflow({ resource: 'contact', operation: 'get' }),
+			'Dinero',
+			'searchCustomers',
+			'kommune',
+			{ credentials: credentials as never },
+		);
+		assert.deepEqual(
+			found.results.map((r) => r.name),
+			[
+				'Hørsholm Kommune (' +
+					String(emulator.data.contacts.find((c) => c.Name === 'Hørsholm Kommune')!.VatNumber) +
+					')',
+			],
+		);
+		const all = await listSearch(workflow({ resource: 'contact', operation: 'get' }), 'Dinero', 'searchCustomers', '', {
+			credentials: credentials as never,
+		});
+		assert.equal(all.results.length, emulator.data.contacts.length);
+	});
+
+	it('contact get (with its canonical party) and get many; organization get', async () => {
 		const contact = emulator.data.contacts[0];
 		const one = await run({
 			resource: 'contact',
@@ -236,6 +258,9 @@ describe('Dinero node in the real engine', () => {
 			contact: { __rl: true, mode: 'id', value: String(contact.ContactGuid) },
 		});
 		assert.equal(one.output('Dinero')[0].json.Name, contact.Name);
+		const party = one.output('Dinero')[0].json.party as IDataObject;
+		assert.equal(party.name, contact.Name);
+		assert.deepEqual(party.endpoint, { scheme: '0184', id: String(contact.VatNumber).replace(/^DK/, '') });
 		const byName = await run({
 			resource: 'contact',
 			operation: 'getMany',
