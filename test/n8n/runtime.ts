@@ -192,6 +192,13 @@ export class N8nInstance {
 	/** Start the server and wait for /healthz. */
 	async start(timeoutMs = 120_000): Promise<void> {
 		this.process = spawn(node24, [n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		// Never leave an n8n behind when the test or script that started it ends.
+		const child = this.process;
+		const killChild = () => {
+			if (child.exitCode === null) child.kill('SIGKILL');
+		};
+		process.once('exit', killChild);
+		child.once('exit', () => process.removeListener('exit', killChild));
 		const collect = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-20_000);
 		};
@@ -256,5 +263,59 @@ export class N8nInstance {
 			if (!/already|400|instance owner/i.test((error as Error).message)) throw error;
 		}
 		await this.rest('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	}
+}
+
+export interface DataTableColumn {
+	name: string;
+	type: 'string' | 'number' | 'boolean' | 'date';
+}
+
+export interface DataTableInfo {
+	id: string;
+	name: string;
+}
+
+/** Data Tables of the owner's personal project, through the same REST API the editor uses. */
+export class DataTables {
+	private projectId?: string;
+
+	constructor(private readonly n8n: N8nInstance) {}
+
+	private async project(): Promise<string> {
+		this.projectId ??= (await this.n8n.rest<{ id: string }>('GET', '/rest/projects/personal')).id;
+		return this.projectId;
+	}
+
+	async list(): Promise<DataTableInfo[]> {
+		const result = await this.n8n.rest<{ data?: DataTableInfo[] } | DataTableInfo[]>(
+			'GET',
+			`/rest/projects/${await this.project()}/data-tables`,
+		);
+		return Array.isArray(result) ? result : (result.data ?? []);
+	}
+
+	/** Create the table unless one with that name exists; returns its id. */
+	async ensure(name: string, columns: DataTableColumn[], seedRows: Record<string, unknown>[] = []): Promise<string> {
+		const existing = (await this.list()).find((t) => t.name === name);
+		if (existing) return existing.id;
+		const created = await this.n8n.rest<DataTableInfo>('POST', `/rest/projects/${await this.project()}/data-tables`, {
+			name,
+			columns,
+		});
+		if (seedRows.length > 0) await this.insert(created.id, seedRows);
+		return created.id;
+	}
+
+	async insert(id: string, rows: Record<string, unknown>[]): Promise<void> {
+		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
+	}
+
+	async rows(id: string): Promise<Record<string, unknown>[]> {
+		const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
+			'GET',
+			`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=1000&skip=0`,
+		);
+		return result.data ?? [];
 	}
 }
