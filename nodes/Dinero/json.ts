@@ -21,50 +21,45 @@ const MAX_SAFE_DIGITS = 15;
  * digits or the word "Number" are left alone.
  */
 export function quoteUnsafeNumbers(text: string): string {
-	let out = '';
-	let i = 0;
+	const parts: string[] = [];
+	let copied = 0;
+	let keyStart = -1;
+	let keyEnd = -1;
 	let lastKey = '';
-	let pendingKey = '';
 	const n = text.length;
+	let i = 0;
 	while (i < n) {
-		const c = text[i];
-		if (c === '"') {
+		const c = text.charCodeAt(i);
+		if (c === 34 /* " */) {
 			let j = i + 1;
-			while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-			const raw = text.slice(i, j + 1);
-			out += raw;
-			pendingKey = raw;
+			while (j < n && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 /* \ */ ? 2 : 1;
+			keyStart = i + 1;
+			keyEnd = j;
 			i = j + 1;
-			continue;
-		}
-		if (c === ':') {
-			lastKey = pendingKey.length >= 2 ? pendingKey.slice(1, -1).toLowerCase() : '';
-			out += c;
+		} else if (c === 58 /* : */) {
+			lastKey = keyStart >= 0 && keyEnd - keyStart <= 32 ? text.slice(keyStart, keyEnd).toLowerCase() : '';
 			i++;
-			continue;
-		}
-		if (c === ',' || c === '{' || c === '[') {
+		} else if (c === 44 /* , */ || c === 123 /* { */ || c === 91 /* [ */) {
 			lastKey = '';
-			pendingKey = '';
-			out += c;
+			keyStart = -1;
 			i++;
-			continue;
-		}
-		if (c === '-' || (c >= '0' && c <= '9')) {
+		} else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
 			let j = i + 1;
 			while (j < n && /[0-9eE+\-.]/.test(text[j])) j++;
 			const token = text.slice(i, j);
-			const digits = token.replace(/^-/, '');
-			const isInteger = /^\d+$/.test(digits);
-			if (STRING_KEYS.has(lastKey) || (isInteger && digits.length > MAX_SAFE_DIGITS)) out += `"${token}"`;
-			else out += token;
+			const digits = token.charCodeAt(0) === 45 ? token.slice(1) : token;
+			if (STRING_KEYS.has(lastKey) || (digits.length > MAX_SAFE_DIGITS && /^\d+$/.test(digits))) {
+				parts.push(text.slice(copied, i), `"${token}"`);
+				copied = j;
+			}
 			i = j;
-			continue;
+		} else {
+			i++;
 		}
-		out += c;
-		i++;
 	}
-	return out;
+	if (copied === 0) return text;
+	parts.push(text.slice(copied));
+	return parts.join('');
 }
 
 /** Parse a Dinero response body: numbers that JS cannot hold exactly become strings. */
