@@ -5,8 +5,8 @@
 import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOptions } from './emulator';
 
 export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
-	// dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
 	billy: async () => (await import('./billy/emulator')).createBillyEmulator,
+	dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
