@@ -174,3 +174,55 @@ export function applyOverrides(invoice: Invoice, route: Pick<Route, 'sender' | '
 	}
 	return out;
 }
+
+const truthy = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|ja|1|on)$/i.test(v.trim()));
+const falsy = (v: unknown) => v === false || v === 0 || (typeof v === 'string' && /^(false|no|nej|0|off)$/i.test(v.trim()));
+
+function endpointFrom(value: unknown): Endpoint | undefined {
+	if (value && typeof value === 'object' && 'scheme' in value && 'id' in value) {
+		const e = value as Endpoint;
+		return e.scheme && e.id ? { scheme: String(e.scheme), id: String(e.id) } : undefined;
+	}
+	if (typeof value === 'string' && value.trim()) {
+		const match = /^(?:iso6523-actorid-upis::)?(\d{4}):(.+)$/i.exec(value.trim());
+		if (!match) throw new Error(`endpoint "${value}" is not <scheme>:<id>, e.g. 0184:12345674`);
+		return { scheme: match[1], id: match[2] };
+	}
+	return undefined;
+}
+
+const SETTING_COLUMNS = ['companyCode', 'directory', 'fileName', 'url', 'path', 'email'];
+
+/**
+ * Read a customer rule from a structured object or from a flat row (a Data Table row or a spreadsheet line):
+ * `customerId, activated, format, destination, activeFrom, companyCode, directory, fileName, url,
+ * receiverEndpoint ("0184:…"), senderEndpoint, buyerReference, destinationSettings (object or JSON text)`.
+ */
+export function normaliseCustomerRule(raw: unknown): CustomerRule | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const row = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
+	if (typeof row !== 'object' || Array.isArray(row)) throw new Error('a customer rule must be an object');
+	const rule: CustomerRule = {};
+	if (!isBlank(row.customerId)) rule.customerId = String(row.customerId);
+	if (truthy(row.activated)) rule.activated = true;
+	else if (falsy(row.activated)) rule.activated = false;
+	if (!isBlank(row.format)) rule.format = String(row.format) as DocumentFormat;
+	if (!isBlank(row.destination)) rule.destination = String(row.destination);
+	if (!isBlank(row.activeFrom)) rule.activeFrom = String(row.activeFrom).slice(0, 10);
+	let settings: Record<string, unknown> = {};
+	if (typeof row.destinationSettings === 'string' && row.destinationSettings.trim())
+		settings = JSON.parse(row.destinationSettings) as Record<string, unknown>;
+	else if (row.destinationSettings && typeof row.destinationSettings === 'object') settings = { ...(row.destinationSettings as object) };
+	for (const column of SETTING_COLUMNS) if (!isBlank(row[column])) settings[column] = row[column];
+	if (Object.keys(settings).length) rule.destinationSettings = settings;
+	const sender = { ...((row.sender as SenderOverrides) ?? {}) };
+	const senderEndpoint = endpointFrom(row.senderEndpoint);
+	if (senderEndpoint) sender.endpoint = senderEndpoint;
+	if (Object.keys(sender).length) rule.sender = sender;
+	const receiver = { ...((row.receiver as ReceiverOverrides) ?? {}) };
+	const receiverEndpoint = endpointFrom(row.receiverEndpoint);
+	if (receiverEndpoint) receiver.endpoint = receiverEndpoint;
+	if (!isBlank(row.buyerReference)) receiver.buyerReference = String(row.buyerReference);
+	if (Object.keys(receiver).length) rule.receiver = receiver;
+	return rule;
+}

@@ -137,3 +137,34 @@ describe('remote path templates', () => {
 		assert.throws(() => renderRemotePath('{nope}', 'a', {}), /uses \{nope\}/);
 	});
 });
+
+describe('normaliseCustomerRule', () => {
+	it('reads a flat Data Table row', async () => {
+		const { normaliseCustomerRule } = await import('../../../nodes/shared/routing');
+		assert.deepEqual(
+			normaliseCustomerRule({
+				customerId: 17,
+				activated: 'yes',
+				format: 'oioubl21',
+				destination: 'zenvoices',
+				companyCode: 'NORDLYS',
+				activeFrom: '2026-02-01T00:00:00.000Z',
+				receiverEndpoint: '0184:31000548',
+				buyerReference: '',
+				directory: null,
+			}),
+			{
+				customerId: '17',
+				activated: true,
+				format: 'oioubl21',
+				destination: 'zenvoices',
+				activeFrom: '2026-02-01',
+				destinationSettings: { companyCode: 'NORDLYS' },
+				receiver: { endpoint: { scheme: '0184', id: '31000548' } },
+			},
+		);
+		assert.equal(normaliseCustomerRule({ activated: 'nej' })?.activated, false);
+		assert.equal(normaliseCustomerRule(''), undefined);
+		assert.throws(() => normaliseCustomerRule({ receiverEndpoint: 'CVR 123' }), /not <scheme>:<id>/);
+	});
+});
