@@ -110,3 +110,33 @@ describe('SFTP delivery against a real OpenSSH server', () => {
 		await gateway.end();
 	});
 });
+
+describe('SFTP gateway credential test', () => {
+	it('connects, checks the pinned key and lists; reports a wrong key', async () => {
+		const { sftpGatewayApiTest } = await import('../../nodes/HubBrokerNetwork/methods/credentialTest');
+		const sshd = await startOpenSsh();
+		try {
+			const data = {
+				host: sshd.host,
+				port: sshd.port,
+				username: sshd.username,
+				authMethod: 'privateKey',
+				privateKey: sshd.privateKey,
+				hostKeyFingerprint: sshd.hostKeyFingerprint,
+			};
+			const ok = await sftpGatewayApiTest.call({} as never, { id: '1', name: 'sftp', type: 'sftpGatewayApi', data });
+			assert.equal(ok.status, 'OK', ok.message);
+			assert.match(ok.message, /host key SHA256:.* matches/);
+			const bad = await sftpGatewayApiTest.call({} as never, {
+				id: '1',
+				name: 'sftp',
+				type: 'sftpGatewayApi',
+				data: { ...data, hostKeyFingerprint: fingerprintOf(Buffer.from('other')) },
+			});
+			assert.equal(bad.status, 'Error');
+			assert.match(bad.message, /does not match the pinned fingerprint/);
+		} finally {
+			await sshd.stop();
+		}
+	});
+});
