@@ -10,11 +10,14 @@ import type {
 export class HttpGatewayApi implements ICredentialType {
 	name = 'httpGatewayApi';
 
-	displayName = 'HTTP Gateway';
+	displayName = 'HTTP Gateway API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-einvoice-export/n8n-nodes-einvoice-export#http-gateway';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-einvoice-export';
 
-	icon = { light: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.svg', dark: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.svg',
+		dark: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -53,7 +56,13 @@ export class HttpGatewayApi implements ICredentialType {
 			placeholder: 'Bearer …',
 			displayOptions: { show: { authType: ['header'] } },
 		},
-		{ displayName: 'User', name: 'user', type: 'string', default: '', displayOptions: { show: { authType: ['basic'] } } },
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { authType: ['basic'] } },
+		},
 		{
 			displayName: 'Password',
 			name: 'password',
@@ -71,7 +80,10 @@ export class HttpGatewayApi implements ICredentialType {
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		if (credentials.authType === 'header' && credentials.headerName)
 			headers[String(credentials.headerName)] = String(credentials.headerValue ?? '');

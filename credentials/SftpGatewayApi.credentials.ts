@@ -9,12 +9,22 @@ export class SftpGatewayApi implements ICredentialType {
 
 	displayName = 'SFTP Gateway';
 
-	documentationUrl = 'https://github.com/n8n-nodes-einvoice-export/n8n-nodes-einvoice-export#sftp-gateway';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-einvoice-export';
 
-	icon = { light: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.svg', dark: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.svg',
+		dark: 'file:../nodes/HubBrokerNetwork/hubBrokerNetwork.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Host', name: 'host', type: 'string', default: '', required: true, placeholder: 'sftp.gateway.example' },
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'sftp.gateway.example',
+		},
 		{ displayName: 'Port', name: 'port', type: 'number', default: 22 },
 		{ displayName: 'Username', name: 'username', type: 'string', default: '', required: true },
 		{
@@ -58,6 +68,7 @@ export class SftpGatewayApi implements ICredentialType {
 			displayName: 'Host Key Fingerprint (SHA-256)',
 			name: 'hostKeyFingerprint',
 			type: 'string',
+			typeOptions: { password: true },
 			default: '',
 			required: true,
 			placeholder: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8',

@@ -21,7 +21,10 @@ export class ZenvoicesApi implements ICredentialType {
 
 	documentationUrl = 'https://www.zenvoices.com/blog/public-api-docs/';
 
-	icon = { light: 'file:../nodes/Zenvoices/zenvoices.svg', dark: 'file:../nodes/Zenvoices/zenvoices.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/Zenvoices/zenvoices.svg',
+		dark: 'file:../nodes/Zenvoices/zenvoices.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -32,7 +35,14 @@ export class ZenvoicesApi implements ICredentialType {
 			required: true,
 			description: 'A dedicated API user without two-factor authentication, with the "API" permissions',
 		},
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', required: true },
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
 		{
 			displayName: 'Organisation Code',
 			name: 'organisationCode',
@@ -88,7 +98,8 @@ export class ZenvoicesApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.environment === "production" || !$credentials.environment ? "https://app.zenvoices.com" : String($credentials.baseUrl).replace(/\\/+$/, "") }}',
+			baseURL:
+				'={{ $credentials.environment === "production" || !$credentials.environment ? "https://app.zenvoices.com" : String($credentials.baseUrl).replace(/\\/+$/, "") }}',
 			url: '/public-api/v1/administration/list',
 			method: 'POST',
 			body: { maxResultCount: 1, skipCount: 0 },

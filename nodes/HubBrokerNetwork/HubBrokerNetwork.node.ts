@@ -23,7 +23,8 @@ export class HubBrokerNetwork implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["operation"] }}',
-		description: 'Look up PEPPOL/NemHandel participants, resolve per-customer export rules and deliver to SFTP/HTTP gateways',
+		description:
+			'Look up PEPPOL/NemHandel participants, resolve per-customer export rules and deliver to SFTP/HTTP gateways',
 		defaults: { name: 'HubBroker Network' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,7 +36,11 @@ export class HubBrokerNetwork implements INodeType {
 				testedBy: 'sftpGatewayApiTest',
 				displayOptions: { show: { resource: ['delivery'], operation: ['sendSftp'] } },
 			},
-			{ name: 'httpGatewayApi', required: true, displayOptions: { show: { resource: ['delivery'], operation: ['sendHttp'] } } },
+			{
+				name: 'httpGatewayApi',
+				required: true,
+				displayOptions: { show: { resource: ['delivery'], operation: ['sendHttp'] } },
+			},
 		],
 		properties: [
 			{
@@ -44,7 +49,11 @@ export class HubBrokerNetwork implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Participant', value: 'participant', description: 'Who receives e-invoices on the PEPPOL/NemHandel network' },
+					{
+						name: 'Participant',
+						value: 'participant',
+						description: 'Who receives e-invoices on the PEPPOL/NemHandel network',
+					},
 					{ name: 'Route', value: 'route', description: 'Per-customer export rules' },
 					{ name: 'Delivery', value: 'delivery', description: 'Send documents to a gateway' },
 				],
@@ -95,8 +104,18 @@ export class HubBrokerNetwork implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['delivery'] } },
 				options: [
-					{ name: 'Send via SFTP', value: 'sendSftp', action: 'Send a document via SFTP', description: 'Atomic upload with a pinned host key' },
-					{ name: 'Send via HTTP', value: 'sendHttp', action: 'Send a document via HTTP', description: 'POST or PUT the document' },
+					{
+						name: 'Send via SFTP',
+						value: 'sendSftp',
+						action: 'Send a document via SFTP',
+						description: 'Atomic upload with a pinned host key',
+					},
+					{
+						name: 'Send via HTTP',
+						value: 'sendHttp',
+						action: 'Send a document via HTTP',
+						description: 'POST or PUT the document',
+					},
 				],
 				default: 'sendSftp',
 			},

@@ -87,7 +87,14 @@ export class ZenvoicesExport implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['company'] } },
-				options: [{ name: 'Get Many', value: 'list', action: 'Get many companies', description: 'List the administrations of the organisation' }],
+				options: [
+					{
+						name: 'Get Many',
+						value: 'list',
+						action: 'Get many companies',
+						description: 'List the administrations of the organisation',
+					},
+				],
 				default: 'list',
 			},
 			{
@@ -132,7 +139,12 @@ export class ZenvoicesExport implements INodeType {
 				description: "The customer's Zenvoices company, usually the company code from its export rule",
 				displayOptions: { show: { resource: ['document'], operation: ['exportToInbox'] } },
 				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCompanies', searchable: true } },
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchCompanies', searchable: true },
+					},
 					{ displayName: 'By Code', name: 'code', type: 'string', placeholder: 'ACME' },
 				],
 			},
@@ -190,7 +202,9 @@ export class ZenvoicesExport implements INodeType {
 		const send = await sender(this);
 		if (resource === 'company' && operation === 'list') {
 			const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
-			const companies = await listCompanies(send, { limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number) });
+			const companies = await listCompanies(send, {
+				limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
+			});
 			return [companies.map((company) => ({ json: company as IDataObject, pairedItem: { item: 0 } }))];
 		}
 		if (resource !== 'document' || operation !== 'exportToInbox')
@@ -220,13 +234,21 @@ export class ZenvoicesExport implements INodeType {
 				}
 				const code = String(this.getNodeParameter('company', itemIndex, '', { extractValue: true }) ?? '').trim();
 				if (!code)
-					throw new NodeOperationError(this.getNode(), 'no Zenvoices company code (set it in the customer\'s export rule or on the node)', {
-						itemIndex,
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						"no Zenvoices company code (set it in the customer's export rule or on the node)",
+						{
+							itemIndex,
+						},
+					);
 				companies ??= listCompanies(send);
 				const company = findCompany(await companies, code);
 				if (!company)
-					throw new NodeOperationError(this.getNode(), `Zenvoices company "${code}" does not exist in this organisation`, { itemIndex });
+					throw new NodeOperationError(
+						this.getNode(),
+						`Zenvoices company "${code}" does not exist in this organisation`,
+						{ itemIndex },
+					);
 
 				const which = this.getNodeParameter('send', itemIndex) as string;
 				const parts: { property: string; suffix: string }[] = [];
@@ -235,7 +257,8 @@ export class ZenvoicesExport implements INodeType {
 				const files: IDataObject[] = [];
 				for (const part of parts) {
 					const document = await readDocument(this, item, itemIndex, part.property);
-					const fileName = document.fileName ?? `${values.kind ?? 'invoice'}-${values.number ?? idempotencyKey}.${part.suffix}`;
+					const fileName =
+						document.fileName ?? `${values.kind ?? 'invoice'}-${values.number ?? idempotencyKey}.${part.suffix}`;
 					const result = await uploadToInbox(send, {
 						administrationId: company.id,
 						fileName,
@@ -251,7 +274,11 @@ export class ZenvoicesExport implements INodeType {
 				const delivery: DeliveryRecord = {
 					channel: 'zenvoices',
 					status: allThere ? 'alreadyDelivered' : 'delivered',
-					remoteId: files.map((f) => f.remoteId).filter(Boolean).join(',') || undefined,
+					remoteId:
+						files
+							.map((f) => f.remoteId)
+							.filter(Boolean)
+							.join(',') || undefined,
 					idempotencyKey,
 					attempts: 1,
 					at: new Date().toISOString(),

@@ -51,7 +51,9 @@ export type ZenvoicesSend = (request: ZenvoicesRequest) => Promise<{ statusCode:
 
 /** The readable message of an ABP error envelope (message, details and validation messages). */
 export function abpErrorMessage(body: unknown): string | undefined {
-	const error = (body as { error?: { message?: string; details?: string; validationErrors?: { message?: string }[] } } | undefined)?.error;
+	const error = (
+		body as { error?: { message?: string; details?: string; validationErrors?: { message?: string }[] } } | undefined
+	)?.error;
 	if (!error || typeof error !== 'object') return undefined;
 	const parts = [error.message, error.details, ...(error.validationErrors ?? []).map((v) => v.message)].filter(
 		(p): p is string => typeof p === 'string' && p.length > 0,
@@ -95,7 +97,11 @@ export function parseTokenLogin(statusCode: number, body: unknown, user: string)
 		const message = abpErrorMessage(parsed) ?? `HTTP ${statusCode}`;
 		throw new Error(`Zenvoices login as "${user}" failed: ${message}`);
 	}
-	const result = unwrap<{ accessToken?: string | null; expireInSeconds?: number; requiresTwoFactorVerification?: boolean }>(parsed);
+	const result = unwrap<{
+		accessToken?: string | null;
+		expireInSeconds?: number;
+		requiresTwoFactorVerification?: boolean;
+	}>(parsed);
 	if (result?.requiresTwoFactorVerification) throw new TwoFactorError(user);
 	if (!result?.accessToken) throw new Error(`Zenvoices login as "${user}" gave no access token`);
 	return { accessToken: result.accessToken, expireInSeconds: result.expireInSeconds };
@@ -122,10 +128,13 @@ interface Page<T> {
 }
 
 /** List administrations ("companies"), paging with skipCount until `limit` or the total is reached. */
-export async function listCompanies(send: ZenvoicesSend, options: { limit?: number; sorting?: string } = {}): Promise<Company[]> {
+export async function listCompanies(
+	send: ZenvoicesSend,
+	options: { limit?: number; sorting?: string } = {},
+): Promise<Company[]> {
 	const companies: Company[] = [];
 	const limit = options.limit ?? Infinity;
-	for (let skip = 0; companies.length < limit; ) {
+	for (let skip = 0; companies.length < limit;) {
 		const maxResultCount = Math.min(MAX_PAGE_SIZE, limit - companies.length);
 		const body: Record<string, unknown> = { maxResultCount, skipCount: skip };
 		if (options.sorting) body.sorting = options.sorting;
@@ -184,7 +193,11 @@ export async function uploadToInbox(send: ZenvoicesSend, upload: InboxUpload): P
 	if (response.statusCode === 409)
 		return { status: 'alreadyDelivered', message: abpErrorMessage(response.body) ?? 'already in the inbox' };
 	const result = unwrap<{ id?: number | string }>(response.body);
-	return { status: 'delivered', remoteId: result?.id !== undefined ? String(result.id) : undefined, message: `in inbox of administration ${upload.administrationId}` };
+	return {
+		status: 'delivered',
+		remoteId: result?.id !== undefined ? String(result.id) : undefined,
+		message: `in inbox of administration ${upload.administrationId}`,
+	};
 }
 
 export interface InboxItem {
@@ -199,8 +212,11 @@ export interface InboxItem {
 
 export async function listInbox(send: ZenvoicesSend, administrationId?: number, limit = 1000): Promise<InboxItem[]> {
 	const out: InboxItem[] = [];
-	for (let skip = 0; out.length < limit; ) {
-		const body: Record<string, unknown> = { maxResultCount: Math.min(MAX_PAGE_SIZE, limit - out.length), skipCount: skip };
+	for (let skip = 0; out.length < limit;) {
+		const body: Record<string, unknown> = {
+			maxResultCount: Math.min(MAX_PAGE_SIZE, limit - out.length),
+			skipCount: skip,
+		};
 		if (administrationId !== undefined) body.administrationId = administrationId;
 		const page = unwrap<Page<InboxItem>>((await send({ method: 'POST', path: INBOX_LIST_PATH, body })).body) ?? {};
 		const items = page.items ?? [];

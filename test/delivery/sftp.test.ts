@@ -46,18 +46,29 @@ describe('SFTP delivery against a real OpenSSH server', () => {
 		try {
 			assert.equal(gateway.hostKey, sshd.hostKeyFingerprint, 'our fingerprint equals ssh-keygen -lf');
 			const doc = Buffer.from('<Invoice>1</Invoice>');
-			const first = await gateway.upload({ directory: 'out/c1', fileName: 'invoice-1.xml', content: doc, idempotencyKey: 'k1' });
+			const first = await gateway.upload({
+				directory: 'out/c1',
+				fileName: 'invoice-1.xml',
+				content: doc,
+				idempotencyKey: 'k1',
+			});
 			assert.equal(first.status, 'delivered');
 			assert.deepEqual(readdirSync(path.join(sshd.root, 'out/c1')), ['invoice-1.xml'], 'no temporary file left');
 			assert.equal(readFileSync(path.join(sshd.root, 'out/c1/invoice-1.xml'), 'utf8'), '<Invoice>1</Invoice>');
 
-			const again = await gateway.upload({ directory: 'out/c1', fileName: 'invoice-1.xml', content: doc, idempotencyKey: 'k1' });
+			const again = await gateway.upload({
+				directory: 'out/c1',
+				fileName: 'invoice-1.xml',
+				content: doc,
+				idempotencyKey: 'k1',
+			});
 			assert.equal(again.status, 'alreadyDelivered');
 
 			const changed = Buffer.from('<Invoice>2</Invoice>');
 			await assert.rejects(
 				gateway.upload({ directory: 'out/c1', fileName: 'invoice-1.xml', content: changed, idempotencyKey: 'k2' }),
-				(error: Error) => error instanceof SftpConflictError && /different content; not overwritten/.test(error.message),
+				(error: Error) =>
+					error instanceof SftpConflictError && /different content; not overwritten/.test(error.message),
 			);
 			assert.equal(readFileSync(path.join(sshd.root, 'out/c1/invoice-1.xml'), 'utf8'), '<Invoice>1</Invoice>');
 			const replaced = await gateway.upload({
@@ -86,7 +97,12 @@ describe('SFTP delivery against a real OpenSSH server', () => {
 
 	it('refuses a wrong key for password logins too, and reports a failed login clearly', async () => {
 		await assert.rejects(
-			SftpGateway.connect({ ...settings(), privateKey: undefined, password: 'nope', hostKeyFingerprint: fingerprintOf(Buffer.from('x')) }),
+			SftpGateway.connect({
+				...settings(),
+				privateKey: undefined,
+				password: 'nope',
+				hostKeyFingerprint: fingerprintOf(Buffer.from('x')),
+			}),
 			/does not match the pinned fingerprint/,
 		);
 		await assert.rejects(

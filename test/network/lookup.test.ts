@@ -30,7 +30,15 @@ describe('SML host names', () => {
 
 	it('encodes base32 per RFC 4648 without padding', () => {
 		// RFC 4648 §10 vectors, lower-cased and unpadded.
-		const cases: [string, string][] = [['', ''], ['f', 'my'], ['fo', 'mzxq'], ['foo', 'mzxw6'], ['foob', 'mzxw6yq'], ['fooba', 'mzxw6ytb'], ['foobar', 'mzxw6ytboi']];
+		const cases: [string, string][] = [
+			['', ''],
+			['f', 'my'],
+			['fo', 'mzxq'],
+			['foo', 'mzxw6'],
+			['foob', 'mzxw6yq'],
+			['fooba', 'mzxw6ytb'],
+			['foobar', 'mzxw6ytboi'],
+		];
 		for (const [input, expected] of cases) assert.equal(base32(Buffer.from(input)), expected);
 	});
 
@@ -39,9 +47,30 @@ describe('SML host names', () => {
 		assert.equal(applyNaptrRegexp('!^(.*)\\.zone$!https://\\1.smp!', 'abc.zone'), 'https://abc.smp');
 		const url = smpUrlFromNaptr(
 			[
-				{ flags: 'U', service: 'Meta:SMP', regexp: '!^.*$!https://second.example!', replacement: '', order: 100, preference: 20 },
-				{ flags: 'U', service: 'Meta:Other', regexp: '!^.*$!https://other.example!', replacement: '', order: 1, preference: 1 },
-				{ flags: 'u', service: 'meta:smp', regexp: '!^.*$!https://first.example/!', replacement: '', order: 100, preference: 10 },
+				{
+					flags: 'U',
+					service: 'Meta:SMP',
+					regexp: '!^.*$!https://second.example!',
+					replacement: '',
+					order: 100,
+					preference: 20,
+				},
+				{
+					flags: 'U',
+					service: 'Meta:Other',
+					regexp: '!^.*$!https://other.example!',
+					replacement: '',
+					order: 1,
+					preference: 1,
+				},
+				{
+					flags: 'u',
+					service: 'meta:smp',
+					regexp: '!^.*$!https://first.example/!',
+					replacement: '',
+					order: 100,
+					preference: 10,
+				},
 			],
 			'x.zone',
 		);
@@ -81,7 +110,12 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 		const result = await lookup.lookup('0184:31000548');
 		assert.equal(result.registered, true);
 		assert.equal(result.participantId, 'iso6523-actorid-upis::0184:31000548');
-		assert.deepEqual(result.receives, { bis3Invoice: true, bis3CreditNote: true, oioublInvoice: true, oioublCreditNote: true });
+		assert.deepEqual(result.receives, {
+			bis3Invoice: true,
+			bis3CreditNote: true,
+			oioublInvoice: true,
+			oioublCreditNote: true,
+		});
 		assert.equal(result.smpUrl, sandbox.smp.url);
 		assert.equal(result.accessPoint?.url, 'https://ap.nordlys.example/as4');
 		assert.equal(result.accessPoint?.transportProfile, 'peppol-transport-as4-v2_0');
@@ -112,7 +146,12 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 	it('sees a participant registered for invoices only', async () => {
 		const result = await newLookup().lookup({ scheme: '0184', value: '31001781' });
 		assert.equal(result.registered, true);
-		assert.deepEqual(result.receives, { bis3Invoice: true, bis3CreditNote: false, oioublInvoice: false, oioublCreditNote: false });
+		assert.deepEqual(result.receives, {
+			bis3Invoice: true,
+			bis3CreditNote: false,
+			oioublInvoice: false,
+			oioublCreditNote: false,
+		});
 	});
 
 	it('hashes ids with upper-case letters case-insensitively (DK VAT and a Belgian VAT id)', async () => {
@@ -121,7 +160,12 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 			const result = await lookup.lookup(input);
 			assert.equal(result.registered, true, input);
 			assert.equal(result.value, 'DK31002192');
-			assert.deepEqual(result.receives, { bis3Invoice: false, bis3CreditNote: false, oioublInvoice: true, oioublCreditNote: true });
+			assert.deepEqual(result.receives, {
+				bis3Invoice: false,
+				bis3CreditNote: false,
+				oioublInvoice: true,
+				oioublCreditNote: true,
+			});
 		}
 		assert.equal(lookup.stats.dnsQueries, 1, 'the three spellings are one participant');
 		for (const input of ['9925:BE0659689080', '9925:be0659689080']) {
@@ -158,7 +202,10 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 		const lookup = newLookup();
 		const first = await lookup.lookup('0184:31000548');
 		const requestsAfterFirst = lookup.stats.httpRequests;
-		const again = await Promise.all([lookup.lookup('0184:31000548'), lookup.lookup('iso6523-actorid-upis::0184:31000548')]);
+		const again = await Promise.all([
+			lookup.lookup('0184:31000548'),
+			lookup.lookup('iso6523-actorid-upis::0184:31000548'),
+		]);
 		assert.equal(first.cached, false);
 		assert.ok(again.every((r) => r.cached && r.registered));
 		assert.equal(lookup.stats.dnsQueries, 1);
@@ -170,10 +217,13 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 		const lookup = newLookup();
 		const viaVat = await matchCustomer(lookup, { customerId: 'c1', vatId: 'DK31002192', country: 'DK' });
 		assert.equal(viaVat.matched, true);
-		assert.deepEqual(viaVat.tried.map((t) => [t.participantId, t.registered]), [
-			['iso6523-actorid-upis::0184:31002192', false],
-			['iso6523-actorid-upis::0198:DK31002192', true],
-		]);
+		assert.deepEqual(
+			viaVat.tried.map((t) => [t.participantId, t.registered]),
+			[
+				['iso6523-actorid-upis::0184:31002192', false],
+				['iso6523-actorid-upis::0198:DK31002192', true],
+			],
+		);
 		assert.deepEqual(viaVat.suggestedRule, {
 			activated: true,
 			format: 'oioubl21',
@@ -181,7 +231,11 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 			receiver: { endpoint: { scheme: '0198', id: 'DK31002192' } },
 			creditNotes: true,
 		});
-		const both = await matchCustomer(lookup, { registrationNumber: '31000548', country: 'DK' }, { preferredFormat: 'oioubl21' });
+		const both = await matchCustomer(
+			lookup,
+			{ registrationNumber: '31000548', country: 'DK' },
+			{ preferredFormat: 'oioubl21' },
+		);
 		assert.equal(both.suggestedRule?.format, 'oioubl21');
 		const gln = await matchCustomer(lookup, { gln: '5798000000001', registrationNumber: '31000548', country: 'DK' });
 		assert.equal(gln.matchedFrom, 'gln');

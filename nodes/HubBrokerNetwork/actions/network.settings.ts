@@ -70,7 +70,7 @@ export function lookupForExecution(ctx: IExecuteFunctions, options: IDataObject 
 	const zone =
 		zoneSetting === 'custom'
 			? (ctx.getNodeParameter('customZone', 0, '') as string)
-			: SML_ZONES[zoneSetting as keyof typeof SML_ZONES] ?? SML_ZONES.production;
+			: (SML_ZONES[zoneSetting as keyof typeof SML_ZONES] ?? SML_ZONES.production);
 	const resolver = ctx.getNodeParameter('dnsResolver', 0, 'system') as string;
 	const server = resolver === 'custom' ? (ctx.getNodeParameter('dnsServer', 0, '') as string) : undefined;
 	return new ParticipantLookup({

@@ -21,7 +21,10 @@ export async function sftpGatewayApiTest(
 			readyTimeoutMs: 10000,
 		});
 		const names = await gateway.list('.');
-		return { status: 'OK', message: `Connected; host key ${gateway.hostKey} matches; ${names.length} entries in the start folder` };
+		return {
+			status: 'OK',
+			message: `Connected; host key ${gateway.hostKey} matches; ${names.length} entries in the start folder`,
+		};
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	} finally {

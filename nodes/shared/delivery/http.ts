@@ -51,11 +51,14 @@ export interface HttpDeliveryOutcome {
 /** Parse `200-299, 409` into a predicate; throws on anything else. */
 export function parseStatusCodes(spec: string | undefined, fallback = '200-299'): (code: number) => boolean {
 	const text = spec?.trim() || fallback;
-	const ranges = text.split(/\s*,\s*/).filter(Boolean).map((part) => {
-		const match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(part);
-		if (!match) throw new Error(`"${part}" is not a status code or range (e.g. 200-299, 409)`);
-		return [Number(match[1]), Number(match[2] ?? match[1])] as const;
-	});
+	const ranges = text
+		.split(/\s*,\s*/)
+		.filter(Boolean)
+		.map((part) => {
+			const match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(part);
+			if (!match) throw new Error(`"${part}" is not a status code or range (e.g. 200-299, 409)`);
+			return [Number(match[1]), Number(match[2] ?? match[1])] as const;
+		});
 	return (code) => ranges.some(([from, to]) => code >= from && code <= to);
 }
 
@@ -64,7 +67,8 @@ export function buildHttpDeliveryRequest(settings: HttpDeliverySettings, documen
 		'content-type': document.contentType ?? 'application/xml',
 		'content-disposition': `attachment; filename="${document.fileName.replace(/["\\\r\n]/g, '_')}"`,
 	};
-	for (const [name, value] of Object.entries(settings.headers ?? {})) if (name.trim()) headers[name.trim().toLowerCase()] = value;
+	for (const [name, value] of Object.entries(settings.headers ?? {}))
+		if (name.trim()) headers[name.trim().toLowerCase()] = value;
 	const idempotencyHeader = settings.idempotencyHeader ?? 'Idempotency-Key';
 	if (idempotencyHeader.trim()) headers[idempotencyHeader.trim().toLowerCase()] = document.idempotencyKey;
 	return { method: settings.method, url: settings.url, headers, body: document.content };
@@ -87,19 +91,29 @@ function readBody(body: unknown): unknown {
 }
 
 function pick(value: unknown, dotPath: string): unknown {
-	return dotPath.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+	return dotPath
+		.split('.')
+		.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
 }
 
 export function interpretHttpResponse(settings: HttpDeliverySettings, response: HttpResponseLike): HttpDeliveryOutcome {
 	const accepted = parseStatusCodes(settings.acceptedStatusCodes);
-	const duplicate = settings.duplicateStatusCodes?.trim() ? parseStatusCodes(settings.duplicateStatusCodes) : () => false;
+	const duplicate = settings.duplicateStatusCodes?.trim()
+		? parseStatusCodes(settings.duplicateStatusCodes)
+		: () => false;
 	const body = readBody(response.body);
 	const location = header(response, 'location');
 	const kept = { statusCode: response.statusCode, location, contentType: header(response, 'content-type'), body };
 	const idFromBody = settings.remoteIdField ? pick(body, settings.remoteIdField) : undefined;
 	const remoteId = idFromBody !== undefined && idFromBody !== null ? String(idFromBody) : location;
 	if (accepted(response.statusCode))
-		return { status: 'delivered', statusCode: response.statusCode, remoteId, message: `accepted with HTTP ${response.statusCode}`, response: kept };
+		return {
+			status: 'delivered',
+			statusCode: response.statusCode,
+			remoteId,
+			message: `accepted with HTTP ${response.statusCode}`,
+			response: kept,
+		};
 	if (duplicate(response.statusCode))
 		return {
 			status: 'alreadyDelivered',
@@ -108,7 +122,8 @@ export function interpretHttpResponse(settings: HttpDeliverySettings, response: 
 			message: `the gateway already has this document (HTTP ${response.statusCode})`,
 			response: kept,
 		};
-	const detail = typeof body === 'string' ? body.slice(0, 300) : body !== undefined ? JSON.stringify(body).slice(0, 300) : '';
+	const detail =
+		typeof body === 'string' ? body.slice(0, 300) : body !== undefined ? JSON.stringify(body).slice(0, 300) : '';
 	return {
 		status: 'failed',
 		statusCode: response.statusCode,

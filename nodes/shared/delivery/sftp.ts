@@ -30,7 +30,9 @@ export function normaliseFingerprint(input: string): string {
 	if (/^[0-9a-f]{64}$/i.test(hex)) return `SHA256:${Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '')}`;
 	const base64 = text.replace(/^sha256:/i, '').replace(/=+$/, '');
 	if (!/^[A-Za-z0-9+/]{43}$/.test(base64))
-		throw new Error(`"${input}" is not a SHA-256 host key fingerprint (expected SHA256:… as printed by ssh-keygen -lf)`);
+		throw new Error(
+			`"${input}" is not a SHA-256 host key fingerprint (expected SHA256:… as printed by ssh-keygen -lf)`,
+		);
 	return `SHA256:${base64}`;
 }
 
@@ -114,7 +116,9 @@ export class SftpGateway {
 			if (offered && !pinned.includes(offered)) throw new HostKeyError(host, offered, pinned);
 			const message = (error as Error).message;
 			if (/authentication methods failed/i.test(message))
-				throw new Error(`SFTP login to ${host} as "${settings.username}" failed: the server refused the password or key`);
+				throw new Error(
+					`SFTP login to ${host} as "${settings.username}" failed: the server refused the password or key`,
+				);
 			throw new Error(`SFTP connection to ${host} failed: ${message}`);
 		}
 		return new SftpGateway(client, offered as string);
@@ -125,8 +129,14 @@ export class SftpGateway {
 		const { directory, fileName, content } = request;
 		const path = directory === '.' || directory === '' ? fileName : `${directory.replace(/\/+$/, '')}/${fileName}`;
 		const digest = sha256(content);
-		const result = (status: UploadResult['status']): UploadResult => ({ status, path, bytes: content.length, sha256: digest });
-		if (directory && directory !== '.' && !(await this.client.exists(directory))) await this.client.mkdir(directory, true);
+		const result = (status: UploadResult['status']): UploadResult => ({
+			status,
+			path,
+			bytes: content.length,
+			sha256: digest,
+		});
+		if (directory && directory !== '.' && !(await this.client.exists(directory)))
+			await this.client.mkdir(directory, true);
 
 		const sameContent = async () => sha256((await this.client.get(path)) as Buffer) === digest;
 		const existing = await this.client.exists(path);

@@ -23,7 +23,8 @@ export function classifyDocumentType(documentTypeId: string): KnownDocumentType 
 	for (const type of KNOWN_DOCUMENT_TYPES) if (DOCUMENT_TYPE_IDS[type].toLowerCase() === withScheme) return type;
 	// Later BIS 3 minor versions keep the customization prefix.
 	if (withScheme.includes('##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0')) {
-		if (withScheme.includes('::invoice-2::invoice##') || withScheme.includes(':invoice-2::invoice##')) return 'bis3Invoice';
+		if (withScheme.includes('::invoice-2::invoice##') || withScheme.includes(':invoice-2::invoice##'))
+			return 'bis3Invoice';
 		if (withScheme.includes(':creditnote-2::creditnote##')) return 'bis3CreditNote';
 	}
 	if (withScheme.includes('##oioubl-2.1')) {

@@ -90,7 +90,11 @@ const SCHEMES: Record<string, SchemeInfo> = {
 		name: 'DK:CVR',
 		normalise: (v) => digitsOnly(v).replace(/^DK/i, ''),
 		validate: (v) =>
-			!/^\d{8}$/.test(v) ? 'a CVR number has 8 digits' : !isValidCvr(v) ? 'the CVR check digit (modulus 11) is wrong' : undefined,
+			!/^\d{8}$/.test(v)
+				? 'a CVR number has 8 digits'
+				: !isValidCvr(v)
+					? 'the CVR check digit (modulus 11) is wrong'
+					: undefined,
 	},
 	'0198': {
 		name: 'DK:SE / VAT',
@@ -109,7 +113,11 @@ const SCHEMES: Record<string, SchemeInfo> = {
 		name: 'GLN / EAN',
 		normalise: digitsOnly,
 		validate: (v) =>
-			!/^\d{13}$/.test(v) ? 'a GLN/EAN location number has 13 digits' : !isValidGs1(v) ? 'the GLN check digit is wrong' : undefined,
+			!/^\d{13}$/.test(v)
+				? 'a GLN/EAN location number has 13 digits'
+				: !isValidGs1(v)
+					? 'the GLN check digit is wrong'
+					: undefined,
 	},
 	'0096': {
 		name: 'DK:P',
@@ -129,13 +137,18 @@ const SCHEMES: Record<string, SchemeInfo> = {
 	'0037': {
 		name: 'FI:OVT (legacy)',
 		normalise: (v) => digitsOnly(v),
-		validate: (v) => (!/^\d{8}$/.test(v) || !isValidYTunnus(v) ? 'not a valid Finnish business id (Y-tunnus)' : undefined),
+		validate: (v) =>
+			!/^\d{8}$/.test(v) || !isValidYTunnus(v) ? 'not a valid Finnish business id (Y-tunnus)' : undefined,
 	},
 	'0007': {
 		name: 'SE:ORGNR',
 		normalise: digitsOnly,
 		validate: (v) =>
-			!/^\d{10}$/.test(v) ? 'a Swedish organisation number has 10 digits' : !isValidLuhn(v) ? 'the Luhn check digit is wrong' : undefined,
+			!/^\d{10}$/.test(v)
+				? 'a Swedish organisation number has 10 digits'
+				: !isValidLuhn(v)
+					? 'the Luhn check digit is wrong'
+					: undefined,
 	},
 	'0192': {
 		name: 'NO:ORG',
@@ -177,7 +190,10 @@ export function validateParticipant(id: ParticipantId): IdentifierProblem[] {
 	}
 	if (!id.value) problems.push({ level: 'error', message: 'the identifier value is empty' });
 	else if (id.value.length > 50 || /[\s:]/.test(id.value))
-		problems.push({ level: 'error', message: 'the identifier value has spaces or colons or is longer than 50 characters' });
+		problems.push({
+			level: 'error',
+			message: 'the identifier value has spaces or colons or is longer than 50 characters',
+		});
 	const message = id.value ? SCHEMES[id.scheme]?.validate?.(id.value) : undefined;
 	if (message) problems.push({ level: 'error', message: `${schemeName(id.scheme)} ${id.value}: ${message}` });
 	return problems;

@@ -13,7 +13,13 @@ import {
 	participantUri,
 	validateParticipant,
 } from './identifiers';
-import { type CertificateInfo, parseServiceGroup, parseServiceMetadata, serviceGroupUrl, type SmpEndpoint } from './smp';
+import {
+	type CertificateInfo,
+	parseServiceGroup,
+	parseServiceMetadata,
+	serviceGroupUrl,
+	type SmpEndpoint,
+} from './smp';
 import { type DnsSettings, lookupNaptr, makeResolver, participantDnsNameOf, SML_ZONES } from './sml';
 
 export interface HttpTextResponse {
@@ -179,7 +185,8 @@ export class ParticipantLookup {
 				result.endpoints.push({ documentType, documentTypeId: reference.documentTypeId, ...endpoint });
 		}
 		const first = KNOWN_DOCUMENT_TYPES.map((t) => result.endpoints.find((e) => e.documentType === t)).find(Boolean);
-		if (first) result.accessPoint = { url: first.url, transportProfile: first.transportProfile, certificate: first.certificate };
+		if (first)
+			result.accessPoint = { url: first.url, transportProfile: first.transportProfile, certificate: first.certificate };
 		if (!Object.values(result.receives).some(Boolean))
 			result.reason = 'registered, but for none of the invoice/credit note document types we send';
 		return done();
@@ -199,6 +206,9 @@ export class ParticipantLookup {
 }
 
 /** One-off lookup (no shared cache). */
-export async function lookupParticipant(input: string | ParticipantId, options: LookupOptions = {}): Promise<LookupResult> {
+export async function lookupParticipant(
+	input: string | ParticipantId,
+	options: LookupOptions = {},
+): Promise<LookupResult> {
 	return new ParticipantLookup(options).lookup(input);
 }

@@ -47,7 +47,8 @@ export function candidatesFor(customer: CustomerIdentifiers): Candidate[] {
 		if (list.some((c) => participantKey(c).toLowerCase() === participantKey(id).toLowerCase())) return;
 		list.push({ ...id, from });
 	};
-	if (customer.endpoint?.scheme && customer.endpoint.id) add(customer.endpoint.scheme, customer.endpoint.id, 'endpoint');
+	if (customer.endpoint?.scheme && customer.endpoint.id)
+		add(customer.endpoint.scheme, customer.endpoint.id, 'endpoint');
 	add('0088', compact(customer.gln) || undefined, 'gln');
 
 	const vat = compact(customer.vatId);
@@ -61,8 +62,10 @@ export function candidatesFor(customer: CustomerIdentifiers): Candidate[] {
 		add('0184', cvr, registration ? 'registrationNumber' : 'vatId');
 		add('0198', vatCountry === 'DK' ? vat : cvr ? `DK${cvr}` : undefined, 'vatId');
 	}
-	if (country === 'NO') add('0192', /^\d{9}$/.test(registration) ? registration : vatDigits.replace(/MVA$/, ''), 'registrationNumber');
-	if (country === 'SE') add('0007', /^\d{10}$/.test(registration) ? registration : vatDigits.slice(0, 10), 'registrationNumber');
+	if (country === 'NO')
+		add('0192', /^\d{9}$/.test(registration) ? registration : vatDigits.replace(/MVA$/, ''), 'registrationNumber');
+	if (country === 'SE')
+		add('0007', /^\d{10}$/.test(registration) ? registration : vatDigits.slice(0, 10), 'registrationNumber');
 	if (country === 'FI') {
 		const ytunnus = /^\d{8}$/.test(registration) ? registration : /^\d{8}$/.test(vatDigits) ? vatDigits : undefined;
 		add('0216', ytunnus ? `0037${ytunnus}` : undefined, 'registrationNumber');
@@ -102,7 +105,15 @@ export interface MatchResult {
 	receives?: Record<KnownDocumentType, boolean>;
 	accessPoint?: LookupResult['accessPoint'];
 	suggestedRule?: SuggestedRule;
-	tried: { participantId: string; from: string; registered: boolean; reason?: string; error?: string; cached: boolean; ms: number }[];
+	tried: {
+		participantId: string;
+		from: string;
+		registered: boolean;
+		reason?: string;
+		error?: string;
+		cached: boolean;
+		ms: number;
+	}[];
 }
 
 const FORMAT_TYPES: Record<DocumentFormat, { invoice: KnownDocumentType; creditNote: KnownDocumentType }> = {
@@ -116,7 +127,9 @@ export function chooseFormat(
 	preferred: DocumentFormat = 'peppol-bis3',
 ): DocumentFormat | undefined {
 	const order: DocumentFormat[] = preferred === 'oioubl21' ? ['oioubl21', 'peppol-bis3'] : ['peppol-bis3', 'oioubl21'];
-	return order.find((f) => receives[FORMAT_TYPES[f].invoice]) ?? order.find((f) => receives[FORMAT_TYPES[f].creditNote]);
+	return (
+		order.find((f) => receives[FORMAT_TYPES[f].invoice]) ?? order.find((f) => receives[FORMAT_TYPES[f].creditNote])
+	);
 }
 
 export async function matchCustomer(

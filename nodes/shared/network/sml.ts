@@ -82,7 +82,9 @@ export function applyNaptrRegexp(regexp: string, subject: string): string | unde
 	const match = re.exec(subject);
 	if (!match) return undefined;
 	// Back-references are \1..\9 in NAPTR; \\ is a literal backslash.
-	const replaced = substitution.replace(/\\(\d|\\)/g, (_, ref: string) => (ref === '\\' ? '\\' : (match[Number(ref)] ?? '')));
+	const replaced = substitution.replace(/\\(\d|\\)/g, (_, ref: string) =>
+		ref === '\\' ? '\\' : (match[Number(ref)] ?? ''),
+	);
 	return subject.slice(0, match.index) + replaced + subject.slice(match.index + match[0].length);
 }
 

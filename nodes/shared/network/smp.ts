@@ -123,8 +123,7 @@ export interface SmpEndpoint {
 }
 
 export type ServiceMetadata =
-	| { kind: 'metadata'; documentTypeId?: string; endpoints: SmpEndpoint[] }
-	| { kind: 'redirect'; href: string };
+	{ kind: 'metadata'; documentTypeId?: string; endpoints: SmpEndpoint[] } | { kind: 'redirect'; href: string };
 
 /** Read the X.509 certificate an SMP publishes (base64 DER, sometimes PEM-wrapped). */
 export function parseCertificate(base64OrPem: string, now = new Date()): CertificateInfo {
@@ -145,7 +144,8 @@ export function parseCertificate(base64OrPem: string, now = new Date()): Certifi
 /** Parse a SignedServiceMetadata / ServiceMetadata document (or its Redirect). */
 export function parseServiceMetadata(xml: string, now = new Date()): ServiceMetadata {
 	const doc = parse(xml);
-	const metadata = ((doc.SignedServiceMetadata as Node | undefined)?.ServiceMetadata ?? doc.ServiceMetadata) as Node | undefined;
+	const metadata = ((doc.SignedServiceMetadata as Node | undefined)?.ServiceMetadata ?? doc.ServiceMetadata) as
+		Node | undefined;
 	if (!metadata) throw new Error('not an SMP ServiceMetadata document');
 	const redirect = metadata.Redirect as Node | undefined;
 	if (redirect) {
@@ -182,5 +182,9 @@ export function parseServiceMetadata(xml: string, now = new Date()): ServiceMeta
 			endpoints.push(entry);
 		}
 	}
-	return { kind: 'metadata', documentTypeId: documentTypeId && scheme ? `${scheme}::${documentTypeId}` : documentTypeId, endpoints };
+	return {
+		kind: 'metadata',
+		documentTypeId: documentTypeId && scheme ? `${scheme}::${documentTypeId}` : documentTypeId,
+		endpoints,
+	};
 }

@@ -117,8 +117,15 @@ export function ruleProblems(rule: CustomerRule | AdaptorDefaults, label: string
  * Merge defaults and the customer's rule into the item's route. The customer's fields win; settings and
  * sender/receiver overrides merge field by field. Throws on malformed rules so the item fails with a clear message.
  */
-export function resolveRoute(defaults: AdaptorDefaults, customerRule: CustomerRule | undefined, item: RoutableItem): Route {
-	const problems = [...ruleProblems(defaults, 'defaults'), ...(customerRule ? ruleProblems(customerRule, 'customer rule') : [])];
+export function resolveRoute(
+	defaults: AdaptorDefaults,
+	customerRule: CustomerRule | undefined,
+	item: RoutableItem,
+): Route {
+	const problems = [
+		...ruleProblems(defaults, 'defaults'),
+		...(customerRule ? ruleProblems(customerRule, 'customer rule') : []),
+	];
 	if (problems.length) throw new Error(problems.join('; '));
 	const rule = customerRule ?? {};
 	const route: Route = {
@@ -142,14 +149,18 @@ export function resolveRoute(defaults: AdaptorDefaults, customerRule: CustomerRu
 		return deactivate(customerRule ? 'customer rule does not activate the customer' : 'customer is not listed');
 	if (activeFrom) {
 		const date = documentDate(item);
-		if (date && date < activeFrom.slice(0, 10)) return deactivate(`before activation (${date} is before ${activeFrom.slice(0, 10)})`);
+		if (date && date < activeFrom.slice(0, 10))
+			return deactivate(`before activation (${date} is before ${activeFrom.slice(0, 10)})`);
 	}
 	if (isBlank(route.destination)) return deactivate('no destination is set');
 	return route;
 }
 
 /** Find a customer's rule in a list by customer id (string compare, so 42 and "42" match). */
-export function findCustomerRule(rules: CustomerRule[], customerId: string | number | undefined): CustomerRule | undefined {
+export function findCustomerRule(
+	rules: CustomerRule[],
+	customerId: string | number | undefined,
+): CustomerRule | undefined {
 	if (customerId === undefined || customerId === null || customerId === '') return undefined;
 	return rules.find((r) => r.customerId !== undefined && String(r.customerId) === String(customerId));
 }
@@ -175,8 +186,10 @@ export function applyOverrides(invoice: Invoice, route: Pick<Route, 'sender' | '
 	return out;
 }
 
-const truthy = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|ja|1|on)$/i.test(v.trim()));
-const falsy = (v: unknown) => v === false || v === 0 || (typeof v === 'string' && /^(false|no|nej|0|off)$/i.test(v.trim()));
+const truthy = (v: unknown) =>
+	v === true || v === 1 || (typeof v === 'string' && /^(true|yes|ja|1|on)$/i.test(v.trim()));
+const falsy = (v: unknown) =>
+	v === false || v === 0 || (typeof v === 'string' && /^(false|no|nej|0|off)$/i.test(v.trim()));
 
 function endpointFrom(value: unknown): Endpoint | undefined {
 	if (value && typeof value === 'object' && 'scheme' in value && 'id' in value) {
@@ -212,7 +225,8 @@ export function normaliseCustomerRule(raw: unknown): CustomerRule | undefined {
 	let settings: Record<string, unknown> = {};
 	if (typeof row.destinationSettings === 'string' && row.destinationSettings.trim())
 		settings = JSON.parse(row.destinationSettings) as Record<string, unknown>;
-	else if (row.destinationSettings && typeof row.destinationSettings === 'object') settings = { ...(row.destinationSettings as object) };
+	else if (row.destinationSettings && typeof row.destinationSettings === 'object')
+		settings = { ...(row.destinationSettings as object) };
 	for (const column of SETTING_COLUMNS) if (!isBlank(row[column])) settings[column] = row[column];
 	if (Object.keys(settings).length) rule.destinationSettings = settings;
 	const sender = { ...((row.sender as SenderOverrides) ?? {}) };

@@ -21,15 +21,21 @@ export function safeSegment(value: string): string {
 export function renderTemplate(template: string, values: TemplateValues): string {
 	return template.replace(/\{(\w+)\}/g, (_, key: string) => {
 		const value = values[key];
-		if (value === undefined || value === '') throw new Error(`template "${template}" uses {${key}}, which has no value for this document`);
+		if (value === undefined || value === '')
+			throw new Error(`template "${template}" uses {${key}}, which has no value for this document`);
 		return safeSegment(String(value));
 	});
 }
 
 /** A remote path from a directory template and a file name template (both rendered, joined with `/`). */
-export function renderRemotePath(directoryTemplate: string, fileNameTemplate: string, values: TemplateValues): { directory: string; fileName: string; path: string } {
+export function renderRemotePath(
+	directoryTemplate: string,
+	fileNameTemplate: string,
+	values: TemplateValues,
+): { directory: string; fileName: string; path: string } {
 	const directory = renderTemplate(directoryTemplate, values).replace(/\/+$/, '') || '.';
-	if (directory.split('/').some((part) => part === '..')) throw new Error(`directory "${directory}" climbs out with ".."`);
+	if (directory.split('/').some((part) => part === '..'))
+		throw new Error(`directory "${directory}" climbs out with ".."`);
 	const fileName = renderTemplate(fileNameTemplate, values);
 	if (fileName.includes('/')) throw new Error(`file name "${fileName}" contains "/"`);
 	return { directory, fileName, path: directory === '.' ? fileName : `${directory}/${fileName}` };

@@ -59,7 +59,10 @@ const workflow = (continueOnFail: boolean) =>
 				activate: 'listed',
 				defaultFormat: 'peppol-bis3',
 				defaultDestination: 'sftp',
-				defaultDestinationSettings: JSON.stringify({ directory: 'outbound/{customerId}', fileName: '{kind}-{number}.xml' }),
+				defaultDestinationSettings: JSON.stringify({
+					directory: 'outbound/{customerId}',
+					fileName: '{kind}-{number}.xml',
+				}),
 				ruleSource: 'parameter',
 				rules: JSON.stringify(rules),
 			},
@@ -67,7 +70,12 @@ const workflow = (continueOnFail: boolean) =>
 		{
 			name: 'Invoice to UBL',
 			type: INVOICE_TO_UBL,
-			parameters: { invoiceSource: 'field', invoiceField: 'invoice', format: 'peppol-bis3', onInvalid: 'invalidOutput' },
+			parameters: {
+				invoiceSource: 'field',
+				invoiceField: 'invoice',
+				format: 'peppol-bis3',
+				onInvalid: 'invalidOutput',
+			},
 		},
 		{
 			name: 'SFTP',
@@ -143,10 +151,7 @@ describe('batch: Resolve → Invoice to UBL → SFTP on a real OpenSSH server', 
 			.sort();
 		const onServer = filesUnder(sshd.root);
 		assert.deepEqual(onServer, expected, 'each document in its customer folder, no temporary files');
-		assert.deepEqual(
-			delivered.map((i) => (i.json.delivery as IDataObject).remoteId).sort(),
-			expected,
-		);
+		assert.deepEqual(delivered.map((i) => (i.json.delivery as IDataObject).remoteId).sort(), expected);
 
 		const verdicts = await validateFiles(onServer.map((f) => path.join(sshd.root, f)));
 		const failures = verdicts.filter((v) => !v.valid).map((v) => `${path.basename(v.file)}: ${fatalIds(v).join(', ')}`);
@@ -164,9 +169,16 @@ describe('batch: Resolve → Invoice to UBL → SFTP on a real OpenSSH server', 
 		assert.equal(second.error, undefined, second.error?.message);
 		const statuses = second.output('SFTP').map((i) => (i.json.delivery as IDataObject).status);
 		assert.equal(statuses.length, delivered.length);
-		assert.ok(statuses.every((s) => s === 'alreadyDelivered'), `second run delivers nothing new: ${[...new Set(statuses)].join(', ')}`);
+		assert.ok(
+			statuses.every((s) => s === 'alreadyDelivered'),
+			`second run delivers nothing new: ${[...new Set(statuses)].join(', ')}`,
+		);
 		assert.deepEqual(filesUnder(sshd.root), onServer);
-		assert.deepEqual(onServer.map((f) => statSync(path.join(sshd.root, f)).mtimeMs), mtimes, 'files untouched');
+		assert.deepEqual(
+			onServer.map((f) => statSync(path.join(sshd.root, f)).mtimeMs),
+			mtimes,
+			'files untouched',
+		);
 		console.log(`[batch] second run: ${statuses.length} already delivered, 0 new`);
 	});
 

@@ -14,7 +14,9 @@ function item(customerId: string, number: string): INodeExecutionData {
 			source: { system: 'dinero', account: 'org-1', id: `guid-${number}`, number, kind: 'invoice', customerId },
 			route: { activated: true, format: 'peppol-bis3', destination: 'http', destinationSettings: {} },
 		},
-		binary: { document: inlineBinary(`<Invoice><ID>${number}</ID></Invoice>`, 'application/xml', `invoice-${number}.xml`) },
+		binary: {
+			document: inlineBinary(`<Invoice><ID>${number}</ID></Invoice>`, 'application/xml', `invoice-${number}.xml`),
+		},
 	};
 }
 
@@ -40,22 +42,40 @@ const workflow = (parameters: IDataObject = {}) =>
 describe('HTTP gateway delivery in the real n8n engine', () => {
 	let receiver: HttpReceiver;
 	before(async () => {
-		receiver = await createHttpReceiver({ requireAuth: { header: 'authorization', value: 'Bearer gw-token' }, conflictOnRepeat: true });
+		receiver = await createHttpReceiver({
+			requireAuth: { header: 'authorization', value: 'Bearer gw-token' },
+			conflictOnRepeat: true,
+		});
 	});
 	after(async () => {
 		await receiver?.close();
 	});
 	const credentials = () => ({
-		httpGatewayApi: { baseUrl: receiver.url, authType: 'header', headerName: 'Authorization', headerValue: 'Bearer gw-token' },
+		httpGatewayApi: {
+			baseUrl: receiver.url,
+			authType: 'header',
+			headerName: 'Authorization',
+			headerValue: 'Bearer gw-token',
+		},
 	});
 
 	it('posts each document with auth, headers and idempotency key, and keeps the response', async () => {
-		const input = [item('c1', '2001'), item('c2', '2002'), { ...item('c3', '2003'), json: { ...item('c3', '2003').json, route: { activated: false, reason: 'customer is not listed' } } }];
+		const input = [
+			item('c1', '2001'),
+			item('c2', '2002'),
+			{
+				...item('c3', '2003'),
+				json: { ...item('c3', '2003').json, route: { activated: false, reason: 'customer is not listed' } },
+			},
+		];
 		const result = await runWorkflow(workflow(), { input, credentials: credentials() });
 		assert.equal(result.error, undefined, result.error?.message);
 		const out = result.output('Send');
 		const deliveries = out.map((i) => i.json.delivery as IDataObject);
-		assert.deepEqual(deliveries.map((d) => d.status), ['delivered', 'delivered', 'skipped']);
+		assert.deepEqual(
+			deliveries.map((d) => d.status),
+			['delivered', 'delivered', 'skipped'],
+		);
 		assert.equal(deliveries[2].message, 'not activated: customer is not listed');
 		assert.equal(receiver.received.length, 2);
 		const first = receiver.received[0];
@@ -67,7 +87,10 @@ describe('HTTP gateway delivery in the real n8n engine', () => {
 		assert.equal(deliveries[0].remoteId, 'rcv-1');
 		assert.deepEqual((deliveries[0].response as IDataObject).body, { id: 'rcv-1', bytes: 32 });
 		assert.equal((deliveries[0].response as IDataObject).statusCode, 201);
-		assert.deepEqual(out.map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			out.map((i) => i.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 
 		const again = await runWorkflow(workflow(), { input: input.slice(0, 1), credentials: credentials() });
 		assert.equal((again.output('Send')[0].json.delivery as IDataObject).status, 'alreadyDelivered');
@@ -81,7 +104,10 @@ describe('HTTP gateway delivery in the real n8n engine', () => {
 		assert.equal(receiver.received.at(-1)!.path, '/inbound/c4/invoice-2004.xml');
 
 		receiver.failNext(1, 422, 'schema validation failed: cbc:ID missing');
-		const refused = await runWorkflow(workflow(), { input: [item('c5', '2005'), item('c6', '2006')], credentials: credentials() });
+		const refused = await runWorkflow(workflow(), {
+			input: [item('c5', '2005'), item('c6', '2006')],
+			credentials: credentials(),
+		});
 		const [bad, good] = refused.output('Send');
 		assert.match(String(bad.json.error), /^Invoice 2005 \(dinero\)/);
 		assert.match(String(bad.json.error), /schema validation failed/);

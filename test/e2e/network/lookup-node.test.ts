@@ -15,25 +15,49 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 	after(async () => {
 		await sandbox?.stop();
 	});
-	const network = () => ({ smlZone: 'custom', customZone: sandbox.zone, dnsResolver: 'custom', dnsServer: sandbox.dns.server });
+	const network = () => ({
+		smlZone: 'custom',
+		customZone: sandbox.zone,
+		dnsResolver: 'custom',
+		dnsServer: sandbox.dns.server,
+	});
 
 	it('looks up participants, once per id per execution', async () => {
-		const ids = ['0184:31000548', '0184:31001781', '0184:31002877', '0184:31000548', 'iso6523-actorid-upis::0184:31000548', '0184:1234'];
+		const ids = [
+			'0184:31000548',
+			'0184:31001781',
+			'0184:31002877',
+			'0184:31000548',
+			'iso6523-actorid-upis::0184:31000548',
+			'0184:1234',
+		];
 		const before = sandbox.smp.requests['GET ServiceGroup'] ?? 0;
 		const result = await runWorkflow(
 			chain('lookup', [
 				{
 					name: 'Lookup',
 					type: HUBBROKER,
-					parameters: { resource: 'participant', operation: 'lookup', ...network(), scheme: 'fromId', participantId: '={{ $json.id }}' },
+					parameters: {
+						resource: 'participant',
+						operation: 'lookup',
+						...network(),
+						scheme: 'fromId',
+						participantId: '={{ $json.id }}',
+					},
 				},
 			]),
 			{ input: ids.map((id) => ({ id })) },
 		);
 		assert.equal(result.error, undefined, result.error?.message);
 		const participants = result.output('Lookup').map((i) => i.json.participant as IDataObject);
-		assert.deepEqual(participants.map((p) => p.registered), [true, true, false, true, true, false]);
-		assert.deepEqual(participants.map((p) => p.cached), [false, false, false, true, true, false]);
+		assert.deepEqual(
+			participants.map((p) => p.registered),
+			[true, true, false, true, true, false],
+		);
+		assert.deepEqual(
+			participants.map((p) => p.cached),
+			[false, false, false, true, true, false],
+		);
 		assert.equal((participants[0].accessPoint as IDataObject).url, 'https://ap.nordlys.example/as4');
 		assert.equal((participants[1].receives as IDataObject).bis3CreditNote, false);
 		assert.match(String(participants[5].reason), /CVR number has 8 digits/);
@@ -44,7 +68,12 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 		const customers = [
 			{ id: 'k1', name: 'Skovbo', countryId: 'DK', vatNo: 'DK31002192' },
 			{ id: 'k2', name: 'Region', countryId: 'DK', registrationNo: '31000548', ean: '5798000000001' },
-			{ invoice: { buyer: { name: 'Canonical buyer', endpoint: { scheme: '0184', id: '31001781' }, address: { country: 'DK' } } }, source: { customerId: 'k3' } },
+			{
+				invoice: {
+					buyer: { name: 'Canonical buyer', endpoint: { scheme: '0184', id: '31001781' }, address: { country: 'DK' } },
+				},
+				source: { customerId: 'k3' },
+			},
 			{ id: 'k4', name: 'Nobody', countryId: 'DK', registrationNo: '31002877' },
 		];
 		const result = await runWorkflow(
@@ -52,18 +81,27 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 				{
 					name: 'Match',
 					type: HUBBROKER,
-					parameters: { resource: 'participant', operation: 'matchCustomers', ...network(), preferredFormat: 'peppol-bis3', matchDestination: 'maventa' },
+					parameters: {
+						resource: 'participant',
+						operation: 'matchCustomers',
+						...network(),
+						preferredFormat: 'peppol-bis3',
+						matchDestination: 'maventa',
+					},
 				},
 			]),
 			{ input: customers },
 		);
 		const matches = result.output('Match').map((i) => i.json.match as IDataObject);
-		assert.deepEqual(matches.map((m) => [m.customerId, m.matched, m.participantId]), [
-			['k1', true, 'iso6523-actorid-upis::0198:DK31002192'],
-			['k2', true, 'iso6523-actorid-upis::0088:5798000000001'],
-			['k3', true, 'iso6523-actorid-upis::0184:31001781'],
-			['k4', false, undefined],
-		]);
+		assert.deepEqual(
+			matches.map((m) => [m.customerId, m.matched, m.participantId]),
+			[
+				['k1', true, 'iso6523-actorid-upis::0198:DK31002192'],
+				['k2', true, 'iso6523-actorid-upis::0088:5798000000001'],
+				['k3', true, 'iso6523-actorid-upis::0184:31001781'],
+				['k4', false, undefined],
+			],
+		);
 		assert.deepEqual((matches[0].suggestedRule as IDataObject).format, 'oioubl21');
 		assert.deepEqual((matches[2].suggestedRule as IDataObject).creditNotes, false);
 	});
@@ -88,8 +126,16 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 			]),
 			{
 				input: [
-					{ invoice: { number: '1', issueDate: '2026-01-01', seller: { name: 's' }, buyer: { name: 'b' } }, source: { customerId: 'a' }, rule: { activated: 'no' } },
-					{ invoice: { number: '2', issueDate: '2026-01-01', seller: { name: 's' }, buyer: { name: 'b' } }, source: { customerId: 'b' }, rule: { format: 'oioubl21', receiverEndpoint: '0088:5798000000001' } },
+					{
+						invoice: { number: '1', issueDate: '2026-01-01', seller: { name: 's' }, buyer: { name: 'b' } },
+						source: { customerId: 'a' },
+						rule: { activated: 'no' },
+					},
+					{
+						invoice: { number: '2', issueDate: '2026-01-01', seller: { name: 's' }, buyer: { name: 'b' } },
+						source: { customerId: 'b' },
+						rule: { format: 'oioubl21', receiverEndpoint: '0088:5798000000001' },
+					},
 				],
 			},
 		);

@@ -22,7 +22,14 @@ export interface Step {
 /** Manual Trigger followed by the steps, each connected to the previous one (or to `after`). */
 export function chain(name: string, steps: Step[]): WorkflowJson {
 	const nodes: INode[] = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	];
 	const connections: IConnections = {};
 	let previous = 'Start';

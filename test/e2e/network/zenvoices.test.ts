@@ -14,8 +14,24 @@ function document(customerId: string, number: string, issueDate: string) {
 	const xml = `<?xml version="1.0"?><Invoice><ID>${number}</ID><IssueDate>${issueDate}</IssueDate></Invoice>`;
 	return {
 		json: {
-			invoice: { kind: 'invoice', number, issueDate, currency: 'DKK', seller: { name: 'S' }, buyer: { name: customerId }, lines: [] },
-			source: { system: 'billy', account: 'demo', id: `src-${number}`, number, kind: 'invoice', customerId, customerName: customerId },
+			invoice: {
+				kind: 'invoice',
+				number,
+				issueDate,
+				currency: 'DKK',
+				seller: { name: 'S' },
+				buyer: { name: customerId },
+				lines: [],
+			},
+			source: {
+				system: 'billy',
+				account: 'demo',
+				id: `src-${number}`,
+				number,
+				kind: 'invoice',
+				customerId,
+				customerName: customerId,
+			},
 		},
 		binary: {
 			document: inlineBinary(xml, 'application/xml', `invoice-${number}.xml`),
@@ -93,7 +109,9 @@ describe('Zenvoices Export in the real n8n engine', () => {
 		const result = await runWorkflow(workflow('both'), { input, credentials: credentials() });
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(
-			result.output('Resolve', 1).map((i) => [(i.json.source as IDataObject).number, (i.json.route as IDataObject).reason]),
+			result
+				.output('Resolve', 1)
+				.map((i) => [(i.json.source as IDataObject).number, (i.json.route as IDataObject).reason]),
 			[['1005', 'customer is not listed']],
 		);
 		const out = result.output('Zenvoices Export');
@@ -113,9 +131,17 @@ describe('Zenvoices Export in the real n8n engine', () => {
 
 		const inboxOf = (code: string) => {
 			const id = zenvoices.administrations.find((a) => a.code === code)!.id;
-			return zenvoices.inbox.filter((d) => d.administrationId === id).map((d) => d.fileName).sort();
+			return zenvoices.inbox
+				.filter((d) => d.administrationId === id)
+				.map((d) => d.fileName)
+				.sort();
 		};
-		assert.deepEqual(inboxOf('NORDLYS'), ['invoice-1001.pdf', 'invoice-1001.xml', 'invoice-1002.pdf', 'invoice-1002.xml']);
+		assert.deepEqual(inboxOf('NORDLYS'), [
+			'invoice-1001.pdf',
+			'invoice-1001.xml',
+			'invoice-1002.pdf',
+			'invoice-1002.xml',
+		]);
 		assert.deepEqual(inboxOf('HAVN'), ['invoice-1003.pdf', 'invoice-1003.xml']);
 		assert.deepEqual(inboxOf('SKOVBO'), []);
 		const xml = zenvoices.inbox.find((d) => d.fileName === 'invoice-1003.xml')!;
@@ -125,7 +151,9 @@ describe('Zenvoices Export in the real n8n engine', () => {
 
 		// A second run finds everything in place: nothing new in the inboxes.
 		const again = await runWorkflow(workflow('both'), { input, credentials: credentials() });
-		const statuses = again.output('Zenvoices Export').map((i) => (i.json.delivery as IDataObject | undefined)?.status ?? 'error');
+		const statuses = again
+			.output('Zenvoices Export')
+			.map((i) => (i.json.delivery as IDataObject | undefined)?.status ?? 'error');
 		assert.deepEqual(statuses, ['alreadyDelivered', 'alreadyDelivered', 'alreadyDelivered', 'skipped', 'error']);
 		assert.equal(zenvoices.inbox.length, 6);
 	});
@@ -135,7 +163,12 @@ describe('Zenvoices Export in the real n8n engine', () => {
 		const stale = { zenvoicesApi: { ...credentials().zenvoicesApi, accessToken: 'token-from-yesterday' } };
 		const result = await runWorkflow(
 			chain('companies', [
-				{ name: 'Companies', type: ZENVOICES, credentials: credentialRef('zenvoicesApi'), parameters: { resource: 'company', operation: 'list', returnAll: true } },
+				{
+					name: 'Companies',
+					type: ZENVOICES,
+					credentials: credentialRef('zenvoicesApi'),
+					parameters: { resource: 'company', operation: 'list', returnAll: true },
+				},
 			]),
 			{ credentials: stale },
 		);
@@ -149,18 +182,32 @@ describe('Zenvoices Export in the real n8n engine', () => {
 	it('lists companies up to a limit', async () => {
 		const result = await runWorkflow(
 			chain('companies', [
-				{ name: 'Companies', type: ZENVOICES, credentials: credentialRef('zenvoicesApi'), parameters: { resource: 'company', operation: 'list', returnAll: false, limit: 3 } },
+				{
+					name: 'Companies',
+					type: ZENVOICES,
+					credentials: credentialRef('zenvoicesApi'),
+					parameters: { resource: 'company', operation: 'list', returnAll: false, limit: 3 },
+				},
 			]),
 			{ credentials: credentials() },
 		);
-		assert.deepEqual(result.output('Companies').map((i) => i.json.code), ['NORDLYS', 'HAVN', 'SKOVBO']);
+		assert.deepEqual(
+			result.output('Companies').map((i) => i.json.code),
+			['NORDLYS', 'HAVN', 'SKOVBO'],
+		);
 	});
 
 	it('tests the credential by logging in and listing companies, and refuses two-factor users', async () => {
 		assert.equal((await testCredential('zenvoicesApi', credentials().zenvoicesApi)).status, 'OK');
 		const twoFactor = { ...credentials().zenvoicesApi, username: 'twofactor@nordic-ap.example' };
-		await assert.rejects(testCredential('zenvoicesApi', twoFactor), /two-factor authentication, which an API client cannot complete/);
+		await assert.rejects(
+			testCredential('zenvoicesApi', twoFactor),
+			/two-factor authentication, which an API client cannot complete/,
+		);
 		const wrong = { ...credentials().zenvoicesApi, password: 'wrong' };
-		await assert.rejects(testCredential('zenvoicesApi', wrong), /Zenvoices login as "api@nordic-ap.example" failed: Login failed! – Invalid user name or password/);
+		await assert.rejects(
+			testCredential('zenvoicesApi', wrong),
+			/Zenvoices login as "api@nordic-ap.example" failed: Login failed! – Invalid user name or password/,
+		);
 	});
 });

@@ -47,9 +47,16 @@ export async function createHttpReceiver(options: HttpReceiverOptions = {}): Pro
 			if (req.method !== 'POST' && req.method !== 'PUT') return sendJson(res, 405, { error: 'method not allowed' });
 			const key = req.headers['idempotency-key'];
 			const earlier = key ? received.find((r) => r.headers['idempotency-key'] === key) : undefined;
-			if (earlier && options.conflictOnRepeat) return sendJson(res, 409, { error: 'duplicate', id: earlier.headers['x-received-id'] });
+			if (earlier && options.conflictOnRepeat)
+				return sendJson(res, 409, { error: 'duplicate', id: earlier.headers['x-received-id'] });
 			const id = `rcv-${++counter}`;
-			received.push({ method: req.method, path: req.url ?? '/', headers: { ...req.headers, 'x-received-id': id }, body, at: new Date().toISOString() });
+			received.push({
+				method: req.method,
+				path: req.url ?? '/',
+				headers: { ...req.headers, 'x-received-id': id },
+				body,
+				at: new Date().toISOString(),
+			});
 			sendJson(res, req.method === 'PUT' ? 200 : 201, { id, bytes: body.length }, { location: `/documents/${id}` });
 		},
 		requests,

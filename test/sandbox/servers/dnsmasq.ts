@@ -52,7 +52,9 @@ export async function startDnsmasq(zone: string, entries: NaptrEntry[]): Promise
 	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const spawnError = new Promise<never>((_, reject) =>
-		child.once('error', (error) => reject(new Error(`dnsmasq did not start (${error.message}); install Debian package dnsmasq-base`))),
+		child.once('error', (error) =>
+			reject(new Error(`dnsmasq did not start (${error.message}); install Debian package dnsmasq-base`)),
+		),
 	);
 	const server = `127.0.0.1:${port}`;
 	const resolver = new Resolver({ timeout: 300, tries: 1 });
@@ -64,7 +66,11 @@ export async function startDnsmasq(zone: string, entries: NaptrEntry[]): Promise
 				await resolver.resolveNaptr(`probe.${zone}`);
 				return;
 			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'ENODATA') return;
+				if (
+					(error as NodeJS.ErrnoException).code === 'ENOTFOUND' ||
+					(error as NodeJS.ErrnoException).code === 'ENODATA'
+				)
+					return;
 			}
 			await new Promise((r) => setTimeout(r, 100));
 		}

@@ -12,7 +12,10 @@ export interface NetworkSandbox {
 	stop(): Promise<void>;
 }
 
-export async function startNetworkSandbox(participants?: SmpParticipant[], zone = SANDBOX_SML_ZONE): Promise<NetworkSandbox> {
+export async function startNetworkSandbox(
+	participants?: SmpParticipant[],
+	zone = SANDBOX_SML_ZONE,
+): Promise<NetworkSandbox> {
 	const smp = await createSmpEmulator(participants);
 	try {
 		const entries = smp.participants.map((p) => {

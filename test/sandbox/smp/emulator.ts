@@ -31,8 +31,21 @@ export function makeTestCertificate(commonName: string, days = 365): string {
 	try {
 		const pem = execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'),
-				'-days', String(days), '-subj', `/C=DK/O=Sandbox AP/CN=${commonName}`],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-keyout',
+				path.join(dir, 'key.pem'),
+				'-days',
+				String(days),
+				'-subj',
+				`/C=DK/O=Sandbox AP/CN=${commonName}`,
+			],
 			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
@@ -41,7 +54,8 @@ export function makeTestCertificate(commonName: string, days = 365): string {
 	}
 }
 
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlEscape = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function documentTypeId(type: string): string {
 	return DOCUMENT_TYPE_IDS[type as KnownDocumentType] ?? type;

@@ -55,7 +55,14 @@ export interface ZenvoicesEmulator extends Emulator {
 	tokensIssued: number;
 }
 
-const abpOk = (result: unknown) => ({ result, targetUrl: null, success: true, error: null, unAuthorizedRequest: false, __abp: true });
+const abpOk = (result: unknown) => ({
+	result,
+	targetUrl: null,
+	success: true,
+	error: null,
+	unAuthorizedRequest: false,
+	__abp: true,
+});
 
 function abpError(
 	res: http.ServerResponse,
@@ -82,7 +89,10 @@ function pageArgs(body: Record<string, unknown>): { skip: number; max: number } 
 	return { skip, max };
 }
 
-export async function createZenvoicesEmulator(datasetDir: string, options: EmulatorOptions = {}): Promise<ZenvoicesEmulator> {
+export async function createZenvoicesEmulator(
+	datasetDir: string,
+	options: EmulatorOptions = {},
+): Promise<ZenvoicesEmulator> {
 	const info = readDatasetInfo(datasetDir);
 	const settings = (info.settings ?? {}) as { users?: ZenvoicesUser[]; tokenLifetimeSeconds?: number };
 	const users = settings.users ?? [];
@@ -116,8 +126,14 @@ export async function createZenvoicesEmulator(datasetDir: string, options: Emula
 					(u) => u.userNameOrEmailAddress.toLowerCase() === String(body.userNameOrEmailAddress ?? '').toLowerCase(),
 				);
 				if (String(body.tenancyName ?? '').toLowerCase() !== info.account.toLowerCase())
-					return abpError(res, 500, 'Login failed!', `There is no tenant defined with name ${String(body.tenancyName ?? '')}`);
-				if (!user || user.password !== body.password) return abpError(res, 500, 'Login failed!', 'Invalid user name or password');
+					return abpError(
+						res,
+						500,
+						'Login failed!',
+						`There is no tenant defined with name ${String(body.tenancyName ?? '')}`,
+					);
+				if (!user || user.password !== body.password)
+					return abpError(res, 500, 'Login failed!', 'Invalid user name or password');
 				if (user.twoFactor)
 					return sendJson(
 						res,
@@ -155,41 +171,61 @@ export async function createZenvoicesEmulator(datasetDir: string, options: Emula
 			if (!url.pathname.startsWith('/public-api/v1/')) return abpError(res, 404, 'Not found');
 			const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
 			const session = auth ? tokens.get(auth[1]) : undefined;
-			if (!session || session.expiresAt < Date.now()) return abpError(res, 401, 'Current user did not login to the application!');
+			if (!session || session.expiresAt < Date.now())
+				return abpError(res, 401, 'Current user did not login to the application!');
 			const failure = failures.shift();
 			if (failure) return abpError(res, failure, 'An internal error occurred during your request!');
 
 			if (req.method === 'POST' && url.pathname === '/public-api/v1/administration/list') {
 				const page = pageArgs(body);
 				if (typeof page === 'string')
-					return abpError(res, 400, 'Your request is not valid!', page, [{ message: page, members: ['maxResultCount'] }]);
-				const sorted = [...administrations].sort((a, b) => (body.sorting === 'name' ? a.name.localeCompare(b.name) : a.id - b.id));
+					return abpError(res, 400, 'Your request is not valid!', page, [
+						{ message: page, members: ['maxResultCount'] },
+					]);
+				const sorted = [...administrations].sort((a, b) =>
+					body.sorting === 'name' ? a.name.localeCompare(b.name) : a.id - b.id,
+				);
 				return sendJson(res, 200, { items: sorted.slice(page.skip, page.skip + page.max), totalCount: sorted.length });
 			}
 
 			if (req.method === 'POST' && url.pathname === '/public-api/v1/inbox/list') {
 				const page = pageArgs(body);
 				if (typeof page === 'string') return abpError(res, 400, 'Your request is not valid!', page);
-				const filtered = inbox.filter((d) => body.administrationId === undefined || d.administrationId === Number(body.administrationId));
-				const items = filtered.slice(page.skip, page.skip + page.max).map(({ content, ...rest }) => ({ ...rest, size: content.length }));
+				const filtered = inbox.filter(
+					(d) => body.administrationId === undefined || d.administrationId === Number(body.administrationId),
+				);
+				const items = filtered
+					.slice(page.skip, page.skip + page.max)
+					.map(({ content, ...rest }) => ({ ...rest, size: content.length }));
 				return sendJson(res, 200, { items, totalCount: filtered.length });
 			}
 
 			if (req.method === 'POST' && url.pathname === '/public-api/v1/inbox/upload') {
 				const problems: { message: string; members: string[] }[] = [];
 				const administration = administrations.find((a) => a.id === Number(body.administrationId));
-				if (!administration) problems.push({ message: 'The administration does not exist', members: ['administrationId'] });
+				if (!administration)
+					problems.push({ message: 'The administration does not exist', members: ['administrationId'] });
 				const fileName = typeof body.fileName === 'string' ? body.fileName : '';
-				if (!/\.(xml|pdf)$/i.test(fileName)) problems.push({ message: 'fileName must end in .xml or .pdf', members: ['fileName'] });
+				if (!/\.(xml|pdf)$/i.test(fileName))
+					problems.push({ message: 'fileName must end in .xml or .pdf', members: ['fileName'] });
 				const contentText = typeof body.content === 'string' ? body.content : '';
 				const content = Buffer.from(contentText, 'base64');
 				if (!contentText || content.toString('base64') !== contentText.replace(/\s+/g, ''))
 					problems.push({ message: 'content must be base64', members: ['content'] });
-				if (typeof body.externalId !== 'string' || !body.externalId) problems.push({ message: 'externalId is required', members: ['externalId'] });
-				if (problems.length) return abpError(res, 400, 'Your request is not valid!', problems.map((p) => p.message).join('; '), problems);
-				const duplicate = inbox.find((d) => d.administrationId === administration!.id && d.externalId === body.externalId);
+				if (typeof body.externalId !== 'string' || !body.externalId)
+					problems.push({ message: 'externalId is required', members: ['externalId'] });
+				if (problems.length)
+					return abpError(res, 400, 'Your request is not valid!', problems.map((p) => p.message).join('; '), problems);
+				const duplicate = inbox.find(
+					(d) => d.administrationId === administration!.id && d.externalId === body.externalId,
+				);
 				if (duplicate)
-					return abpError(res, 409, 'A document with this external id already exists', `Inbox document ${duplicate.id}`);
+					return abpError(
+						res,
+						409,
+						'A document with this external id already exists',
+						`Inbox document ${duplicate.id}`,
+					);
 				const document: InboxDocument = {
 					id: nextInboxId++,
 					administrationId: administration!.id,
@@ -205,7 +241,11 @@ export async function createZenvoicesEmulator(datasetDir: string, options: Emula
 					authorizationStatus: 0,
 				};
 				inbox.push(document);
-				return sendJson(res, 200, { id: document.id, administrationId: document.administrationId, externalId: document.externalId });
+				return sendJson(res, 200, {
+					id: document.id,
+					administrationId: document.administrationId,
+					externalId: document.externalId,
+				});
 			}
 			return abpError(res, 404, `There is no action ${label}`);
 		},

@@ -26,21 +26,40 @@ describe('HTTP delivery rules', () => {
 
 	it('reads accepted, duplicate and failed answers', () => {
 		const settings = { url: '/', method: 'POST' as const, duplicateStatusCodes: '409', remoteIdField: 'data.id' };
-		const ok = interpretHttpResponse(settings, { statusCode: 202, body: '{"data":{"id":42}}', headers: { location: '/d/42' } });
+		const ok = interpretHttpResponse(settings, {
+			statusCode: 202,
+			body: '{"data":{"id":42}}',
+			headers: { location: '/d/42' },
+		});
 		assert.equal(ok.status, 'delivered');
 		assert.equal(ok.remoteId, '42');
-		assert.equal(interpretHttpResponse({ ...settings, remoteIdField: undefined }, { statusCode: 201, headers: { location: '/d/7' } }).remoteId, '/d/7');
+		assert.equal(
+			interpretHttpResponse(
+				{ ...settings, remoteIdField: undefined },
+				{ statusCode: 201, headers: { location: '/d/7' } },
+			).remoteId,
+			'/d/7',
+		);
 		assert.equal(interpretHttpResponse(settings, { statusCode: 409, body: {} }).status, 'alreadyDelivered');
 		const failed = interpretHttpResponse(settings, { statusCode: 400, body: 'bad document' });
 		assert.equal(failed.status, 'failed');
 		assert.equal(failed.message, 'gateway answered HTTP 400: bad document');
 	});
 
-	it('uses the converter\'s idempotency key, or a stable one from the source', () => {
+	it("uses the converter's idempotency key, or a stable one from the source", () => {
 		assert.equal(documentIdempotencyKey({ document: { idempotencyKey: 'from-ubl' } }), 'from-ubl');
-		const a = documentIdempotencyKey({ source: { system: 'billy', account: 'x', id: '1', number: '7' }, route: { format: 'oioubl21' } });
-		const b = documentIdempotencyKey({ source: { system: 'billy', account: 'x', id: '1', number: '7' }, route: { format: 'oioubl21' } });
-		const c = documentIdempotencyKey({ source: { system: 'billy', account: 'x', id: '1', number: '7' }, route: { format: 'peppol-bis3' } });
+		const a = documentIdempotencyKey({
+			source: { system: 'billy', account: 'x', id: '1', number: '7' },
+			route: { format: 'oioubl21' },
+		});
+		const b = documentIdempotencyKey({
+			source: { system: 'billy', account: 'x', id: '1', number: '7' },
+			route: { format: 'oioubl21' },
+		});
+		const c = documentIdempotencyKey({
+			source: { system: 'billy', account: 'x', id: '1', number: '7' },
+			route: { format: 'peppol-bis3' },
+		});
 		assert.equal(a, b);
 		assert.notEqual(a, c);
 	});

@@ -62,7 +62,11 @@ describe('resolveRoute', () => {
 		assert.equal(route.rule, 'customer');
 		assert.equal(route.format, 'oioubl21');
 		assert.equal(route.destination, 'zenvoices');
-		assert.deepEqual(route.destinationSettings, { directory: 'out/{customerId}', fileName: '{number}.xml', companyCode: 'ACME' });
+		assert.deepEqual(route.destinationSettings, {
+			directory: 'out/{customerId}',
+			fileName: '{number}.xml',
+			companyCode: 'ACME',
+		});
 		assert.deepEqual(route.sender, { contact: { name: 'Accounts', email: 'c1-desk@seller.example' } });
 		assert.deepEqual(route.receiver, { buyerReference: 'n/a', endpoint: { scheme: '0088', id: '5798000000001' } });
 	});
@@ -79,7 +83,10 @@ describe('resolveRoute', () => {
 		const none = resolveRoute(listed, undefined, item);
 		assert.equal(none.activated, false);
 		assert.equal(none.reason, 'customer is not listed');
-		assert.equal(resolveRoute(listed, { customerId: 'c1' }, item).reason, 'customer rule does not activate the customer');
+		assert.equal(
+			resolveRoute(listed, { customerId: 'c1' }, item).reason,
+			'customer rule does not activate the customer',
+		);
 		assert.equal(resolveRoute(listed, { customerId: 'c1', activated: true }, item).activated, true);
 	});
 
@@ -98,7 +105,10 @@ describe('resolveRoute', () => {
 	});
 
 	it('rejects malformed rules with a readable message', () => {
-		assert.throws(() => resolveRoute(defaults, { format: 'pdf' as never }, item), /format "pdf" is not one of peppol-bis3, oioubl21/);
+		assert.throws(
+			() => resolveRoute(defaults, { format: 'pdf' as never }, item),
+			/format "pdf" is not one of peppol-bis3, oioubl21/,
+		);
 		assert.throws(() => resolveRoute(defaults, { activeFrom: 'soon' }, item), /activeFrom "soon" is not a date/);
 	});
 
@@ -113,7 +123,11 @@ describe('resolveRoute', () => {
 describe('applyOverrides', () => {
 	it('applies sender and receiver overrides without touching the original', () => {
 		const original = invoice();
-		const route = resolveRoute(defaults, { receiver: { endpoint: { scheme: '0088', id: '5798000000001' }, contact: { phone: '12345678' } } }, item);
+		const route = resolveRoute(
+			defaults,
+			{ receiver: { endpoint: { scheme: '0088', id: '5798000000001' }, contact: { phone: '12345678' } } },
+			item,
+		);
 		const out = applyOverrides(original, route);
 		assert.deepEqual(out.buyer.endpoint, { scheme: '0088', id: '5798000000001' });
 		assert.deepEqual(out.buyer.contact, { name: 'Anna', email: 'anna@buyer.example', phone: '12345678' });
@@ -126,14 +140,25 @@ describe('applyOverrides', () => {
 	it('keeps the source buyer reference unless told to replace it always', () => {
 		const withRef = invoice({ buyerReference: 'PO-77' });
 		assert.equal(applyOverrides(withRef, { receiver: { buyerReference: 'n/a' } }).buyerReference, 'PO-77');
-		assert.equal(applyOverrides(withRef, { receiver: { buyerReference: 'X', buyerReferenceMode: 'always' } }).buyerReference, 'X');
+		assert.equal(
+			applyOverrides(withRef, { receiver: { buyerReference: 'X', buyerReferenceMode: 'always' } }).buyerReference,
+			'X',
+		);
 	});
 });
 
 describe('remote path templates', () => {
 	it('renders per-customer folders with safe segments', () => {
-		const out = renderRemotePath('invoices/{customerId}', '{kind}-{number}.xml', { customerId: 'Søren/../x', kind: 'invoice', number: '2026 001' });
-		assert.deepEqual(out, { directory: 'invoices/Soeren_._x', fileName: 'invoice-2026_001.xml', path: 'invoices/Soeren_._x/invoice-2026_001.xml' });
+		const out = renderRemotePath('invoices/{customerId}', '{kind}-{number}.xml', {
+			customerId: 'Søren/../x',
+			kind: 'invoice',
+			number: '2026 001',
+		});
+		assert.deepEqual(out, {
+			directory: 'invoices/Soeren_._x',
+			fileName: 'invoice-2026_001.xml',
+			path: 'invoices/Soeren_._x/invoice-2026_001.xml',
+		});
 		assert.throws(() => renderRemotePath('{nope}', 'a', {}), /uses \{nope\}/);
 	});
 });

@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { buildHttpDeliveryRequest, type HttpDeliverySettings, interpretHttpResponse, parseStatusCodes } from '../../../shared/delivery/http';
+import {
+	buildHttpDeliveryRequest,
+	type HttpDeliverySettings,
+	interpretHttpResponse,
+	parseStatusCodes,
+} from '../../../shared/delivery/http';
 import { apiRequestFull, type Service } from '../../../shared/n8n/request';
 import { runPerItem } from '../../../shared/n8n/items';
 import { renderTemplate } from '../../../shared/routing';
@@ -38,7 +43,8 @@ export const description: INodeProperties[] = [
 		name: 'url',
 		type: 'string',
 		default: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
-		description: 'Absolute, or relative to the credential\'s base URL. Placeholders such as {customerId}, {number}, {fileName} are filled in.',
+		description:
+			"Absolute, or relative to the credential's base URL. Placeholders such as {customerId}, {number}, {fileName} are filled in.",
 		displayOptions: { show },
 	},
 	{
@@ -83,9 +89,15 @@ export const description: INodeProperties[] = [
 				default: '409',
 				description: 'Answers meaning the gateway has this document already (counted as delivered)',
 			},
-			{ displayName: 'Idempotency Header', name: 'idempotencyHeader', type: 'string', default: 'Idempotency-Key' },
-			{ displayName: 'Remote ID Field', name: 'remoteIdField', type: 'string', default: 'id', description: 'Dot path in the JSON answer; else the Location header' },
 			{ displayName: 'Content Type', name: 'contentType', type: 'string', default: 'application/xml' },
+			{ displayName: 'Idempotency Header', name: 'idempotencyHeader', type: 'string', default: 'Idempotency-Key' },
+			{
+				displayName: 'Remote ID Field',
+				name: 'remoteIdField',
+				type: 'string',
+				default: 'id',
+				description: 'Dot path in the JSON answer; else the Location header',
+			},
 		],
 	},
 ];
@@ -96,14 +108,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (skipped) return skipped;
 		const options = this.getNodeParameter('httpOptions', itemIndex, {}) as IDataObject;
 		const headerRows = ((this.getNodeParameter('headers', itemIndex, {}) as IDataObject).header ?? []) as IDataObject[];
-		const document = await readDocument(this, item, itemIndex, this.getNodeParameter('binaryProperty', itemIndex) as string);
+		const document = await readDocument(
+			this,
+			item,
+			itemIndex,
+			this.getNodeParameter('binaryProperty', itemIndex) as string,
+		);
 		const values = templateValues(item.json, document.fileName);
 		let settings: HttpDeliverySettings;
 		try {
 			settings = {
 				method: this.getNodeParameter('method', itemIndex) as 'POST' | 'PUT',
 				url: renderTemplate(this.getNodeParameter('url', itemIndex) as string, values),
-				headers: Object.fromEntries(headerRows.filter((h) => h.name).map((h) => [String(h.name), String(h.value ?? '')])),
+				headers: Object.fromEntries(
+					headerRows.filter((h) => h.name).map((h) => [String(h.name), String(h.value ?? '')]),
+				),
 				acceptedStatusCodes: (options.acceptedStatusCodes as string) ?? '200-299',
 				duplicateStatusCodes: (options.duplicateStatusCodes as string) ?? '409',
 				idempotencyHeader: (options.idempotencyHeader as string) ?? 'Idempotency-Key',
@@ -124,7 +143,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const accepted = parseStatusCodes(settings.acceptedStatusCodes);
 		const duplicate = parseStatusCodes(settings.duplicateStatusCodes, '409');
 		const credentials = await this.getCredentials('httpGatewayApi');
-		const okStatuses = Array.from({ length: 500 }, (_, i) => i + 100).filter((code) => code >= 300 && (accepted(code) || duplicate(code)));
+		const okStatuses = Array.from({ length: 500 }, (_, i) => i + 100).filter(
+			(code) => code >= 300 && (accepted(code) || duplicate(code)),
+		);
 		const absolute = /^https?:\/\//i.test(request.url);
 		const response = await apiRequestFull.call(this, HTTP_GATEWAY, {
 			method: request.method,
@@ -140,7 +161,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		const outcome = interpretHttpResponse(settings, response);
 		if (outcome.status === 'failed')
-			throw new NodeApiError(this.getNode(), { message: outcome.message } as never, { itemIndex, message: outcome.message, httpCode: String(outcome.statusCode) });
+			throw new NodeApiError(this.getNode(), { message: outcome.message } as never, {
+				itemIndex,
+				message: outcome.message,
+				httpCode: String(outcome.statusCode),
+			});
 		const delivery: DeliveryRecord = {
 			channel: 'http',
 			status: outcome.status,

@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 		name: 'fileName',
 		type: 'string',
 		default: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
-		description: 'Same placeholders, plus {fileName} (the document\'s own name) and {idempotencyKey}',
+		description: "Same placeholders, plus {fileName} (the document's own name) and {idempotencyKey}",
 		displayOptions: { show },
 	},
 	{
@@ -62,7 +62,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await runPerItem(this, async (item, itemIndex) => {
 			const skipped = skippedByRoute(item, 'sftp');
 			if (skipped) return skipped;
-			const document = await readDocument(this, item, itemIndex, this.getNodeParameter('binaryProperty', itemIndex) as string);
+			const document = await readDocument(
+				this,
+				item,
+				itemIndex,
+				this.getNodeParameter('binaryProperty', itemIndex) as string,
+			);
 			const values = templateValues(item.json, document.fileName);
 			let target;
 			try {
@@ -81,7 +86,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const message = (error as Error).message;
 				throw new NodeOperationError(this.getNode(), message, {
 					itemIndex,
-					description: error instanceof HostKeyError ? 'Delivery stopped: the SFTP server is not the one pinned in the credential.' : undefined,
+					description:
+						error instanceof HostKeyError
+							? 'Delivery stopped: the SFTP server is not the one pinned in the credential.'
+							: undefined,
 				});
 			}
 			const result = await gateway.upload({

@@ -13,15 +13,15 @@ export const description: INodeProperties[] = [
 		name: 'scheme',
 		type: 'options',
 		options: [
-			{ name: 'From the ID (Scheme:Value)', value: 'fromId' },
-			{ name: '0184 – DK CVR', value: '0184' },
-			{ name: '0198 – DK VAT / SE', value: '0198' },
+			{ name: '0007 – SE Organisation Number', value: '0007' },
 			{ name: '0088 – EAN / GLN', value: '0088' },
 			{ name: '0096 – DK P-Number', value: '0096' },
-			{ name: '0216 – FI OVT', value: '0216' },
-			{ name: '0007 – SE Organisation Number', value: '0007' },
+			{ name: '0184 – DK CVR', value: '0184' },
 			{ name: '0192 – NO Organisation Number', value: '0192' },
+			{ name: '0198 – DK VAT / SE', value: '0198' },
 			{ name: '0208 – BE Enterprise Number', value: '0208' },
+			{ name: '0216 – FI OVT', value: '0216' },
+			{ name: 'From the ID (Scheme:Value)', value: 'fromId' },
 			{ name: 'Other EAS Code', value: 'other' },
 		],
 		default: 'fromId',
@@ -70,7 +70,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this,
 		async (item, itemIndex) => {
 			const schemeSetting = this.getNodeParameter('scheme', itemIndex) as string;
-			const scheme = schemeSetting === 'other' ? (this.getNodeParameter('otherScheme', itemIndex) as string) : schemeSetting;
+			const scheme =
+				schemeSetting === 'other' ? (this.getNodeParameter('otherScheme', itemIndex) as string) : schemeSetting;
 			const raw = String(this.getNodeParameter('participantId', itemIndex) ?? '').trim();
 			let id;
 			try {

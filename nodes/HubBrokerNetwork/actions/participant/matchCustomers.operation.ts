@@ -24,11 +24,17 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Country (ISO 2)', name: 'country', type: 'string', default: '' },
-			{ displayName: 'Endpoint (Scheme:ID)', name: 'endpoint', type: 'string', default: '', placeholder: '0088:5798000000001' },
+			{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
 			{ displayName: 'EAN / GLN', name: 'gln', type: 'string', default: '' },
+			{
+				displayName: 'Endpoint (Scheme:ID)',
+				name: 'endpoint',
+				type: 'string',
+				default: '',
+				placeholder: '0088:5798000000001',
+			},
+			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Registration Number (CVR)', name: 'registrationNumber', type: 'string', default: '' },
 			{ displayName: 'VAT ID', name: 'vatId', type: 'string', default: '' },
 		],
@@ -76,10 +82,12 @@ export function customerFromJson(json: IDataObject): CustomerIdentifiers {
 		customerId: text(source?.customerId) ?? pick('customerId', 'contactGuid', 'ContactGuid', 'id', 'guid'),
 		name: text(source?.customerName) ?? pick('name', 'Name', 'customerName'),
 		country: text(address?.country) ?? pick('countryId', 'CountryKey', 'countryCode', 'country'),
-		endpoint: endpoint?.scheme && endpoint?.id ? { scheme: String(endpoint.scheme), id: String(endpoint.id) } : undefined,
+		endpoint:
+			endpoint?.scheme && endpoint?.id ? { scheme: String(endpoint.scheme), id: String(endpoint.id) } : undefined,
 		gln: pick('gln', 'ean', 'eanNumber', 'EanNumber', 'glnNumber'),
 		registrationNumber:
-			(legal?.id ? String(legal.id) : undefined) ?? pick('registrationNumber', 'registrationNo', 'cvr', 'cvrNumber', 'companyNumber', 'businessId'),
+			(legal?.id ? String(legal.id) : undefined) ??
+			pick('registrationNumber', 'registrationNo', 'cvr', 'cvrNumber', 'companyNumber', 'businessId'),
 		vatId: pick('vatId', 'vatNumber', 'VatNumber', 'vatNo', 'vatNumberText'),
 		identifiers: Array.isArray(party.identifiers)
 			? (party.identifiers as IDataObject[]).map((i) => ({ scheme: text(i.scheme), id: String(i.id ?? '') }))

@@ -76,7 +76,8 @@ export const description: INodeProperties[] = [
 		name: 'defaultDestinationSettings',
 		type: 'json',
 		default: '{}',
-		description: 'E.g. {"directory": "outbound/{customerId}", "fileName": "{kind}-{number}.xml"} or {"companyCode": "ACME"}',
+		description:
+			'E.g. {"directory": "outbound/{customerId}", "fileName": "{kind}-{number}.xml"} or {"companyCode": "ACME"}.',
 		displayOptions: { show },
 	},
 	{
@@ -84,7 +85,7 @@ export const description: INodeProperties[] = [
 		name: 'ruleSource',
 		type: 'options',
 		options: [
-			{ name: 'A Field of the Item', value: 'item', description: 'E.g. a Data Table row merged into the item' },
+			{ name: 'A Field of the Item', value: 'item', description: 'E.g. a Data Table row merged into the item.' },
 			{ name: 'A JSON List', value: 'parameter', description: 'Rules keyed by customerId' },
 			{ name: 'No Customer Rules', value: 'none' },
 		],
@@ -104,7 +105,8 @@ export const description: INodeProperties[] = [
 		name: 'rules',
 		type: 'json',
 		default: '[]',
-		description: 'List of rules: [{"customerId": "17", "activated": true, "format": "oioubl21", "destination": "sftp", "destinationSettings": {…}}]',
+		description:
+			'List of rules: [{"customerId": "17", "activated": true, "format": "oioubl21", "destination": "sftp", "destinationSettings": {…}}]',
 		displayOptions: { show: { ...show, ruleSource: ['parameter'] } },
 	},
 	{
@@ -127,7 +129,8 @@ export const description: INodeProperties[] = [
 				name: 'applyOverrides',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to write sender/receiver overrides into json.invoice (otherwise they stay in json.route only)',
+				description:
+					'Whether to write sender/receiver overrides into JSON.invoice (otherwise they stay in JSON.route only)',
 			},
 			{
 				displayName: 'Sender Overrides',
@@ -144,8 +147,19 @@ export const description: INodeProperties[] = [
 				placeholder: 'Add Field',
 				default: {},
 				options: [
-					{ displayName: 'Buyer Reference', name: 'buyerReference', type: 'string', default: '', description: 'BT-10, used when the source has none' },
-					{ displayName: 'Always Replace Buyer Reference', name: 'buyerReferenceAlways', type: 'boolean', default: false },
+					{
+						displayName: 'Buyer Reference',
+						name: 'buyerReference',
+						type: 'string',
+						default: '',
+						description: 'BT-10, used when the source has none',
+					},
+					{
+						displayName: 'Always Replace Buyer Reference',
+						name: 'buyerReferenceAlways',
+						type: 'boolean',
+						default: false,
+					},
 					...contactFields,
 				],
 			},
@@ -160,7 +174,9 @@ function parseJsonParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex: 
 	try {
 		return JSON.parse(value) as T;
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `"${name}" is not valid JSON: ${(error as Error).message}`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `"${name}" is not valid JSON: ${(error as Error).message}`, {
+			itemIndex,
+		});
 	}
 }
 
@@ -182,7 +198,9 @@ function party(fields: IDataObject | undefined): SenderOverrides & ReceiverOverr
 }
 
 function pathGet(json: IDataObject, dotPath: string): unknown {
-	return dotPath.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as IDataObject)[key] : undefined), json);
+	return dotPath
+		.split('.')
+		.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as IDataObject)[key] : undefined), json);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -211,8 +229,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const json = item.json;
 			const source = (json.source ?? {}) as IDataObject;
 			let rule: CustomerRule | undefined;
-			if (ruleSource === 'item') rule = normaliseCustomerRule(pathGet(json, this.getNodeParameter('ruleField', itemIndex) as string));
-			else if (ruleSource === 'parameter') rule = findCustomerRule(listedRules, source.customerId as string | undefined);
+			if (ruleSource === 'item')
+				rule = normaliseCustomerRule(pathGet(json, this.getNodeParameter('ruleField', itemIndex) as string));
+			else if (ruleSource === 'parameter')
+				rule = findCustomerRule(listedRules, source.customerId as string | undefined);
 
 			const route = resolveRoute(defaults, rule, json as never);
 			const out: IDataObject = { ...json, route: route as unknown as IDataObject };
