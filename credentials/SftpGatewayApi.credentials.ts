@@ -64,11 +64,12 @@ export class SftpGatewayApi implements ICredentialType {
 			description: 'Passphrase of the private key, if it has one',
 			displayOptions: { show: { authMethod: ['privateKey'] } },
 		},
+		// A fingerprint is public and must stay readable so users can compare it with the operator's.
+		// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 		{
 			displayName: 'Host Key Fingerprint (SHA-256)',
 			name: 'hostKeyFingerprint',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			required: true,
 			placeholder: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8',
