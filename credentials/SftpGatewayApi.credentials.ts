@@ -64,11 +64,11 @@ export class SftpGatewayApi implements ICredentialType {
 			description: 'Passphrase of the private key, if it has one',
 			displayOptions: { show: { authMethod: ['privateKey'] } },
 		},
-		// A fingerprint is public and must stay readable so users can compare it with the operator's.
-		// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 		{
 			displayName: 'Host Key Fingerprint (SHA-256)',
 			name: 'hostKeyFingerprint',
+			// A fingerprint is public and must stay readable so users can compare it with the operator's.
+			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
 			type: 'string',
 			default: '',
 			required: true,
