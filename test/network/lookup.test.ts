@@ -92,6 +92,13 @@ describe('candidates for a customer', () => {
 			['0184:31000548', '0088:5798000000001', '0198:DK31000548'],
 		);
 		assert.deepEqual(candidatesFor({ gln: '5798000000002', registrationNumber: '12345678', country: 'DK' }), []);
+		// A Dinero contact: VAT number with DK prefix, an SE number and a P-number.
+		assert.deepEqual(
+			candidatesFor({ vatId: 'DK31002192', seNumber: '31000548', pNumber: '1012345678', country: 'DK' }).map(
+				(c) => `${c.scheme}:${c.value}:${c.from}`,
+			),
+			['0184:31002192:vatId', '0198:DK31002192:vatId', '0198:DK31000548:seNumber', '0096:1012345678:pNumber'],
+		);
 	});
 });
 

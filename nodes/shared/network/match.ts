@@ -21,6 +21,10 @@ export interface CustomerIdentifiers {
 	registrationNumber?: string;
 	/** VAT id with or without country prefix. */
 	vatId?: string;
+	/** Danish SE number (a VAT registration unit, 8 digits) → 0198 `DK<SE>`. */
+	seNumber?: string;
+	/** Danish P-number (production unit, 10 digits) → 0096. */
+	pNumber?: string;
 	/** Any other identifiers with an EAS scheme. */
 	identifiers?: { scheme?: string; id: string }[];
 }
@@ -35,7 +39,7 @@ const compact = (v: string | undefined) => (v ?? '').replace(/[\s.-]/g, '').toUp
 /**
  * Candidate participant ids in the order they are tried:
  * 1. the endpoint on file, 2. EAN/GLN (a receiving location, what Danish public buyers use),
- * 3. CVR as 0184, 4. DK VAT as 0198, 5. the national schemes of NO/SE/FI/BE from their VAT or company numbers,
+ * 3. CVR as 0184, 4. DK VAT as 0198 (then an SE number as 0198, a P-number as 0096), 5. the national schemes of NO/SE/FI/BE from their VAT or company numbers,
  * 6. other identifiers with a scheme. Ids that are malformed for their scheme are left out.
  */
 export function candidatesFor(customer: CustomerIdentifiers): Candidate[] {
@@ -61,6 +65,9 @@ export function candidatesFor(customer: CustomerIdentifiers): Candidate[] {
 		const cvr = /^\d{8}$/.test(registration) ? registration : /^\d{8}$/.test(vatDigits) ? vatDigits : undefined;
 		add('0184', cvr, registration ? 'registrationNumber' : 'vatId');
 		add('0198', vatCountry === 'DK' ? vat : cvr ? `DK${cvr}` : undefined, 'vatId');
+		const se = compact(customer.seNumber).replace(/^DK/, '');
+		if (se) add('0198', `DK${se}`, 'seNumber');
+		add('0096', compact(customer.pNumber) || undefined, 'pNumber');
 	}
 	if (country === 'NO')
 		add('0192', /^\d{9}$/.test(registration) ? registration : vatDigits.replace(/MVA$/, ''), 'registrationNumber');

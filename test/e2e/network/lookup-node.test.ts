@@ -66,8 +66,14 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 
 	it('matches customers and suggests export rules', async () => {
 		const customers = [
-			{ id: 'k1', name: 'Skovbo', countryId: 'DK', vatNo: 'DK31002192' },
-			{ id: 'k2', name: 'Region', countryId: 'DK', registrationNo: '31000548', ean: '5798000000001' },
+			{
+				ContactGuid: 'k1',
+				Name: 'Skovbo (Dinero contact)',
+				CountryKey: 'DK',
+				VatNumber: 'DK31002192',
+				EanNumber: null,
+			},
+			{ id: 'k2', name: 'Region (Billy contact)', countryId: 'DK', registrationNo: '31000548', ean: '5798000000001' },
 			{
 				invoice: {
 					buyer: { name: 'Canonical buyer', endpoint: { scheme: '0184', id: '31001781' }, address: { country: 'DK' } },

@@ -89,6 +89,8 @@ export function customerFromJson(json: IDataObject): CustomerIdentifiers {
 			(legal?.id ? String(legal.id) : undefined) ??
 			pick('registrationNumber', 'registrationNo', 'cvr', 'cvrNumber', 'companyNumber', 'businessId'),
 		vatId: pick('vatId', 'vatNumber', 'VatNumber', 'vatNo', 'vatNumberText'),
+		seNumber: pick('seNumber', 'SeNumber'),
+		pNumber: pick('pNumber', 'PNumber'),
 		identifiers: Array.isArray(party.identifiers)
 			? (party.identifiers as IDataObject[]).map((i) => ({ scheme: text(i.scheme), id: String(i.id ?? '') }))
 			: undefined,
