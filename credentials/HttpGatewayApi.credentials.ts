@@ -76,7 +76,8 @@ export class HttpGatewayApi implements ICredentialType {
 			name: 'testPath',
 			type: 'string',
 			default: '/',
-			description: 'Path requested with GET by "Test credential"; any answer other than 401/403 counts as success',
+			description:
+				'Path requested with GET by "Test credential" (e.g. a health or status endpoint); it must answer 2xx',
 		},
 	];
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { createHttpReceiver, type HttpReceiver } from '../../sandbox/http-receiver/receiver';
-import { inlineBinary, runWorkflow } from '../harness';
+import { inlineBinary, runWorkflow, testCredential } from '../harness';
 import { chain, credentialRef, HUBBROKER } from './workflow';
 
 function item(customerId: string, number: string): INodeExecutionData {
@@ -118,5 +118,21 @@ describe('HTTP gateway delivery in the real n8n engine', () => {
 			credentials: { httpGatewayApi: { ...credentials().httpGatewayApi, headerValue: 'Bearer nope' } },
 		});
 		assert.match(String(wrongAuth.output('Send')[0].json.error), /401|unauthorized/i);
+	});
+
+	it('tests the credential against the gateway', async () => {
+		assert.equal((await testCredential('httpGatewayApi', credentials().httpGatewayApi)).status, 'OK');
+		const refused = await testCredential('httpGatewayApi', {
+			...credentials().httpGatewayApi,
+			headerValue: 'Bearer nope',
+		});
+		assert.deepEqual([refused.status, refused.message], ['Error', 'The gateway refused the credentials (401)']);
+		const basic = await testCredential('httpGatewayApi', {
+			baseUrl: receiver.url,
+			authType: 'basic',
+			user: 'u',
+			password: 'p',
+		});
+		assert.equal(basic.status, 'Error', 'basic auth is sent and refused by a gateway that wants a token');
 	});
 });

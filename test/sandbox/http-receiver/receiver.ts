@@ -1,6 +1,6 @@
 /**
  * A local HTTP gateway that records every document it receives and can fail on demand:
- * `failNext(count, status)` answers the next requests with that status; `requireAuth` checks one header value;
+ * `failNext(count, status)` answers the next requests with that status; GET answers a health status; `requireAuth` checks one header value;
  * a repeated `Idempotency-Key` gets 409 when `conflictOnRepeat` is on.
  */
 import type http from 'node:http';
@@ -44,6 +44,7 @@ export async function createHttpReceiver(options: HttpReceiverOptions = {}): Pro
 				res.end(failure.body);
 				return;
 			}
+			if (req.method === 'GET') return sendJson(res, 200, { status: 'ok', received: received.length });
 			if (req.method !== 'POST' && req.method !== 'PUT') return sendJson(res, 405, { error: 'method not allowed' });
 			const key = req.headers['idempotency-key'];
 			const earlier = key ? received.find((r) => r.headers['idempotency-key'] === key) : undefined;
