@@ -97,6 +97,13 @@ export class SftpGateway {
 		const pinned = settings.hostKeyFingerprint?.trim() ? parseFingerprints(settings.hostKeyFingerprint) : [];
 		let offered: string | undefined;
 		const client = new SftpClient('einvoice-export');
+		// SFTP is many small request/response round trips; without TCP_NODELAY each one waits ~40 ms on delayed ACKs.
+		const ssh = (
+			client as unknown as {
+				client: { on(event: 'connect', listener: () => void): void; setNoDelay(on: boolean): void };
+			}
+		).client;
+		ssh.on('connect', () => ssh.setNoDelay(true));
 		try {
 			await client.connect({
 				host: settings.host,

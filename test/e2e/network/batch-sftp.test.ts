@@ -92,6 +92,13 @@ const workflow = (continueOnFail: boolean) =>
 		},
 	]);
 
+/** Execution time per node of a run, as n8n records it. */
+function nodeTimes(result: Awaited<ReturnType<typeof runWorkflow>>): string {
+	return Object.entries(result.run.data.resultData.runData)
+		.map(([name, runs]) => `${name} ${runs.reduce((ms, r) => ms + (r.executionTime ?? 0), 0)} ms`)
+		.join(', ');
+}
+
 function filesUnder(root: string): string[] {
 	if (!existsSync(root)) return [];
 	return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -161,7 +168,8 @@ describe('batch: Resolve → Invoice to UBL → SFTP on a real OpenSSH server', 
 		for (const i of delivered) perCustomer[customerOf(i)] = (perCustomer[customerOf(i)] ?? 0) + 1;
 		console.log(
 			`[batch] source ${input.length}, activated ${activated.length}, not activated ${notActivated.length}, valid ${valid.length}, ` +
-				`delivered via SFTP ${delivered.length} ${JSON.stringify(perCustomer)}, validator: ${verdicts.filter((v) => v.valid).length}/${verdicts.length} valid, run ${firstRunMs} ms`,
+				`delivered via SFTP ${delivered.length} ${JSON.stringify(perCustomer)}, validator: ${verdicts.filter((v) => v.valid).length}/${verdicts.length} valid, ` +
+				`run ${firstRunMs} ms (${nodeTimes(result)})`,
 		);
 
 		const mtimes = onServer.map((f) => statSync(path.join(sshd.root, f)).mtimeMs);
