@@ -87,6 +87,9 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 /** One SFTP connection, reused for all the documents of an execution. */
 export class SftpGateway {
+	/** Folders known to exist on this connection, so a batch checks each folder once. */
+	private readonly directories = new Set<string>();
+
 	private constructor(
 		private readonly client: SftpClient,
 		readonly hostKey: string,
