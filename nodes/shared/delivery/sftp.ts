@@ -145,8 +145,10 @@ export class SftpGateway {
 			bytes: content.length,
 			sha256: digest,
 		});
-		if (directory && directory !== '.' && !(await this.client.exists(directory)))
-			await this.client.mkdir(directory, true);
+		if (directory && directory !== '.' && !this.directories.has(directory)) {
+			if (!(await this.client.exists(directory))) await this.client.mkdir(directory, true);
+			this.directories.add(directory);
+		}
 
 		const sameContent = async () => sha256((await this.client.get(path)) as Buffer) === digest;
 		const existing = await this.client.exists(path);
