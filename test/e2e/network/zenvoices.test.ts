@@ -5,7 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 
 import { createZenvoicesEmulator, type ZenvoicesEmulator } from '../../sandbox/zenvoices/emulator';
-import { inlineBinary, repoRoot, runWorkflow, testCredential } from '../harness';
+import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+
+import { ZenvoicesExport } from '../../../nodes/Zenvoices/ZenvoicesExport.node';
+import { inlineBinary, registerNodeType, repoRoot, runWorkflow, testCredential } from '../harness';
 import { chain, credentialRef, HUBBROKER, ZENVOICES } from './workflow';
 
 const datasetDir = path.join(repoRoot, 'test', 'sandbox', 'zenvoices', 'dataset');
@@ -208,6 +211,41 @@ describe('Zenvoices Export in the real n8n engine', () => {
 		await assert.rejects(
 			testCredential('zenvoicesApi', wrong),
 			/Zenvoices login as "api@nordic-ap.example" failed: Login failed! – Invalid user name or password/,
+		);
+	});
+
+	it('offers companies in the company-code list search', async () => {
+		// The list search runs inside a probe node, so it goes through the engine's credential and request path.
+		const probe: INodeType = {
+			description: {
+				displayName: 'List Search Probe',
+				name: 'listSearchProbe',
+				group: ['transform'],
+				version: 1,
+				description: 'Calls the Zenvoices company list search',
+				defaults: { name: 'Probe' },
+				inputs: ['main'],
+				outputs: ['main'],
+				credentials: [{ name: 'zenvoicesApi', required: true }],
+				properties: [],
+			} as INodeType['description'],
+			async execute(this: IExecuteFunctions) {
+				const search = new ZenvoicesExport().methods.listSearch.searchCompanies;
+				const found = await search.call(this as never, 'skov');
+				return [found.results.map((r) => ({ json: { ...r } }))];
+			},
+		};
+		registerNodeType('test.listSearchProbe', probe);
+		const result = await runWorkflow(
+			chain('list search', [
+				{ name: 'Probe', type: 'test.listSearchProbe', credentials: credentialRef('zenvoicesApi'), parameters: {} },
+			]),
+			{ credentials: credentials() },
+		);
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(
+			result.output('Probe').map((i) => i.json),
+			[{ name: 'Skovbo Kommune Forsyning (SKOVBO)', value: 'SKOVBO' }],
 		);
 	});
 });
