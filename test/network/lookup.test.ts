@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 
 import {
 	applyNaptrRegexp,
+	classifyDocumentType,
+	DOCUMENT_TYPE_IDS,
+	parseServiceGroup,
+	parseServiceMetadata,
 	base32,
 	candidatesFor,
 	matchCustomer,
@@ -75,6 +79,48 @@ describe('SML host names', () => {
 			'x.zone',
 		);
 		assert.equal(url, 'https://first.example');
+	});
+});
+
+describe('SMP documents', () => {
+	it('reads a Redirect, an OASIS BDXR ServiceGroup, and refuses a DOCTYPE', () => {
+		const redirect = parseServiceMetadata(
+			'<SignedServiceMetadata xmlns="http://busdox.org/serviceMetadata/publishing/1.0/"><ServiceMetadata>' +
+				'<Redirect href="https://other-smp.example/iso6523-actorid-upis%3A%3A0184%3A31000548/services/x?a=1&amp;b=2">' +
+				'<CertificateUID>CN=x</CertificateUID></Redirect></ServiceMetadata></SignedServiceMetadata>',
+		);
+		assert.deepEqual(redirect, {
+			kind: 'redirect',
+			href: 'https://other-smp.example/iso6523-actorid-upis%3A%3A0184%3A31000548/services/x?a=1&b=2',
+		});
+		const group = parseServiceGroup(
+			'<smp:ServiceGroup xmlns:smp="http://docs.oasis-open.org/bdxr/ns/SMP/2016/05"><smp:ParticipantIdentifier scheme="iso6523-actorid-upis">0088:5798000000001</smp:ParticipantIdentifier>' +
+				'<smp:ServiceMetadataReferenceCollection><smp:ServiceMetadataReference href="https://smp.example/iso6523-actorid-upis%3A%3A0088%3A5798000000001/services/busdox-docid-qns%3A%3Aurn%3Aoasis%3Anames%3Aspecification%3Aubl%3Aschema%3Axsd%3AInvoice-2%3A%3AInvoice%23%23OIOUBL-2.1%3A%3A2.1"/>' +
+				'</smp:ServiceMetadataReferenceCollection></smp:ServiceGroup>',
+		);
+		assert.equal(group.participantId, 'iso6523-actorid-upis::0088:5798000000001');
+		assert.deepEqual(
+			group.references.map((r) => classifyDocumentType(r.documentTypeId)),
+			['oioublInvoice'],
+		);
+		assert.throws(
+			() => parseServiceGroup('<!DOCTYPE x [<!ENTITY a "b">]><ServiceGroup>&a;</ServiceGroup>'),
+			/has a DOCTYPE; refusing to parse it/,
+		);
+	});
+
+	it('classifies document type ids case-insensitively and by customization prefix', () => {
+		assert.equal(classifyDocumentType(DOCUMENT_TYPE_IDS.bis3CreditNote.toUpperCase()), 'bis3CreditNote');
+		assert.equal(
+			classifyDocumentType(
+				'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1',
+			),
+			'bis3Invoice',
+		);
+		assert.equal(
+			classifyDocumentType('busdox-docid-qns::urn:oasis:names:specification:ubl:schema:xsd:Order-2::Order##x::2.1'),
+			undefined,
+		);
 	});
 });
 
