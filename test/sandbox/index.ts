@@ -7,6 +7,7 @@ import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOpti
 export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
 	billy: async () => (await import('./billy/emulator')).createBillyEmulator,
 	dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+	zenvoices: async () => (await import('./zenvoices/emulator')).createZenvoicesEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
