@@ -6,6 +6,8 @@ import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOpti
 
 export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
 	// dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+	severa: async () => (await import('./severa/emulator')).createSeveraEmulator,
+	maventa: async () => (await import('./maventa/emulator')).createMaventaEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
