@@ -275,7 +275,7 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 			const status = byGuid(statuses, m[1]);
 			return status ? sendJson(res, 200, status) : severaError(res, 404, 'InvalidParameter', `Invoice status ${m[1]} was not found`);
 		}
-		if (path === '/v1/customers' && method === 'GET') return page(res, customers, q);
+		if (path === '/v1/customers' && method === 'GET') return page(res, activeFilter(customers, q), q);
 		if ((m = /^\/v1\/customers\/([^/]+)$/.exec(path)) && method === 'GET') {
 			const customer = byGuid(customers, m[1]);
 			return customer ? sendJson(res, 200, customer) : severaError(res, 404, 'InvalidParameter', `Customer ${m[1]} was not found`);
