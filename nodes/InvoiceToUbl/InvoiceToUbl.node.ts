@@ -1,0 +1,185 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { runPerItem, routeTo } from '../shared/n8n/items';
+import { DOCUMENT_FORMATS } from '../shared/ubl/document';
+import { convertItem, type InvalidMode } from './convert';
+
+// Shown as the node's outputs: one, or "Valid" + "Invalid" when invalid documents get their own output.
+const configuredOutputs = (parameters: { onInvalid?: string }) =>
+	parameters.onInvalid === 'output'
+		? [
+				{ type: 'main', displayName: 'Valid' },
+				{ type: 'main', displayName: 'Invalid' },
+			]
+		: [{ type: 'main' }];
+
+export class InvoiceToUbl implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Invoice to UBL',
+		name: 'invoiceToUbl',
+		icon: { light: 'file:invoiceToUbl.svg', dark: 'file:invoiceToUbl.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : "PEPPOL BIS 3" }}',
+		description: 'Turn canonical invoices and credit notes into PEPPOL BIS 3 or OIOUBL 2.1 e-invoice documents',
+		defaults: { name: 'Invoice to UBL' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		properties: [
+			{
+				displayName: 'Invoice Source',
+				name: 'invoiceSource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Input Item Field',
+						value: 'field',
+						description: 'The canonical invoice is in a field of each input item (e.g. from a Dinero or Billy node)',
+					},
+					{
+						name: 'JSON',
+						value: 'json',
+						description: 'Give the canonical invoice as JSON or an expression (e.g. built from a spreadsheet row)',
+					},
+				],
+				default: 'field',
+			},
+			{
+				displayName: 'Invoice Field',
+				name: 'invoiceField',
+				type: 'string',
+				default: 'invoice',
+				placeholder: 'invoice',
+				description: 'Name of the field that holds the canonical invoice; dots reach nested fields',
+				displayOptions: { show: { invoiceSource: ['field'] } },
+			},
+			{
+				displayName: 'Invoice (JSON)',
+				name: 'invoiceJson',
+				type: 'json',
+				default: '',
+				required: true,
+				description: 'The canonical invoice (kind, number, issueDate, currency, seller, buyer, lines …)',
+				displayOptions: { show: { invoiceSource: ['json'] } },
+			},
+			{
+				displayName: 'Format',
+				name: 'format',
+				type: 'options',
+				options: Object.values(DOCUMENT_FORMATS).map((format) => ({
+					name: format.label,
+					value: format.id,
+					description: format.description,
+				})),
+				default: 'peppol-bis3',
+				description: 'Document format. An item that carries a route (json.route.format) uses that format instead, unless turned off in the options.',
+			},
+			{
+				displayName: 'On Invalid Document',
+				name: 'onInvalid',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Fail the Item',
+						value: 'fail',
+						description: 'Stop with an error naming every fatal finding (or an error item when the node continues on fail)',
+					},
+					{
+						name: 'Send to "Invalid" Output',
+						value: 'output',
+						description: 'Valid documents leave by the first output, invalid ones by a second output',
+					},
+					{
+						name: 'Pass With Findings',
+						value: 'pass',
+						description: 'Output every document with json.document.valid and its findings',
+					},
+				],
+				default: 'fail',
+				description: 'What to do when pre-flight checks find a fatal problem (a rule the official validator would fail)',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Attach Original PDF',
+						name: 'attachPdf',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to embed the PDF of the input item in the document (AdditionalDocumentReference)',
+					},
+					{
+						displayName: 'Document Binary Property',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'document',
+						description: 'Binary property to put the XML document in',
+					},
+					{
+						displayName: 'File Name',
+						name: 'fileName',
+						type: 'string',
+						default: '{number}.xml',
+						description:
+							'File name of the document. Placeholders: {number}, {kind}, {format}, {customer}, {issueDate}, {system}, {id}.',
+					},
+					{
+						displayName: 'PDF Binary Property',
+						name: 'pdfProperty',
+						type: 'string',
+						default: 'pdf',
+						description: 'Binary property that holds the original PDF (nothing is attached when the item has none)',
+					},
+					{
+						displayName: 'Use Route Format',
+						name: 'useRouteFormat',
+						type: 'boolean',
+						default: true,
+						description: 'Whether the format of the item\'s route (json.route.format) overrides the Format above',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const onInvalid = this.getNodeParameter('onInvalid', 0) as InvalidMode;
+		const outputs = onInvalid === 'output' ? 2 : 1;
+		return await runPerItem(
+			this,
+			async (item, itemIndex) => {
+				const source = this.getNodeParameter('invoiceSource', itemIndex) as 'field' | 'json';
+				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+				const result = await convertItem(this, item, itemIndex, {
+					invoice:
+						source === 'json'
+							? { from: 'value', value: this.getNodeParameter('invoiceJson', itemIndex) }
+							: { from: 'field', field: this.getNodeParameter('invoiceField', itemIndex, 'invoice') as string },
+					format: this.getNodeParameter('format', itemIndex) as string,
+					useRouteFormat: options.useRouteFormat !== false,
+					onInvalid,
+					attachPdf: options.attachPdf !== false,
+					pdfProperty: (options.pdfProperty as string) || 'pdf',
+					fileName: (options.fileName as string) || '{number}.xml',
+					binaryProperty: (options.binaryProperty as string) || 'document',
+				});
+				if (result.valid || onInvalid !== 'output') return result.item;
+				return routeTo(1, result.item);
+			},
+			{ outputs },
+		);
+	}
+}

@@ -1,0 +1,164 @@
+/**
+ * One item through "Invoice to UBL": read the canonical invoice (item field or JSON), pick the format (the item's
+ * route wins), attach the original PDF, build the document, and shape the output item per the item contract:
+ * `json.document = { format, fileName, valid, findings, idempotencyKey, … }` and `binary.<property>` = the XML.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { DocumentFormat, Finding } from '../shared/einvoice/findings';
+import { readInvoiceInput } from '../shared/einvoice/input';
+import type { Invoice } from '../shared/einvoice/model';
+import {
+	DOCUMENT_FORMATS,
+	buildDocument,
+	documentFileName,
+	idempotencyKey,
+	normaliseFormat,
+	type PdfAttachment,
+} from '../shared/ubl/document';
+
+export type InvalidMode = 'fail' | 'output' | 'pass';
+
+export interface ConvertOptions {
+	/** Read the invoice from a field of the item, or take it as given (object or JSON text). */
+	invoice: { from: 'field'; field: string } | { from: 'value'; value: unknown };
+	format: string;
+	useRouteFormat: boolean;
+	onInvalid: InvalidMode;
+	attachPdf: boolean;
+	pdfProperty: string;
+	fileName: string;
+	binaryProperty: string;
+}
+
+export interface ConvertResult {
+	item: INodeExecutionData;
+	valid: boolean;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+function readPath(json: IDataObject, path: string): unknown {
+	if (Object.prototype.hasOwnProperty.call(json, path)) return json[path];
+	return path.split('.').reduce<unknown>((value, key) => (isObject(value) ? value[key] : undefined), json);
+}
+
+function text(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim()) return value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+function fatalSummary(findings: Finding[]): string {
+	const fatal = findings.filter((f) => f.flag === 'fatal');
+	const shown = fatal.slice(0, 5).map((f) => `[${f.id}] ${f.message}${f.path ? ` (${f.path})` : ''}`);
+	return shown.join('; ') + (fatal.length > 5 ? `; and ${fatal.length - 5} more` : '');
+}
+
+export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, options: ConvertOptions): Promise<ConvertResult> {
+	const node = ctx.getNode();
+	const json = item.json ?? {};
+	const source = isObject(json.source) ? json.source : {};
+
+	let raw: unknown;
+	if (options.invoice.from === 'field') {
+		const field = options.invoice.field || 'invoice';
+		raw = readPath(json, field);
+		if (raw === undefined || raw === null) {
+			throw new NodeOperationError(node, `The item has no canonical invoice in json.${field}`, {
+				itemIndex,
+				description: 'Connect a source node (Dinero, Billy, Severa) before this node, or choose Invoice Source "JSON".',
+			});
+		}
+	} else {
+		raw = options.invoice.value;
+	}
+	const invoice: Invoice = readInvoiceInput(raw);
+
+	const format = pickFormat(options, json, node, itemIndex);
+	let pdf: PdfAttachment | undefined;
+	const pdfBinary = options.attachPdf ? item.binary?.[options.pdfProperty] : undefined;
+	if (pdfBinary) {
+		pdf = {
+			data: await ctx.helpers.getBinaryDataBuffer(itemIndex, options.pdfProperty),
+			fileName: pdfBinary.fileName,
+			mimeType: pdfBinary.mimeType,
+		};
+	}
+
+	const built = buildDocument(invoice, { format, pdf, writeInvalid: options.onInvalid !== 'fail' });
+	const number = invoice.number;
+	if (!built.valid && options.onInvalid === 'fail') {
+		throw new NodeOperationError(node, `The ${DOCUMENT_FORMATS[format].label} document is invalid: ${fatalSummary(built.findings)}`, {
+			itemIndex,
+			description: built.findings.map((f) => `${f.flag.toUpperCase()} ${f.id}: ${f.message}${f.path ? ` (${f.path})` : ''}`).join('\n'),
+		});
+	}
+
+	const kind = invoice.kind;
+	const fileName = documentFileName(options.fileName, {
+		number,
+		kind,
+		format,
+		customer: text(source.customerName) ?? invoice.buyer?.name,
+		issueDate: invoice.issueDate,
+		system: text(source.system),
+		id: text(source.id),
+	});
+	const seller = invoice.seller;
+	const key = idempotencyKey({
+		system: text(source.system) ?? 'canonical',
+		account: text(source.account) ?? seller?.vatId ?? seller?.legalId?.id ?? seller?.endpoint?.id,
+		id: text(source.id),
+		kind,
+		number,
+		format,
+	});
+
+	const document: IDataObject = {
+		format,
+		formatName: DOCUMENT_FORMATS[format].label,
+		documentType: kind === 'creditNote' ? 'CreditNote' : 'Invoice',
+		fileName,
+		mimeType: DOCUMENT_FORMATS[format].mimeType,
+		valid: built.valid,
+		findings: built.findings as unknown as IDataObject[],
+		idempotencyKey: key,
+		attachedPdf: pdf ? (built.invoice.attachments?.[built.invoice.attachments.length - 1]?.fileName ?? null) : null,
+		binaryProperty: built.xml !== undefined ? options.binaryProperty : null,
+	};
+	if (built.xml !== undefined) document.size = Buffer.byteLength(built.xml, 'utf8');
+
+	// The invoice as written, minus the embedded PDF (it travels as binary already).
+	const written: Invoice = { ...built.invoice };
+	if (invoice.attachments) written.attachments = invoice.attachments;
+	else delete written.attachments;
+
+	const out: INodeExecutionData = { json: { ...json, invoice: written as unknown as IDataObject, document } };
+	if (item.binary) out.binary = { ...item.binary };
+	if (built.xml !== undefined) {
+		const binary = await ctx.helpers.prepareBinaryData(Buffer.from(built.xml, 'utf8'), fileName, DOCUMENT_FORMATS[format].mimeType);
+		out.binary = { ...(out.binary ?? {}), [options.binaryProperty]: binary };
+	}
+	return { item: out, valid: built.valid };
+}
+
+function pickFormat(options: ConvertOptions, json: IDataObject, node: ReturnType<IExecuteFunctions['getNode']>, itemIndex: number): DocumentFormat {
+	const route = isObject(json.route) ? json.route : undefined;
+	if (options.useRouteFormat && route && route.format !== undefined && route.format !== null && route.format !== '') {
+		const routed = normaliseFormat(route.format);
+		if (!routed) {
+			throw new NodeOperationError(node, `The item's route asks for an unknown format ${JSON.stringify(route.format)}`, {
+				itemIndex,
+				description: `Known formats: ${Object.keys(DOCUMENT_FORMATS).join(', ')}`,
+			});
+		}
+		return routed;
+	}
+	const chosen = normaliseFormat(options.format);
+	if (!chosen) throw new NodeOperationError(node, `Unknown format ${JSON.stringify(options.format)}`, { itemIndex });
+	return chosen;
+}

@@ -1,0 +1,173 @@
+/**
+ * From a canonical invoice to an e-invoice document: totals reconciled with the books, the original PDF attached,
+ * pre-flight checks run, the UBL written. Pure (no n8n), used by the "Invoice to UBL" node and by the library API.
+ *
+ * Adding a format means adding its writer to `writeUbl` and one entry to `DOCUMENT_FORMATS`.
+ */
+import { createHash } from 'node:crypto';
+
+import type { DocumentFormat, Finding } from '../einvoice/findings';
+import { hasFatal } from '../einvoice/findings';
+import type { Attachment, Invoice } from '../einvoice/model';
+import { preflight } from '../einvoice/preflight';
+import { reconcile } from '../einvoice/totals';
+import { writeUbl } from './write';
+
+export interface DocumentFormatInfo {
+	id: DocumentFormat;
+	/** Name shown in the node's format list. */
+	label: string;
+	description: string;
+	mimeType: string;
+	extension: string;
+}
+
+/** Formats the package writes, in the order the node lists them. */
+export const DOCUMENT_FORMATS: Record<DocumentFormat, DocumentFormatInfo> = {
+	'peppol-bis3': {
+		id: 'peppol-bis3',
+		label: 'PEPPOL BIS Billing 3.0',
+		description: 'UBL 2.1 Invoice / CreditNote following PEPPOL BIS Billing 3.0 (EN 16931), incl. the Danish DK-R rules',
+		mimeType: 'application/xml',
+		extension: 'xml',
+	},
+	oioubl21: {
+		id: 'oioubl21',
+		label: 'OIOUBL 2.1',
+		description: 'The Danish OIOUBL 2.1 Invoice / CreditNote (NemHandel)',
+		mimeType: 'application/xml',
+		extension: 'xml',
+	},
+};
+
+export function isDocumentFormat(value: unknown): value is DocumentFormat {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DOCUMENT_FORMATS, value);
+}
+
+/** Accepts our ids and the common spellings a route or a spreadsheet might carry ("PEPPOL BIS 3", "OIOUBL"). */
+export function normaliseFormat(value: unknown): DocumentFormat | undefined {
+	if (isDocumentFormat(value)) return value;
+	if (typeof value !== 'string') return undefined;
+	const key = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+	if (['peppol', 'peppolbis3', 'peppolbis30', 'peppolbisbilling3', 'peppolbisbilling30', 'bis3', 'en16931'].includes(key)) return 'peppol-bis3';
+	if (['oioubl', 'oioubl21'].includes(key)) return 'oioubl21';
+	return undefined;
+}
+
+export interface PdfAttachment {
+	/** The file's bytes. */
+	data: Buffer;
+	fileName?: string;
+	mimeType?: string;
+	description?: string;
+}
+
+export interface BuildOptions {
+	format: DocumentFormat;
+	/** The original PDF, embedded as an AdditionalDocumentReference (BG-24). */
+	pdf?: PdfAttachment;
+	/** Write the XML even when pre-flight finds fatal problems (to inspect it or send it to an Invalid output). */
+	writeInvalid?: boolean;
+}
+
+export interface BuiltDocument {
+	/** The invoice as written: totals computed and reconciled, attachment added. */
+	invoice: Invoice;
+	format: DocumentFormat;
+	/** The XML; absent when the document is invalid and `writeInvalid` was not set, or the writer refused it. */
+	xml?: string;
+	findings: Finding[];
+	/** No fatal pre-flight finding. */
+	valid: boolean;
+}
+
+/** Id of the embedded original PDF attachment. */
+export function pdfAttachment(invoice: Invoice, pdf: PdfAttachment): Attachment {
+	const fileName = pdf.fileName || `${invoice.number}.pdf`;
+	return {
+		id: fileName.replace(/\.[^.]+$/, '') || invoice.number,
+		description: pdf.description ?? (invoice.kind === 'creditNote' ? 'Kreditnota (PDF)' : 'Faktura (PDF)'),
+		contentBase64: pdf.data.toString('base64'),
+		mimeCode: pdf.mimeType || 'application/pdf',
+		fileName,
+	};
+}
+
+/**
+ * Build the document. Throws `TotalsMismatchError` when the books disagree (rule 4) and the writer's error when a
+ * valid invoice cannot be written; an invalid invoice gives findings, not an exception.
+ */
+export function buildDocument(input: Invoice, options: BuildOptions): BuiltDocument {
+	let invoice = reconcile(input);
+	if (options.pdf) invoice = { ...invoice, attachments: [...(invoice.attachments ?? []), pdfAttachment(invoice, options.pdf)] };
+	const findings = preflight(invoice, { format: options.format });
+	const valid = !hasFatal(findings);
+	const built: BuiltDocument = { invoice, format: options.format, findings, valid };
+	if (valid) {
+		built.xml = writeUbl(invoice, { format: options.format });
+	} else if (options.writeInvalid) {
+		try {
+			built.xml = writeUbl(invoice, { format: options.format });
+		} catch (error) {
+			built.findings = [...findings, { id: 'EXPORT-WRITE', flag: 'fatal', message: `The document could not be written: ${(error as Error).message}` }];
+		}
+	}
+	return built;
+}
+
+export interface FileNameContext {
+	number: string;
+	kind: string;
+	format: DocumentFormat;
+	customer?: string;
+	issueDate?: string;
+	system?: string;
+	id?: string;
+}
+
+/**
+ * Expand a file-name pattern such as `{number}.xml` or `{system}-{kind}-{number}-{format}.xml`. Placeholders:
+ * {number} {kind} {format} {customer} {issueDate} {system} {id}. Characters unsafe in file names become `_`;
+ * `.xml` is added when the pattern has no extension.
+ */
+export function documentFileName(pattern: string, context: FileNameContext): string {
+	const values: Record<string, string | undefined> = {
+		number: context.number,
+		kind: context.kind,
+		format: context.format,
+		customer: context.customer,
+		issuedate: context.issueDate,
+		system: context.system,
+		id: context.id,
+	};
+	const expanded = (pattern || '{number}.xml').replace(/\{(\w+)\}/g, (whole, name: string) => {
+		const key = name.toLowerCase();
+		return Object.prototype.hasOwnProperty.call(values, key) ? (values[key] ?? '') : whole;
+	});
+	let safe = expanded
+		.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+		.replace(/\s+/g, ' ')
+		.replace(/_+/g, '_')
+		.trim()
+		.replace(/^[.\s_-]+/, '');
+	if (!safe || /^\.?xml$/i.test(safe)) safe = `${context.number || 'document'}.xml`.replace(/[\\/:*?"<>|]+/g, '_');
+	if (!/\.[A-Za-z0-9]{1,5}$/.test(safe)) safe += `.${DOCUMENT_FORMATS[context.format]?.extension ?? 'xml'}`;
+	return safe.length > 200 ? safe.slice(safe.length - 200) : safe;
+}
+
+const KEY_NAMESPACE = '6f1f0b9c-8d7a-5e34-9b1e-2c3d4e5f6a7b';
+
+/**
+ * Deterministic idempotency key of one document: a UUID (RFC 4122 version 5, SHA-1 name-based) of the source
+ * system, account, document id, kind, number and format. The same invoice in the same format always gets the same
+ * key, so a delivery node can use it as an upload id (e.g. Maventa's `uuid`) and a resend is recognised.
+ */
+export function idempotencyKey(parts: { system?: string; account?: string; id?: string; kind: string; number: string; format: DocumentFormat }): string {
+	const name = [parts.system ?? '', parts.account ?? '', parts.id ?? '', parts.kind, parts.number, parts.format].join('\u001f');
+	const namespace = Buffer.from(KEY_NAMESPACE.replace(/-/g, ''), 'hex');
+	const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+	hash[6] = (hash[6] & 0x0f) | 0x50;
+	hash[8] = (hash[8] & 0x3f) | 0x80;
+	const hex = hash.subarray(0, 16).toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
