@@ -78,11 +78,12 @@ export async function runPerItem(
 			const subject = itemSubject(item, options.system);
 			const error = toNodeError(ctx, caught, itemIndex, describeSubject(subject, itemIndex));
 			if (!ctx.continueOnFail()) throw error;
-			const errorItem: INodeExecutionData = {
-				json: { ...item.json, error: error.message },
-				pairedItem: paired,
-				error,
-			};
+			// n8n replaces the json of an item that carries `.error` by `{ error }` (WorkflowExecute.normalizeNodeErrors),
+			// so the error travels as json. On the error output n8n merges the paired input json back in.
+			const errorItem: INodeExecutionData =
+				ctx.getNode().onError === 'continueErrorOutput'
+					? { json: { error: error.message }, pairedItem: paired }
+					: { json: { ...item.json, error: error.message }, pairedItem: paired };
 			if (item.binary) errorItem.binary = item.binary;
 			outputs[0].push(errorItem);
 		}
