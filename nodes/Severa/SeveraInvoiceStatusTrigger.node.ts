@@ -67,6 +67,14 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 						description: 'Further invoices are emitted by the next polls, oldest first',
 					},
 					{
+						displayName: 'Test Fetch Limit',
+						name: 'manualLimit',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 3,
+						description: 'How many of the latest invoices in the status "Fetch Test Event" emits (0: all); it never moves the cursor',
+					},
+					{
 						displayName: 'PDF Content',
 						name: 'pdfContent',
 						type: 'options',
@@ -106,13 +114,16 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			// "Fetch test event": the latest invoices in the status; the cursor does not move.
 			const invoices = await client.listInvoices({ statusGuids: [statusGuid] });
-			const sample = latestDocuments(invoices, keyOf, 3);
+			const limit = options.manualLimit === undefined ? 3 : Number(options.manualLimit);
+			const sample = latestDocuments(invoices, keyOf, limit > 0 ? limit : invoices.length);
 			if (!sample.length) {
 				throw new NodeOperationError(this.getNode(), `No invoices are in the status "${status.name}" right now`, {
 					description: 'Move an invoice to the status in Severa, then fetch the test event again.',
 				});
 			}
-			return [await Promise.all(sample.map((invoice) => invoiceItem(client, invoice, output, prepare)))];
+			const items: INodeExecutionData[] = [];
+			for (const invoice of sample) items.push(await invoiceItem(client, invoice, output, prepare));
+			return [items];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');

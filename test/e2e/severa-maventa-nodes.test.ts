@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
-import { binaryBuffer, inlineBinary, repoRoot, runWorkflow, type CredentialStore, type WorkflowJson } from './harness';
+import { binaryBuffer, inlineBinary, pollTrigger, repoRoot, runWorkflow, type CredentialStore, type WorkflowJson } from './harness';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures');
 const severaSettings = require(path.join(fixtures, 'severa', 'dataset.json')).settings;
@@ -52,6 +52,37 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 	after(async () => {
 		await severa.close();
 		await maventa.close();
+	});
+
+	it('"Fetch test event" shows the latest invoices in the status without moving the cursor', async () => {
+		const trigger = (statusName: string, options: IDataObject): WorkflowJson => ({
+			nodes: [
+				{
+					id: 't',
+					name: 'Trigger',
+					type: 'n8n-nodes-einvoice-export.severaInvoiceStatusTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { status: status(statusName), downloadPdf: false, options } as unknown as INode['parameters'],
+					credentials: { severaApi: { id: 's', name: 'Severa' } },
+				},
+			],
+			connections: {},
+		});
+		const sample = await pollTrigger(trigger('To be transferred to Maventa', {}), 'Trigger', {}, 'manual', { credentials });
+		assert.equal(sample.error, undefined, sample.error?.message);
+		assert.deepEqual(
+			sample.items![0].map((i) => (i.json.source as IDataObject).number),
+			['26166', '26165', '26164'],
+		);
+		assert.deepEqual(sample.staticData, {});
+		const all = await pollTrigger(trigger('To be transferred to Maventa', { manualLimit: 0 }), 'Trigger', {}, 'manual', { credentials });
+		assert.equal(all.items![0].length, 26);
+		const empty = await pollTrigger(trigger('Approved', {}), 'Trigger', {}, 'manual', { credentials });
+		assert.equal(empty.items?.[0]?.length, 1, 'one invoice is approved');
+		const none = await pollTrigger(trigger('Draft', {}), 'Trigger', {}, 'manual', { credentials });
+		assert.equal(none.items?.[0]?.length, 1, 'the draft is listed; it becomes an error item, not a dropped invoice');
+		assert.match(String(none.items![0][0].json.error), /draft/);
 	});
 
 	it('gets one invoice as a canonical e-invoice with its PDF', async () => {
