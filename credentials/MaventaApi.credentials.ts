@@ -108,11 +108,11 @@ export class MaventaApi implements ICredentialType {
 		if (scope) form.set('scope', scope);
 		const response = (await this.helpers
 			.httpRequest({
-			method: 'POST',
-			url: `${maventaBaseUrl(credentials)}/oauth2/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-			body: form.toString(),
-			json: true,
+				method: 'POST',
+				url: `${maventaBaseUrl(credentials)}/oauth2/token`,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+				body: form.toString(),
+				json: true,
 			})
 			.catch((error: { response?: { status?: number; data?: unknown }; httpCode?: string; message?: string }) => {
 				// Rethrown without the request (its body holds the secret): status and the remote message only.

@@ -42,7 +42,11 @@ export class SeveraApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Production', value: 'production', description: 'https://api.severa.visma.com/rest-api' },
-				{ name: 'Staging', value: 'staging', description: 'https://api.severa.stag.visma.com/rest-api (by arrangement with Visma)' },
+				{
+					name: 'Staging',
+					value: 'staging',
+					description: 'https://api.severa.stag.visma.com/rest-api (by arrangement with Visma)',
+				},
 				{ name: 'Sandbox (Emulator)', value: 'sandbox', description: "This package's local Severa emulator" },
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
@@ -97,10 +101,10 @@ export class SeveraApi implements ICredentialType {
 			.join(',');
 		const response = (await this.helpers
 			.httpRequest({
-			method: 'POST',
-			url: `${severaBaseUrl(credentials)}/v1/token`,
-			body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, ...(scope ? { scope } : {}) },
-			json: true,
+				method: 'POST',
+				url: `${severaBaseUrl(credentials)}/v1/token`,
+				body: { client_id: credentials.clientId, client_secret: credentials.clientSecret, ...(scope ? { scope } : {}) },
+				json: true,
 			})
 			.catch((error: { response?: { status?: number; data?: unknown }; httpCode?: string; message?: string }) => {
 				// Rethrown without the request (its body holds the secret): status and the remote message only.

@@ -17,7 +17,8 @@ export class MaventaSend implements INodeType {
 		icon: { light: 'file:maventa.svg', dark: 'file:maventa.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ {send: "Send invoice", getStatus: "Get status", lookupReceiver: "Lookup receiver"}[$parameter["operation"]] }}',
+		subtitle:
+			'={{ {send: "Send invoice", getStatus: "Get status", lookupReceiver: "Lookup receiver"}[$parameter["operation"]] }}',
 		description: 'Send e-invoices through Maventa / AutoInvoice (PEPPOL, Finnish operators, e-mail, print)',
 		defaults: { name: 'Maventa Send' },
 		usableAsTool: true,
@@ -31,9 +32,24 @@ export class MaventaSend implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Send Invoice', value: 'send', action: 'Send an invoice', description: 'Upload the UBL document (and the original PDF) to Maventa' },
-					{ name: 'Get Status', value: 'getStatus', action: 'Get the delivery status of an invoice', description: 'PENDING, DELIVERED or FAILED, with the actions history' },
-					{ name: 'Lookup Receiver', value: 'lookupReceiver', action: 'Look up a receiver', description: 'Find a receiver in PEPPOL and the operator networks' },
+					{
+						name: 'Send Invoice',
+						value: 'send',
+						action: 'Send an invoice',
+						description: 'Upload the UBL document (and the original PDF) to Maventa',
+					},
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the delivery status of an invoice',
+						description: 'PENDING, DELIVERED or FAILED, with the actions history',
+					},
+					{
+						name: 'Lookup Receiver',
+						value: 'lookupReceiver',
+						action: 'Look up a receiver',
+						description: 'Find a receiver in PEPPOL and the operator networks',
+					},
 				],
 				default: 'send',
 			},
@@ -58,7 +74,8 @@ export class MaventaSend implements INodeType {
 				name: 'sendOriginalPdf',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to send the original invoice PDF with the invoice data, as a ZIP of the XML and the PDF with the same base name',
+				description:
+					'Whether to send the original invoice PDF with the invoice data, as a ZIP of the XML and the PDF with the same base name',
 				displayOptions: { show: { operation: ['send'] } },
 			},
 			{
@@ -93,12 +110,44 @@ export class MaventaSend implements INodeType {
 						placeholder: 'e.g. 0088:5790000435975 or 003712345678',
 						description: "Overrides json.route.receiver and the invoice's buyer endpoint",
 					},
-					{ displayName: 'Recipient Operator', name: 'recipientOperator', type: 'string', default: '', placeholder: 'e.g. 003721291126' },
-					{ displayName: 'Recipient E-Mail', name: 'recipientEmail', type: 'string', default: '', placeholder: 'e.g. invoices@customer.com' },
-					{ displayName: 'Route Order', name: 'routeOrder', type: 'multiOptions', options: ROUTES, default: [], description: 'Routes to try, in this order' },
-					{ displayName: 'Disabled Routes', name: 'disabledRoutes', type: 'multiOptions', options: ROUTES, default: [] },
+					{
+						displayName: 'Recipient Operator',
+						name: 'recipientOperator',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 003721291126',
+					},
+					{
+						displayName: 'Recipient E-Mail',
+						name: 'recipientEmail',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. invoices@customer.com',
+					},
+					{
+						displayName: 'Route Order',
+						name: 'routeOrder',
+						type: 'multiOptions',
+						options: ROUTES,
+						default: [],
+						description: 'Routes to try, in this order',
+					},
+					{
+						displayName: 'Disabled Routes',
+						name: 'disabledRoutes',
+						type: 'multiOptions',
+						options: ROUTES,
+						default: [],
+					},
 					{ displayName: 'Comment to Recipient', name: 'senderComment', type: 'string', default: '' },
-					{ displayName: 'Format', name: 'format', type: 'string', default: '', placeholder: 'e.g. PEPPOLBIS30', description: 'Maventa detects the format when empty' },
+					{
+						displayName: 'Format',
+						name: 'format',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. PEPPOLBIS30',
+						description: 'Maventa detects the format when empty',
+					},
 				],
 			},
 			{
@@ -144,7 +193,13 @@ export class MaventaSend implements INodeType {
 				placeholder: 'e.g. 2734419-6 or 29947651',
 				displayOptions: { show: { operation: ['lookupReceiver'] } },
 			},
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', displayOptions: { show: { operation: ['lookupReceiver'] } } },
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['lookupReceiver'] } },
+			},
 			{
 				displayName: 'Countries',
 				name: 'countries',
@@ -200,4 +255,3 @@ export class MaventaSend implements INodeType {
 		);
 	}
 }
-

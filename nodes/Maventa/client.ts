@@ -6,20 +6,37 @@
 import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { maventaBaseUrl } from '../../credentials/MaventaApi.credentials';
-import { apiRequest, apiRequestFull, type ApiRequestOptions, type FullResponse, type RemoteError, type RequestContext, type Service } from '../shared/n8n/request';
+import {
+	apiRequest,
+	apiRequestFull,
+	type ApiRequestOptions,
+	type FullResponse,
+	type RemoteError,
+	type RequestContext,
+	type Service,
+} from '../shared/n8n/request';
 import type { Endpoint } from '../shared/einvoice/model';
 
 export function maventaErrorMessage(error: RemoteError): string | undefined {
 	const body = error.body as { code?: string; message?: string; details?: unknown } | undefined;
 	if (!body || typeof body !== 'object' || (!body.message && !body.code)) return undefined;
-	const details = Array.isArray(body.details) ? body.details.map(String).filter(Boolean) : typeof body.details === 'string' ? [body.details] : [];
-	return [body.message ?? body.code, details.length ? `(${details.join('; ')})` : undefined, body.code && body.message ? `[${body.code}]` : undefined]
+	const details = Array.isArray(body.details)
+		? body.details.map(String).filter(Boolean)
+		: typeof body.details === 'string'
+			? [body.details]
+			: [];
+	return [
+		body.message ?? body.code,
+		details.length ? `(${details.join('; ')})` : undefined,
+		body.code && body.message ? `[${body.code}]` : undefined,
+	]
 		.filter(Boolean)
 		.join(' ');
 }
 
 /** Typed calls through the shared request helper. */
-const call = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) => apiRequest.call(ctx, service, options) as Promise<T>;
+const call = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) =>
+	apiRequest.call(ctx, service, options) as Promise<T>;
 const callFull = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) =>
 	apiRequestFull.call(ctx, service, options) as Promise<FullResponse<T>>;
 
@@ -103,13 +120,19 @@ export interface MultipartFile {
 }
 
 /** A multipart/form-data body (RFC 7578) as bytes. Array values repeat the field (`route_order[]`). */
-export function multipartBody(fields: Record<string, string | string[] | undefined>, files: MultipartFile[], boundary: string) {
+export function multipartBody(
+	fields: Record<string, string | string[] | undefined>,
+	files: MultipartFile[],
+	boundary: string,
+) {
 	const chunks: Buffer[] = [];
 	const quote = (text: string) => text.replace(/[\r\n"]/g, (c) => encodeURIComponent(c));
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined) continue;
 		for (const v of Array.isArray(value) ? value : [value]) {
-			chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${v}\r\n`, 'utf8'));
+			chunks.push(
+				Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${v}\r\n`, 'utf8'),
+			);
 		}
 	}
 	for (const file of files) {
@@ -127,8 +150,16 @@ export function multipartBody(fields: Record<string, string | string[] | undefin
 }
 
 /** A ZIP holding the XML and the invoice image under one base name (Maventa takes `<base>.pdf` as the image). */
-export function invoiceZip(baseName: string, xml: Buffer, pdf: Buffer, attachments: { fileName: string; data: Buffer }[] = []): Buffer {
-	const entries: Record<string, Uint8Array> = { [`${baseName}.xml`]: new Uint8Array(xml), [`${baseName}.pdf`]: new Uint8Array(pdf) };
+export function invoiceZip(
+	baseName: string,
+	xml: Buffer,
+	pdf: Buffer,
+	attachments: { fileName: string; data: Buffer }[] = [],
+): Buffer {
+	const entries: Record<string, Uint8Array> = {
+		[`${baseName}.xml`]: new Uint8Array(xml),
+		[`${baseName}.pdf`]: new Uint8Array(pdf),
+	};
 	for (const a of attachments) entries[a.fileName] = new Uint8Array(a.data);
 	// A fixed timestamp keeps the bytes identical between retries of the same document.
 	return Buffer.from(zipSync(entries, { level: 6, mtime: new Date('2020-01-01T00:00:00Z') }));
@@ -136,7 +167,12 @@ export function invoiceZip(baseName: string, xml: Buffer, pdf: Buffer, attachmen
 
 /** A file base name Maventa and receivers accept: letters, digits, dot, dash, underscore. */
 export function safeBaseName(name: string): string {
-	return name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'invoice';
+	return (
+		name
+			.replace(/\.[^.]*$/, '')
+			.replace(/[^A-Za-z0-9._-]+/g, '_')
+			.replace(/^_+|_+$/g, '') || 'invoice'
+	);
 }
 
 export interface SendInvoiceRequest {
@@ -173,7 +209,12 @@ export class MaventaClient {
 
 	async sendInvoice(request: SendInvoiceRequest, subject: string, itemIndex?: number): Promise<SendInvoiceResult> {
 		const file: MultipartFile = request.pdf
-			? { name: 'file', fileName: `${request.baseName}.zip`, contentType: 'application/zip', data: invoiceZip(request.baseName, request.xml, request.pdf) }
+			? {
+					name: 'file',
+					fileName: `${request.baseName}.zip`,
+					contentType: 'application/zip',
+					data: invoiceZip(request.baseName, request.xml, request.pdf),
+				}
 			: { name: 'file', fileName: `${request.baseName}.xml`, contentType: 'text/xml', data: request.xml };
 		const boundary = `----einvoice-${request.uuid}`;
 		const { body, contentType } = multipartBody(

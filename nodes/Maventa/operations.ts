@@ -66,7 +66,13 @@ export function idempotencyKeyOf(json: IDataObject, xml: Buffer): string {
 	const source = obj(json.source);
 	const invoice = obj(json.invoice);
 	const digest = createHash('sha256').update(xml).digest('hex').slice(0, 32);
-	const parts = [source.system, source.account, source.id, source.kind ?? invoice.kind, source.number ?? invoice.number].map((p) => String(p ?? ''));
+	const parts = [
+		source.system,
+		source.account,
+		source.id,
+		source.kind ?? invoice.kind,
+		source.number ?? invoice.number,
+	].map((p) => String(p ?? ''));
 	return `${parts.join(':')}:${digest}`;
 }
 
@@ -83,25 +89,41 @@ export async function sendItem(
 	if (document.valid === false) {
 		const findings = Array.isArray(document.findings) ? (document.findings as IDataObject[]) : [];
 		const fatal = findings.filter((f) => f.flag === 'fatal');
-		throw new NodeOperationError(ctx.getNode(), `The ${subject} was not sent: its document failed pre-flight (${fatal.length} fatal finding${fatal.length === 1 ? '' : 's'}: ${[...new Set(fatal.map((f) => f.id))].join(', ') || 'see json.document.findings'})`, {
-			itemIndex,
-			description: fatal.slice(0, 10).map((f) => `${String(f.id)}: ${String(f.message)}`).join('\n'),
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The ${subject} was not sent: its document failed pre-flight (${fatal.length} fatal finding${fatal.length === 1 ? '' : 's'}: ${[...new Set(fatal.map((f) => f.id))].join(', ') || 'see json.document.findings'})`,
+			{
+				itemIndex,
+				description: fatal
+					.slice(0, 10)
+					.map((f) => `${String(f.id)}: ${String(f.message)}`)
+					.join('\n'),
+			},
+		);
 	}
 	if (!item.binary?.[settings.documentProperty]) {
-		throw new NodeOperationError(ctx.getNode(), `No XML document in binary.${settings.documentProperty} for the ${subject}`, {
-			itemIndex,
-			description: 'Put "Invoice to UBL" before Maventa Send, or set "Document Field" to the binary field holding the XML.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`No XML document in binary.${settings.documentProperty} for the ${subject}`,
+			{
+				itemIndex,
+				description:
+					'Put "Invoice to UBL" before Maventa Send, or set "Document Field" to the binary field holding the XML.',
+			},
+		);
 	}
 	const xml = await ctx.helpers.getBinaryDataBuffer(itemIndex, settings.documentProperty);
 	let pdf: Buffer | undefined;
 	if (settings.sendOriginalPdf) {
 		if (!item.binary?.[settings.pdfProperty]) {
-			throw new NodeOperationError(ctx.getNode(), `"Send original PDF" is on, but the ${subject} has no PDF in binary.${settings.pdfProperty}`, {
-				itemIndex,
-				description: 'Turn on "Download Original PDF" in the trigger, or turn "Send Original PDF" off.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"Send original PDF" is on, but the ${subject} has no PDF in binary.${settings.pdfProperty}`,
+				{
+					itemIndex,
+					description: 'Turn on "Download Original PDF" in the trigger, or turn "Send Original PDF" off.',
+				},
+			);
 		}
 		pdf = await ctx.helpers.getBinaryDataBuffer(itemIndex, settings.pdfProperty);
 	}
@@ -111,16 +133,23 @@ export async function sendItem(
 	const buyer = obj(invoice.buyer);
 	const source = obj(json.source);
 	const endpoint: Endpoint | undefined = parseReceiver(route.receiver) ?? parseReceiver(buyer.endpoint);
-	const recipientEia = settings.recipientEia || (endpoint && endpoint.scheme !== 'EM' ? maventaEia(endpoint) : undefined);
+	const recipientEia =
+		settings.recipientEia || (endpoint && endpoint.scheme !== 'EM' ? maventaEia(endpoint) : undefined);
 	const recipientOperator =
-		settings.recipientOperator || (obj(route.destinationSettings).operator as string | undefined) || (source.recipientOperator as string | undefined) || undefined;
-	const email = (obj(buyer.contact).email as string | undefined) || (endpoint?.scheme === 'EM' ? endpoint.id : undefined);
+		settings.recipientOperator ||
+		(obj(route.destinationSettings).operator as string | undefined) ||
+		(source.recipientOperator as string | undefined) ||
+		undefined;
+	const email =
+		(obj(buyer.contact).email as string | undefined) || (endpoint?.scheme === 'EM' ? endpoint.id : undefined);
 	const recipientEmail = settings.recipientEmail || (settings.sendByEmail ? email : undefined);
 
 	const idempotencyKey = idempotencyKeyOf(json, xml);
 	const previous = obj(json.delivery);
 	const attempts = previous.idempotencyKey === idempotencyKey ? Number(previous.attempts ?? 0) + 1 : 1;
-	const baseName = safeBaseName(String(document.fileName || item.binary[settings.documentProperty].fileName || subject.replace(' ', '-')));
+	const baseName = safeBaseName(
+		String(document.fileName || item.binary[settings.documentProperty].fileName || subject.replace(' ', '-')),
+	);
 	const { invoice: sent, existing } = await client.sendInvoice(
 		{
 			xml,
@@ -158,7 +187,11 @@ export async function sendItem(
 const STATUS: Record<string, Delivery['status']> = { PENDING: 'pending', DELIVERED: 'delivered', FAILED: 'failed' };
 
 /** `json.delivery` from Maventa's invoice status and actions history. */
-export function deliveryFromStatus(invoice: MaventaInvoice, actions: MaventaAction[] | undefined, previous: IDataObject): Delivery {
+export function deliveryFromStatus(
+	invoice: MaventaInvoice,
+	actions: MaventaAction[] | undefined,
+	previous: IDataObject,
+): Delivery {
 	const status = STATUS[invoice.status] ?? 'pending';
 	const error = [...(actions ?? invoice.actions ?? [])].reverse().find((a) => a.type === 'ERROR');
 	const delivered = [...(actions ?? invoice.actions ?? [])].reverse().find((a) => a.type === 'DELIVERED');
@@ -172,7 +205,8 @@ export function deliveryFromStatus(invoice: MaventaInvoice, actions: MaventaActi
 		at: new Date().toISOString(),
 	};
 	if (status === 'failed') delivery.message = error?.message ?? 'Maventa could not deliver the invoice';
-	else if (status === 'delivered') delivery.message = `Delivered via ${delivered?.channel ?? invoice.destination ?? 'Maventa'}`;
+	else if (status === 'delivered')
+		delivery.message = `Delivered via ${delivered?.channel ?? invoice.destination ?? 'Maventa'}`;
 	else delivery.message = 'Maventa is still delivering the invoice';
 	if (invoice.destination) delivery.route = invoice.destination;
 	return delivery;
@@ -214,7 +248,9 @@ export async function lookupItems(
 	query: { networks: string[]; eia?: string; bid?: string; name?: string; countries?: string[] },
 ): Promise<INodeExecutionData[]> {
 	if (!query.eia && !query.bid && !query.name) {
-		throw new NodeOperationError(ctx.getNode(), 'Give an e-invoice address, a business ID or a name to look up', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), 'Give an e-invoice address, a business ID or a name to look up', {
+			itemIndex,
+		});
 	}
 	if (!query.networks.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one network', { itemIndex });
 	const receivers = await client.lookupReceivers(query, itemIndex);

@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { runPerItem } from '../shared/n8n/items';
 import { SeveraClient, type InvoiceFilter } from './client';
@@ -47,9 +41,24 @@ export class SeveraInvoiceStatus implements INodeType {
 				noDataExpression: true,
 				displayOptions: invoiceOps,
 				options: [
-					{ name: 'Set Status', value: 'setStatus', action: 'Set the status of an invoice', description: 'Move an invoice to another status (JSON Patch)' },
-					{ name: 'Get', value: 'get', action: 'Get an invoice', description: 'Get one invoice as a canonical e-invoice' },
-					{ name: 'Get Many', value: 'getMany', action: 'Get many invoices', description: 'List invoices by status, customer, date or change' },
+					{
+						name: 'Set Status',
+						value: 'setStatus',
+						action: 'Set the status of an invoice',
+						description: 'Move an invoice to another status (JSON Patch)',
+					},
+					{
+						name: 'Get',
+						value: 'get',
+						action: 'Get an invoice',
+						description: 'Get one invoice as a canonical e-invoice',
+					},
+					{
+						name: 'Get Many',
+						value: 'getMany',
+						action: 'Get many invoices',
+						description: 'List invoices by status, customer, date or change',
+					},
 					{ name: 'Download PDF', value: 'downloadPdf', action: 'Download the PDF of an invoice' },
 				],
 				default: 'setStatus',
@@ -73,7 +82,11 @@ export class SeveraInvoiceStatus implements INodeType {
 				displayOptions: { show: { resource: ['invoice'], operation: ['get', 'downloadPdf', 'setStatus'] } },
 			},
 			{
-				...statusLocator('status', 'New Status', 'The status to move the invoice to, e.g. the status after transfer or after error'),
+				...statusLocator(
+					'status',
+					'New Status',
+					'The status to move the invoice to, e.g. the status after transfer or after error',
+				),
 				displayOptions: { show: { resource: ['invoice'], operation: ['setStatus'] } },
 			},
 			{
@@ -89,7 +102,11 @@ export class SeveraInvoiceStatus implements INodeType {
 				type: 'options',
 				default: 'canonical',
 				options: [
-					{ name: 'Canonical Invoice', value: 'canonical', description: 'json.invoice and json.source, ready for Invoice to UBL' },
+					{
+						name: 'Canonical Invoice',
+						value: 'canonical',
+						description: 'json.invoice and json.source, ready for Invoice to UBL',
+					},
 					{ name: 'Severa JSON', value: 'raw', description: 'The invoice as the Severa API returns it' },
 				],
 				displayOptions: { show: { resource: ['invoice'], operation: ['get', 'getMany'] } },
@@ -134,7 +151,12 @@ export class SeveraInvoiceStatus implements INodeType {
 						type: 'resourceLocator',
 						default: { mode: 'list', value: '' },
 						modes: [
-							{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCustomers', searchable: true } },
+							{
+								displayName: 'From List',
+								name: 'list',
+								type: 'list',
+								typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+							},
 							{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'Customer GUID' },
 						],
 					},
@@ -188,7 +210,9 @@ export class SeveraInvoiceStatus implements INodeType {
 				async (_item, i) => {
 					const activeOnly = this.getNodeParameter('activeOnly', i, true) as boolean;
 					const statuses = await client.listStatuses();
-					return statuses.filter((s) => !activeOnly || s.isActive !== false).map((s) => ({ json: s as unknown as IDataObject }));
+					return statuses
+						.filter((s) => !activeOnly || s.isActive !== false)
+						.map((s) => ({ json: s as unknown as IDataObject }));
 				},
 				{ system: 'Visma Severa' },
 			);
@@ -208,7 +232,11 @@ export class SeveraInvoiceStatus implements INodeType {
 						json: {
 							...item.json,
 							source: { ...source, status: updated.status?.name ?? statusGuid, updatedAt: updated.lastUpdatedDateTime },
-							severaStatus: { guid: statusGuid, name: updated.status?.name ?? null, changedAt: updated.lastUpdatedDateTime },
+							severaStatus: {
+								guid: statusGuid,
+								name: updated.status?.name ?? null,
+								changedAt: updated.lastUpdatedDateTime,
+							},
 						},
 						binary: item.binary,
 					};
@@ -216,13 +244,17 @@ export class SeveraInvoiceStatus implements INodeType {
 				if (operation === 'downloadPdf') {
 					const invoiceId = requiredId(this, 'invoiceId', i);
 					const property = this.getNodeParameter('binaryProperty', i, 'pdf') as string;
-					const pdfContent = this.getNodeParameter('pdfContent', i, 'All') as 'All' | 'InvoiceOnly' | 'AttachmentAndBreakdown';
+					const pdfContent = this.getNodeParameter('pdfContent', i, 'All') as
+						'All' | 'InvoiceOnly' | 'AttachmentAndBreakdown';
 					const invoice = await client.getInvoice(invoiceId, i);
 					const pdf = await client.getInvoicePdf(invoice, { pdfGetOptions: pdfContent }, i);
 					const kind = invoice.isCreditNote ? 'credit-note' : 'invoice';
 					return {
 						json: item.json,
-						binary: { ...item.binary, [property]: await prepare(pdf.data, `${kind}-${invoice.number ?? invoice.guid}.pdf`, 'application/pdf') },
+						binary: {
+							...item.binary,
+							[property]: await prepare(pdf.data, `${kind}-${invoice.number ?? invoice.guid}.pdf`, 'application/pdf'),
+						},
 					};
 				}
 				const output = this.getNodeParameter('output', i, 'canonical') as string;
@@ -238,7 +270,8 @@ export class SeveraInvoiceStatus implements INodeType {
 				const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 				const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 				const filter: InvoiceFilter = {};
-				const locatorValue = (value: unknown) => (value && typeof value === 'object' ? String((value as IDataObject).value ?? '') : String(value ?? ''));
+				const locatorValue = (value: unknown) =>
+					value && typeof value === 'object' ? String((value as IDataObject).value ?? '') : String(value ?? '');
 				const status = locatorValue(filters.status);
 				if (status) filter.statusGuids = [status];
 				const customer = locatorValue(filters.customer);

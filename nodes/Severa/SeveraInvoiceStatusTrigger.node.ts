@@ -41,7 +41,8 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 				name: 'downloadPdf',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to put the invoice PDF from Severa into binary.pdf (needs the files:read scope), for "Send original PDF"',
+				description:
+					'Whether to put the invoice PDF from Severa into binary.pdf (needs the files:read scope), for "Send original PDF"',
 			},
 			{
 				displayName: 'Include Invoices Already in the Status',
@@ -72,7 +73,8 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 3,
-						description: 'How many of the latest invoices in the status "Fetch Test Event" emits (0: all); it never moves the cursor',
+						description:
+							'How many of the latest invoices in the status "Fetch Test Event" emits (0: all); it never moves the cursor',
 					},
 					{
 						displayName: 'PDF Content',

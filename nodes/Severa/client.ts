@@ -29,7 +29,8 @@ import type {
 
 /** Severa's error body: `{ error: { httpStatusCode, type, details: [{ message }] } }`. */
 export function severaErrorMessage(error: RemoteError): string | undefined {
-	const body = error.body as { error?: { type?: string; message?: string; details?: { message?: string }[] } } | undefined;
+	const body = error.body as
+		{ error?: { type?: string; message?: string; details?: { message?: string }[] } } | undefined;
 	const details = body?.error?.details?.map((d) => d.message).filter(Boolean) ?? [];
 	const text = details.length ? details.join('; ') : body?.error?.message;
 	if (!text && !body?.error?.type) return undefined;
@@ -37,7 +38,8 @@ export function severaErrorMessage(error: RemoteError): string | undefined {
 }
 
 /** Typed calls through the shared request helper. */
-const call = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) => apiRequest.call(ctx, service, options) as Promise<T>;
+const call = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) =>
+	apiRequest.call(ctx, service, options) as Promise<T>;
 const callFull = <T>(ctx: RequestContext, service: Service, options: ApiRequestOptions) =>
 	apiRequestFull.call(ctx, service, options) as Promise<FullResponse<T>>;
 
@@ -122,7 +124,11 @@ export class SeveraClient {
 	}
 
 	/** A token-paged list (`rowCount` + `pageToken`, next token in the `NextPageToken` header). */
-	private async tokenPaged<T>(path: string, params: Record<string, string | number | (string | number)[] | undefined>, options: ListOptions<T> = {}) {
+	private async tokenPaged<T>(
+		path: string,
+		params: Record<string, string | number | (string | number)[] | undefined>,
+		options: ListOptions<T> = {},
+	) {
 		const result = await pageByToken<T>(
 			async (pageToken) => {
 				this.requestCount++;
@@ -130,7 +136,10 @@ export class SeveraClient {
 					url: `${path}${query({ ...params, rowCount: SEVERA_PAGE_SIZE, pageToken })}`,
 					baseURL: this.baseUrl,
 				});
-				return { items: Array.isArray(response.body) ? response.body : [], nextToken: nextTokenFromHeaders(response.headers, 'NextPageToken') };
+				return {
+					items: Array.isArray(response.body) ? response.body : [],
+					nextToken: nextTokenFromHeaders(response.headers, 'NextPageToken'),
+				};
 			},
 			{ maxItems: options.maxItems, onPage: options.onPage },
 		);
@@ -162,7 +171,10 @@ export class SeveraClient {
 
 	async getInvoicePdf(
 		invoice: Pick<SeveraInvoice, 'guid' | 'number'>,
-		options: { invoiceType?: 'Invoice' | 'Reminder'; pdfGetOptions?: 'All' | 'InvoiceOnly' | 'AttachmentAndBreakdown' } = {},
+		options: {
+			invoiceType?: 'Invoice' | 'Reminder';
+			pdfGetOptions?: 'All' | 'InvoiceOnly' | 'AttachmentAndBreakdown';
+		} = {},
 		itemIndex?: number,
 	): Promise<BinaryResponse> {
 		this.requestCount++;
@@ -211,7 +223,10 @@ export class SeveraClient {
 	/** Active bank accounts of the organisation (offset paging). */
 	listBankAccounts(): Promise<SeveraBankAccount[]> {
 		this.bankAccounts ??= pageByNumber<SeveraBankAccount>(
-			(page, size) => this.get<SeveraBankAccount[]>(`/v1/bankaccounts${query({ active: 'true', firstRow: page * size, rowCount: size })}`),
+			(page, size) =>
+				this.get<SeveraBankAccount[]>(
+					`/v1/bankaccounts${query({ active: 'true', firstRow: page * size, rowCount: size })}`,
+				),
 			{ firstPage: 0, pageSize: SEVERA_PAGE_SIZE },
 		).then((r) => r.items);
 		this.bankAccounts.catch(() => (this.bankAccounts = undefined));
@@ -231,7 +246,12 @@ export class SeveraClient {
 	}
 
 	/** Move an invoice to another status (JSON Patch); returns the invoice as Severa now has it. */
-	async setStatus(invoiceGuid: string, statusGuid: string, subject: string, itemIndex?: number): Promise<SeveraInvoice> {
+	async setStatus(
+		invoiceGuid: string,
+		statusGuid: string,
+		subject: string,
+		itemIndex?: number,
+	): Promise<SeveraInvoice> {
 		this.requestCount++;
 		const response = await call<SeveraInvoice[] | SeveraInvoice>(this.ctx, SEVERA_SERVICE, {
 			method: 'PATCH',
@@ -246,7 +266,9 @@ export class SeveraClient {
 		});
 		const updated = Array.isArray(response) ? response[0] : response;
 		if (!updated || updated.status?.guid !== statusGuid) {
-			throw new Error(`Severa did not move ${subject} to status ${statusGuid} (it reports ${updated?.status?.name ?? 'no status'})`);
+			throw new Error(
+				`Severa did not move ${subject} to status ${statusGuid} (it reports ${updated?.status?.name ?? 'no status'})`,
+			);
 		}
 		return updated;
 	}

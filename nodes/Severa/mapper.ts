@@ -62,16 +62,43 @@ export interface SeveraDocument {
 	bankAccounts?: SeveraBankAccount[];
 }
 
-const EU = new Set(
-	'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '),
-);
+const EU = new Set('AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '));
 
 const COUNTRY_NAMES: Record<string, string> = {
-	finland: 'FI', suomi: 'FI', denmark: 'DK', danmark: 'DK', tanska: 'DK', sweden: 'SE', sverige: 'SE', ruotsi: 'SE',
-	norway: 'NO', norge: 'NO', norja: 'NO', germany: 'DE', deutschland: 'DE', saksa: 'DE', estonia: 'EE', eesti: 'EE',
-	viro: 'EE', netherlands: 'NL', 'the netherlands': 'NL', alankomaat: 'NL', 'united kingdom': 'GB', iceland: 'IS',
-	poland: 'PL', france: 'FR', spain: 'ES', italy: 'IT', belgium: 'BE', austria: 'AT', ireland: 'IE', latvia: 'LV',
-	lithuania: 'LT', 'united states': 'US', usa: 'US', switzerland: 'CH',
+	finland: 'FI',
+	suomi: 'FI',
+	denmark: 'DK',
+	danmark: 'DK',
+	tanska: 'DK',
+	sweden: 'SE',
+	sverige: 'SE',
+	ruotsi: 'SE',
+	norway: 'NO',
+	norge: 'NO',
+	norja: 'NO',
+	germany: 'DE',
+	deutschland: 'DE',
+	saksa: 'DE',
+	estonia: 'EE',
+	eesti: 'EE',
+	viro: 'EE',
+	netherlands: 'NL',
+	'the netherlands': 'NL',
+	alankomaat: 'NL',
+	'united kingdom': 'GB',
+	iceland: 'IS',
+	poland: 'PL',
+	france: 'FR',
+	spain: 'ES',
+	italy: 'IT',
+	belgium: 'BE',
+	austria: 'AT',
+	ireland: 'IE',
+	latvia: 'LV',
+	lithuania: 'LT',
+	'united states': 'US',
+	usa: 'US',
+	switzerland: 'CH',
 };
 
 /** ISO 3166-1 alpha-2 from what Severa returns (a code or a country name). */
@@ -83,15 +110,60 @@ export function countryCode(value: string | null | undefined): string | undefine
 
 /** UN/ECE Recommendation 20 unit for Severa's free-text measurement unit (English and Finnish forms). */
 const UNIT_CODES: Record<string, string> = {
-	h: 'HUR', hr: 'HUR', hrs: 'HUR', hour: 'HUR', hours: 'HUR', t: 'HUR', tunti: 'HUR', tuntia: 'HUR', tim: 'HUR', timer: 'HUR',
-	min: 'MIN', minute: 'MIN', minutes: 'MIN',
-	d: 'DAY', day: 'DAY', days: 'DAY', pv: 'DAY', päivä: 'DAY', vrk: 'DAY', dag: 'DAY', dage: 'DAY',
-	wk: 'WEE', week: 'WEE', vko: 'WEE',
-	month: 'MON', months: 'MON', mo: 'MON', kk: 'MON', kuukausi: 'MON', mdr: 'MON', måned: 'MON',
-	year: 'ANN', yr: 'ANN', v: 'ANN', vuosi: 'ANN', år: 'ANN',
-	km: 'KMT', m: 'MTR', kg: 'KGM', l: 'LTR',
-	pcs: 'C62', pc: 'C62', piece: 'C62', pieces: 'C62', kpl: 'C62', st: 'C62', stk: 'C62', ea: 'EA', each: 'EA',
-	night: 'C62', nights: 'C62', yö: 'C62', lot: 'LS', erä: 'LS',
+	h: 'HUR',
+	hr: 'HUR',
+	hrs: 'HUR',
+	hour: 'HUR',
+	hours: 'HUR',
+	t: 'HUR',
+	tunti: 'HUR',
+	tuntia: 'HUR',
+	tim: 'HUR',
+	timer: 'HUR',
+	min: 'MIN',
+	minute: 'MIN',
+	minutes: 'MIN',
+	d: 'DAY',
+	day: 'DAY',
+	days: 'DAY',
+	pv: 'DAY',
+	päivä: 'DAY',
+	vrk: 'DAY',
+	dag: 'DAY',
+	dage: 'DAY',
+	wk: 'WEE',
+	week: 'WEE',
+	vko: 'WEE',
+	month: 'MON',
+	months: 'MON',
+	mo: 'MON',
+	kk: 'MON',
+	kuukausi: 'MON',
+	mdr: 'MON',
+	måned: 'MON',
+	year: 'ANN',
+	yr: 'ANN',
+	v: 'ANN',
+	vuosi: 'ANN',
+	år: 'ANN',
+	km: 'KMT',
+	m: 'MTR',
+	kg: 'KGM',
+	l: 'LTR',
+	pcs: 'C62',
+	pc: 'C62',
+	piece: 'C62',
+	pieces: 'C62',
+	kpl: 'C62',
+	st: 'C62',
+	stk: 'C62',
+	ea: 'EA',
+	each: 'EA',
+	night: 'C62',
+	nights: 'C62',
+	yö: 'C62',
+	lot: 'LS',
+	erä: 'LS',
 };
 const ROW_TYPE_UNIT: Record<SeveraRowType, string> = {
 	Hours: 'HUR',
@@ -130,7 +202,10 @@ function cvrValid(value: string): boolean {
  * a Danish CVR (8 digits, or `DK` + 8 digits) → 0184; a Norwegian organisation number → 0192.
  * Returns undefined for what no EAS scheme carries (e.g. a Finnish bank e-invoice address `FI…` IBAN).
  */
-export function endpointFromEInvoiceAddress(address: string | null | undefined, country?: string): Endpoint | undefined {
+export function endpointFromEInvoiceAddress(
+	address: string | null | undefined,
+	country?: string,
+): Endpoint | undefined {
 	const value = (address ?? '').replace(/\s+/g, '');
 	if (!value) return undefined;
 	const explicit = /^(?:iso6523-actorid-upis::)?(\d{4}):(.+)$/i.exec(value);
@@ -170,10 +245,18 @@ function normalizeVat(vat: string | null | undefined): string | undefined {
 	return value || undefined;
 }
 
-function address(a: SeveraAddress | null | undefined, fallbackCountry: string | undefined, where: string): PostalAddress {
+function address(
+	a: SeveraAddress | null | undefined,
+	fallbackCountry: string | undefined,
+	where: string,
+): PostalAddress {
 	const country = countryCode(a?.country) ?? fallbackCountry;
-	if (!country) throw new SeveraMappingError(`${where} has no country Severa could name as an ISO code ('${a?.country ?? ''}')`);
-	const lines = (a?.addressline ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+	if (!country)
+		throw new SeveraMappingError(`${where} has no country Severa could name as an ISO code ('${a?.country ?? ''}')`);
+	const lines = (a?.addressline ?? '')
+		.split(/\r?\n/)
+		.map((l) => l.trim())
+		.filter(Boolean);
 	const result: PostalAddress = { country };
 	if (lines[0]) result.line1 = lines[0];
 	if (lines[1]) result.line2 = lines[1];
@@ -245,7 +328,9 @@ function mapInner(
 ): Invoice {
 	const src = doc.invoice;
 	if (src.number === null || src.number === undefined) {
-		throw new SeveraMappingError(`${label} has no invoice number yet (a draft); move it to a status that numbers invoices first`);
+		throw new SeveraMappingError(
+			`${label} has no invoice number yet (a draft); move it to a status that numbers invoices first`,
+		);
 	}
 	const rows = [...doc.rows].sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
 	if (rows.length === 0) throw new SeveraMappingError(`${label} has no invoice rows`);
@@ -257,12 +342,19 @@ function mapInner(
 
 	// Seller (BG-4): the invoice's own sender snapshot first, then the organisation details.
 	const sellerCountry =
-		countryCode(src.senderAddress?.country) ?? countryCode(organization.country?.code) ?? countryCode(organization.country?.name);
+		countryCode(src.senderAddress?.country) ??
+		countryCode(organization.country?.code) ??
+		countryCode(organization.country?.name);
 	const sellerVat = normalizeVat(src.senderVatNumber) ?? normalizeVat(organization.vatNumber);
 	const sellerAddress = src.senderAddress?.addressline
 		? address(src.senderAddress, sellerCountry, `${label} sender address`)
 		: address(
-				{ addressline: organization.address, postalCode: organization.postalCode, city: organization.city, country: sellerCountry },
+				{
+					addressline: organization.address,
+					postalCode: organization.postalCode,
+					city: organization.city,
+					country: sellerCountry,
+				},
 				sellerCountry,
 				`${label} organisation address`,
 			);
@@ -271,14 +363,17 @@ function mapInner(
 	if (sellerVat) seller.vatId = sellerVat;
 	if (sellerLegal) seller.legalId = sellerLegal;
 	const sellerEndpoint =
-		endpointFromEInvoiceAddress(organization.eInvoiceAddress, sellerAddress.country) ?? derivedEndpoint(sellerLegal, undefined);
+		endpointFromEInvoiceAddress(organization.eInvoiceAddress, sellerAddress.country) ??
+		derivedEndpoint(sellerLegal, undefined);
 	if (sellerEndpoint) seller.endpoint = sellerEndpoint;
 	const sellerContact = { name: src.senderContactName ?? undefined, phone: organization.phone ?? undefined };
 	if (sellerContact.name || sellerContact.phone) seller.contact = stripUndefined(sellerContact);
 
 	// Buyer (BG-7): the invoice's receiver snapshot, then the billing customer.
 	const buyerAddress = address(
-		src.receiverAddress?.addressline || src.receiverAddress?.country ? src.receiverAddress : customer?.headquarterAddress,
+		src.receiverAddress?.addressline || src.receiverAddress?.country
+			? src.receiverAddress
+			: customer?.headquarterAddress,
 		undefined,
 		`${label} receiver address`,
 	);
@@ -293,7 +388,8 @@ function mapInner(
 	if (buyerVat) buyer.vatId = buyerVat;
 	if (buyerLegal) buyer.legalId = buyerLegal;
 	const buyerEndpoint =
-		endpointFromEInvoiceAddress(customer?.eInvoiceAddress, buyerAddress.country) ?? derivedEndpoint(buyerLegal, buyerEmail);
+		endpointFromEInvoiceAddress(customer?.eInvoiceAddress, buyerAddress.country) ??
+		derivedEndpoint(buyerLegal, buyerEmail);
 	if (buyerEndpoint) buyer.endpoint = buyerEndpoint;
 	const buyerContact = { name: src.receiverContactName ?? undefined, email: buyerEmail };
 	if (buyerContact.name || buyerContact.email) buyer.contact = stripUndefined(buyerContact);
@@ -311,7 +407,8 @@ function mapInner(
 		}
 		quantity = quantity.times(sign);
 		const rate = amount(row.vatRate, `${where} VAT rate`);
-		if (rate.lt(0) || rate.gt(100)) throw new SeveraMappingError(`${where} has an impossible VAT rate ${rate.toFixed()}`);
+		if (rate.lt(0) || rate.gt(100))
+			throw new SeveraMappingError(`${where} has an impossible VAT rate ${rate.toFixed()}`);
 		const vat = rowVat(rate, buyerAddress.country, sellerAddress.country, Boolean(buyerVat), options);
 		const net = round(quantity.times(price));
 		const key = vatKey(vat);
@@ -350,7 +447,9 @@ function mapInner(
 	if (src.orderNumber) result.orderReference = src.orderNumber;
 	// PEPPOL needs a buyer reference or an order reference (PEPPOL-EN16931-R003); the customer number is what buyers recognise.
 	if (!result.buyerReference && !result.orderReference) {
-		result.buyerReference = String(src.billingCustomer?.number ?? src.customer.number ?? customer?.number ?? src.number);
+		result.buyerReference = String(
+			src.billingCustomer?.number ?? src.customer.number ?? customer?.number ?? src.number,
+		);
 	}
 	const project = src.projects?.[0];
 	if (project?.number !== undefined && project.number !== null) result.projectReference = String(project.number);
@@ -372,7 +471,8 @@ function mapInner(
 	const booked: NonNullable<Invoice['booked']> = {};
 	const bookedTax = src.totalTax?.amount;
 	const bookedGross = src.totalIncludingTax?.amount;
-	if (bookedTax !== null && bookedTax !== undefined) booked.vatTotal = money(dec(bookedTax, `${label} total tax`).times(sign));
+	if (bookedTax !== null && bookedTax !== undefined)
+		booked.vatTotal = money(dec(bookedTax, `${label} total tax`).times(sign));
 	if (bookedGross !== null && bookedGross !== undefined) {
 		booked.taxInclusive = money(dec(bookedGross, `${label} total including tax`).times(sign));
 	}
@@ -388,8 +488,18 @@ function mapInner(
 
 	// Tax currency (BT-6/BT-111): VAT in the organisation's currency when the invoice is in another one.
 	const orgCurrency = organization.currency?.code;
-	if (orgCurrency && orgCurrency !== currency && src.currencyRate && [...perRowVat.values()].some((a) => !a.amount.eq(0))) {
-		result.taxCurrency = { code: orgCurrency, exchangeRate: dec(1).div(dec(src.currencyRate, `${label} currency rate`)).toFixed(10) };
+	if (
+		orgCurrency &&
+		orgCurrency !== currency &&
+		src.currencyRate &&
+		[...perRowVat.values()].some((a) => !a.amount.eq(0))
+	) {
+		result.taxCurrency = {
+			code: orgCurrency,
+			exchangeRate: dec(1)
+				.div(dec(src.currencyRate, `${label} currency rate`))
+				.toFixed(10),
+		};
 	}
 	return reconcile(result);
 }

@@ -3,12 +3,20 @@ import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } fr
 import { SeveraClient } from './client';
 
 function flags(status: { isSent?: boolean; isPaid?: boolean; isReadOnly?: boolean; isActive?: boolean }): string {
-	const list = [status.isSent && 'sent', status.isPaid && 'paid', status.isReadOnly && 'read-only', status.isActive === false && 'inactive'];
+	const list = [
+		status.isSent && 'sent',
+		status.isPaid && 'paid',
+		status.isReadOnly && 'read-only',
+		status.isActive === false && 'inactive',
+	];
 	const text = list.filter(Boolean).join(', ');
 	return text ? ` (${text})` : '';
 }
 
-export async function searchInvoiceStatuses(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchInvoiceStatuses(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const client = await SeveraClient.create(this);
 	const statuses = await client.listStatuses();
 	const needle = (filter ?? '').toLowerCase();
@@ -39,7 +47,12 @@ export async function searchCustomers(
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /** A resource locator picking an invoice status from `/v1/invoicestatuses`, or by its GUID. */
-export function statusLocator(name: string, displayName: string, description: string, required = true): INodeProperties {
+export function statusLocator(
+	name: string,
+	displayName: string,
+	description: string,
+	required = true,
+): INodeProperties {
 	return {
 		displayName,
 		name,

@@ -57,7 +57,12 @@ export const mappingOptions: INodeProperties[] = [
 		type: 'options',
 		default: 'auto',
 		options: [
-			{ name: 'Automatic', value: 'auto', description: 'EU buyer with a VAT number: reverse charge (AE); outside the EU: export (G); domestic: exempt (E)' },
+			{
+				name: 'Automatic',
+				value: 'auto',
+				description:
+					'EU buyer with a VAT number: reverse charge (AE); outside the EU: export (G); domestic: exempt (E)',
+			},
 			{ name: 'Reverse Charge (AE)', value: 'AE' },
 			{ name: 'Exempt (E)', value: 'E' },
 			{ name: 'Zero Rated (Z)', value: 'Z' },
@@ -80,7 +85,8 @@ export const mappingOptions: INodeProperties[] = [
 		name: 'account',
 		type: 'string',
 		default: '',
-		description: 'Written to json.source.account to tell legal entities apart (default: the organisation name in Severa)',
+		description:
+			'Written to json.source.account to tell legal entities apart (default: the organisation name in Severa)',
 	},
 ];
 

@@ -5,18 +5,44 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
-import { binaryBuffer, inlineBinary, pollTrigger, repoRoot, runWorkflow, type CredentialStore, type WorkflowJson } from './harness';
+import {
+	binaryBuffer,
+	inlineBinary,
+	pollTrigger,
+	repoRoot,
+	runWorkflow,
+	type CredentialStore,
+	type WorkflowJson,
+} from './harness';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures');
 const severaSettings = require(path.join(fixtures, 'severa', 'dataset.json')).settings;
 const maventaSettings = require(path.join(fixtures, 'maventa', 'dataset.json')).settings;
 
 function single(type: string, parameters: IDataObject, node: Partial<INode> = {}): WorkflowJson {
-	const credentials = type.endsWith('maventaSend') ? { maventaApi: { id: 'm', name: 'Maventa' } } : { severaApi: { id: 's', name: 'Severa' } };
+	const credentials = type.endsWith('maventaSend')
+		? { maventaApi: { id: 'm', name: 'Maventa' } }
+		: { severaApi: { id: 's', name: 'Severa' } };
 	return {
 		nodes: [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'node', name: 'Node', type: `n8n-nodes-einvoice-export.${type}`, typeVersion: 1, position: [200, 0], parameters, credentials, ...node } as INode,
+			{
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'node',
+				name: 'Node',
+				type: `n8n-nodes-einvoice-export.${type}`,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters,
+				credentials,
+				...node,
+			} as INode,
 		],
 		connections: { Start: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
 	};
@@ -26,7 +52,11 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 	let severa: SeveraEmulator;
 	let maventa: MaventaEmulator;
 	let credentials: CredentialStore;
-	const status = (name: string) => ({ __rl: true, mode: 'id', value: severa.statuses.find((s) => s.name === name)!.guid });
+	const status = (name: string) => ({
+		__rl: true,
+		mode: 'id',
+		value: severa.statuses.find((s) => s.name === name)!.guid,
+	});
 
 	before(async () => {
 		severa = await createSeveraEmulator(path.join(fixtures, 'severa'));
@@ -69,14 +99,22 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 			],
 			connections: {},
 		});
-		const sample = await pollTrigger(trigger('To be transferred to Maventa', {}), 'Trigger', {}, 'manual', { credentials });
+		const sample = await pollTrigger(trigger('To be transferred to Maventa', {}), 'Trigger', {}, 'manual', {
+			credentials,
+		});
 		assert.equal(sample.error, undefined, sample.error?.message);
 		assert.deepEqual(
 			sample.items![0].map((i) => (i.json.source as IDataObject).number),
 			['26166', '26165', '26164'],
 		);
 		assert.deepEqual(sample.staticData, {});
-		const all = await pollTrigger(trigger('To be transferred to Maventa', { manualLimit: 0 }), 'Trigger', {}, 'manual', { credentials });
+		const all = await pollTrigger(
+			trigger('To be transferred to Maventa', { manualLimit: 0 }),
+			'Trigger',
+			{},
+			'manual',
+			{ credentials },
+		);
 		assert.equal(all.items![0].length, 26);
 		const empty = await pollTrigger(trigger('Approved', {}), 'Trigger', {}, 'manual', { credentials });
 		assert.equal(empty.items?.[0]?.length, 1, 'one invoice is approved');
@@ -87,7 +125,10 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 
 	it('gets one invoice as a canonical e-invoice with its PDF', async () => {
 		const guid = severa.invoices.find((i) => i.number === 26159)!.guid;
-		const run = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoice', operation: 'get', invoiceId: guid, downloadPdf: true }), { credentials });
+		const run = await runWorkflow(
+			single('severaInvoiceStatus', { resource: 'invoice', operation: 'get', invoiceId: guid, downloadPdf: true }),
+			{ credentials },
+		);
 		assert.equal(run.error, undefined, run.error?.message);
 		const [item] = run.output('Node');
 		const invoice = item.json.invoice as IDataObject;
@@ -107,7 +148,12 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 				operation: 'getMany',
 				output: 'raw',
 				returnAll: true,
-				filters: { status: status('To be transferred to Maventa'), customer: { __rl: true, mode: 'id', value: customer }, startDate: '2026-10-10T00:00:00', endDate: '2026-10-31T00:00:00' },
+				filters: {
+					status: status('To be transferred to Maventa'),
+					customer: { __rl: true, mode: 'id', value: customer },
+					startDate: '2026-10-10T00:00:00',
+					endDate: '2026-10-31T00:00:00',
+				},
 			}),
 			{ credentials },
 		);
@@ -116,14 +162,26 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 			run.output('Node').map((i) => i.json.number),
 			[26152, 26159],
 		);
-		const limited = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoice', operation: 'getMany', output: 'canonical', returnAll: false, limit: 3 }), { credentials });
+		const limited = await runWorkflow(
+			single('severaInvoiceStatus', {
+				resource: 'invoice',
+				operation: 'getMany',
+				output: 'canonical',
+				returnAll: false,
+				limit: 3,
+			}),
+			{ credentials },
+		);
 		assert.equal(limited.output('Node').length, 3);
 		assert.ok(limited.output('Node').every((i) => (i.json.invoice as IDataObject).number));
 	});
 
 	it('reports a draft (no number) per item instead of dropping it', async () => {
 		const draft = severa.invoices.find((i) => i.number === null)!;
-		const run = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoice', operation: 'get', invoiceId: draft.guid }), { credentials });
+		const run = await runWorkflow(
+			single('severaInvoiceStatus', { resource: 'invoice', operation: 'get', invoiceId: draft.guid }),
+			{ credentials },
+		);
 		const [item] = run.output('Node');
 		assert.match(String(item.json.error), /has no invoice number yet \(a draft\)/);
 		assert.equal(item.json.invoice, undefined);
@@ -132,29 +190,50 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 	it('downloads a PDF into the chosen field and lists active statuses', async () => {
 		const guid = severa.invoices.find((i) => i.number === 26141)!.guid;
 		const pdf = await runWorkflow(
-			single('severaInvoiceStatus', { resource: 'invoice', operation: 'downloadPdf', invoiceId: guid, binaryProperty: 'file', pdfContent: 'InvoiceOnly' }),
+			single('severaInvoiceStatus', {
+				resource: 'invoice',
+				operation: 'downloadPdf',
+				invoiceId: guid,
+				binaryProperty: 'file',
+				pdfContent: 'InvoiceOnly',
+			}),
 			{ credentials },
 		);
 		assert.equal(pdf.output('Node')[0].binary!.file.mimeType, 'application/pdf');
-		const statuses = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoiceStatus', operation: 'getMany', activeOnly: true }), { credentials });
+		const statuses = await runWorkflow(
+			single('severaInvoiceStatus', { resource: 'invoiceStatus', operation: 'getMany', activeOnly: true }),
+			{ credentials },
+		);
 		const names = statuses.output('Node').map((i) => i.json.name);
 		assert.equal(names.length, 8);
 		assert.ok(!names.includes('Old: sent by post'));
 	});
 
-	it('fails a status change to an unknown status with Severa\'s message, naming the invoice, and goes on with the rest', async () => {
+	it("fails a status change to an unknown status with Severa's message, naming the invoice, and goes on with the rest", async () => {
 		const [a, b] = severa.invoices.filter((i) => i.number === 26170 || i.number === 26172);
 		const run = await runWorkflow(
 			single(
 				'severaInvoiceStatus',
-				{ resource: 'invoice', operation: 'setStatus', invoiceId: '={{ $json.source.id }}', status: '={{ $json.target }}' },
+				{
+					resource: 'invoice',
+					operation: 'setStatus',
+					invoiceId: '={{ $json.source.id }}',
+					status: '={{ $json.target }}',
+				},
 				{ onError: 'continueErrorOutput' },
 			),
 			{
 				credentials,
 				input: [
-					{ json: { source: { id: a.guid, number: '26170', system: 'severa' }, target: '00000000-0000-4000-8000-000000000000' } },
-					{ json: { source: { id: b.guid, number: '26172', system: 'severa' }, target: status('Transfer error').value } },
+					{
+						json: {
+							source: { id: a.guid, number: '26170', system: 'severa' },
+							target: '00000000-0000-4000-8000-000000000000',
+						},
+					},
+					{
+						json: { source: { id: b.guid, number: '26172', system: 'severa' }, target: status('Transfer error').value },
+					},
 				],
 			},
 		);
@@ -169,7 +248,9 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 	it('fetches a new token when the stored one has expired (401) and repeats the call', async () => {
 		const stale = { ...credentials, severaApi: { ...credentials.severaApi, accessToken: 'stale-token' } };
 		const before = severa.requests['POST /v1/token'] ?? 0;
-		const run = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoiceStatus', operation: 'getMany' }), { credentials: stale });
+		const run = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoiceStatus', operation: 'getMany' }), {
+			credentials: stale,
+		});
 		assert.equal(run.error, undefined, run.error?.message);
 		assert.equal(severa.requests['POST /v1/token'], before + 1);
 		assert.ok(run.output('Node').length > 0);
@@ -179,51 +260,98 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 		const xml = (number: string, endpoint: string) =>
 			`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"><cbc:ID>${number}</cbc:ID><cac:AccountingCustomerParty><cac:Party>${endpoint}</cac:Party></cac:AccountingCustomerParty></Invoice>`;
 		const item = (number: string, receiver: string | undefined, extra: IDataObject = {}) => ({
-			json: { source: { system: 'severa', account: 'acme', id: `id-${number}`, number, kind: 'invoice' }, invoice: { number, kind: 'invoice', buyer: { contact: { email: 'ap@example.com' } } }, route: receiver ? { receiver } : undefined, ...extra },
+			json: {
+				source: { system: 'severa', account: 'acme', id: `id-${number}`, number, kind: 'invoice' },
+				invoice: { number, kind: 'invoice', buyer: { contact: { email: 'ap@example.com' } } },
+				route: receiver ? { receiver } : undefined,
+				...extra,
+			},
 			binary: { document: inlineBinary(xml(number, ''), 'application/xml', `${number}.xml`) },
 		});
 
 		it('sends, then reads DELIVERED or FAILED with the actions history', async () => {
-			const sent = await runWorkflow(single('maventaSend', { operation: 'send', sendOriginalPdf: false, sendByEmail: false }), {
-				credentials,
-				input: [item('7001', '0184:29947651'), item('7002', '0216:003799999999')],
-			});
+			const sent = await runWorkflow(
+				single('maventaSend', { operation: 'send', sendOriginalPdf: false, sendByEmail: false }),
+				{
+					credentials,
+					input: [item('7001', '0184:29947651'), item('7002', '0216:003799999999')],
+				},
+			);
 			assert.equal(sent.error, undefined, sent.error?.message);
 			const out = sent.output('Node');
-			assert.deepEqual(out.map((i) => (i.json.delivery as IDataObject).status), ['sent', 'sent']);
+			assert.deepEqual(
+				out.map((i) => (i.json.delivery as IDataObject).status),
+				['sent', 'sent'],
+			);
 			assert.equal(maventa.invoices.find((r) => r.invoice.number === '7001')!.fields.recipient_eia, '0184:29947651');
-			assert.equal(maventa.invoices.find((r) => r.invoice.number === '7002')!.fields.recipient_eia, '003799999999', 'Finnish OVT travels bare');
-			const status = await runWorkflow(single('maventaSend', { operation: 'getStatus', invoiceId: '={{ $json.delivery.remoteId }}', includeActions: true }), {
-				credentials,
-				input: out.map((i) => ({ json: i.json })),
-			});
+			assert.equal(
+				maventa.invoices.find((r) => r.invoice.number === '7002')!.fields.recipient_eia,
+				'003799999999',
+				'Finnish OVT travels bare',
+			);
+			const status = await runWorkflow(
+				single('maventaSend', {
+					operation: 'getStatus',
+					invoiceId: '={{ $json.delivery.remoteId }}',
+					includeActions: true,
+				}),
+				{
+					credentials,
+					input: out.map((i) => ({ json: i.json })),
+				},
+			);
 			const [delivered, failed] = status.output('Node');
 			assert.equal((delivered.json.delivery as IDataObject).status, 'delivered');
-			assert.equal((delivered.json.delivery as IDataObject).idempotencyKey, (out[0].json.delivery as IDataObject).idempotencyKey);
-			assert.deepEqual(((delivered.json.maventa as IDataObject).actions as IDataObject[]).map((a) => a.type), ['CREATED', 'SENT', 'DELIVERED']);
+			assert.equal(
+				(delivered.json.delivery as IDataObject).idempotencyKey,
+				(out[0].json.delivery as IDataObject).idempotencyKey,
+			);
+			assert.deepEqual(
+				((delivered.json.maventa as IDataObject).actions as IDataObject[]).map((a) => a.type),
+				['CREATED', 'SENT', 'DELIVERED'],
+			);
 			assert.equal((failed.json.delivery as IDataObject).status, 'failed');
 			assert.match(String((failed.json.delivery as IDataObject).message), /No route to the recipient/);
 		});
 
 		it('refuses an item whose document failed pre-flight, and one without XML', async () => {
-			const invalid = item('7003', '0184:29947651', { document: { valid: false, findings: [{ id: 'BR-CO-15', flag: 'fatal', message: 'totals' }] } });
+			const invalid = item('7003', '0184:29947651', {
+				document: { valid: false, findings: [{ id: 'BR-CO-15', flag: 'fatal', message: 'totals' }] },
+			});
 			const noXml = { json: item('7004', undefined).json };
 			const before = maventa.invoices.length;
-			const run = await runWorkflow(single('maventaSend', { operation: 'send' }, { onError: 'continueErrorOutput' }), { credentials, input: [invalid, noXml] });
+			const run = await runWorkflow(single('maventaSend', { operation: 'send' }, { onError: 'continueErrorOutput' }), {
+				credentials,
+				input: [invalid, noXml],
+			});
 			const [, errors] = run.outputs('Node');
 			assert.equal(errors.length, 2);
-			assert.match(String(errors[0].json.error), /invoice 7003 was not sent: its document failed pre-flight \(1 fatal finding: BR-CO-15\)/);
+			assert.match(
+				String(errors[0].json.error),
+				/invoice 7003 was not sent: its document failed pre-flight \(1 fatal finding: BR-CO-15\)/,
+			);
 			assert.match(String(errors[1].json.error), /No XML document in binary.document/);
 			assert.equal(maventa.invoices.length, before);
 		});
 
 		it('looks up receivers by address and business id', async () => {
-			const run = await runWorkflow(single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'], eia: '0088:5790000435975' }), { credentials });
+			const run = await runWorkflow(
+				single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'], eia: '0088:5790000435975' }),
+				{ credentials },
+			);
 			assert.equal(run.error, undefined, run.error?.message);
-			assert.deepEqual(run.output('Node').map((i) => (i.json.participant as IDataObject).name), ['Aarhus Havnelogistik A/S']);
-			const byBid = await runWorkflow(single('maventaSend', { operation: 'lookupReceiver', networks: ['INTERNAL', 'EXTERNAL'], bid: '0112038-9' }), { credentials });
+			assert.deepEqual(
+				run.output('Node').map((i) => (i.json.participant as IDataObject).name),
+				['Aarhus Havnelogistik A/S'],
+			);
+			const byBid = await runWorkflow(
+				single('maventaSend', { operation: 'lookupReceiver', networks: ['INTERNAL', 'EXTERNAL'], bid: '0112038-9' }),
+				{ credentials },
+			);
 			assert.equal(byBid.output('Node').length, 1);
-			const nothing = await runWorkflow(single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'] }), { credentials });
+			const nothing = await runWorkflow(single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'] }), {
+				credentials,
+			});
 			assert.match(String(nothing.error?.message), /Give an e-invoice address, a business ID or a name/);
 		});
 	});

@@ -15,7 +15,16 @@ import { SENT_STATUS_MESSAGE } from '../../nodes/Severa/client';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
 import { fatalIds, validateDocuments } from '../support/validator';
-import { loadWorkflow, pollTrigger, registerNodeType, repoRoot, runWorkflow, testCredential, type CredentialStore, type WorkflowJson } from './harness';
+import {
+	loadWorkflow,
+	pollTrigger,
+	registerNodeType,
+	repoRoot,
+	runWorkflow,
+	testCredential,
+	type CredentialStore,
+	type WorkflowJson,
+} from './harness';
 
 const severaDataset = path.join(repoRoot, 'test', 'fixtures', 'severa');
 const maventaDataset = path.join(repoRoot, 'test', 'fixtures', 'maventa');
@@ -25,7 +34,10 @@ const severaSettings = JSON.parse(readFileSync(path.join(severaDataset, 'dataset
 	scopes: string[];
 	statuses: { toTransfer: string; afterTransfer: string; afterError: string };
 };
-const maventaSettings = JSON.parse(readFileSync(path.join(maventaDataset, 'dataset.json'), 'utf8')).settings as Record<string, string>;
+const maventaSettings = JSON.parse(readFileSync(path.join(maventaDataset, 'dataset.json'), 'utf8')).settings as Record<
+	string,
+	string
+>;
 const { toTransfer, afterTransfer, afterError } = severaSettings.statuses;
 const TRIGGER = 'Severa Invoice Status Trigger';
 
@@ -108,16 +120,26 @@ async function environment(severaDir = severaDataset): Promise<Env> {
 
 /** One poll of the trigger, then the rest of the template with the polled items, as an active workflow runs. */
 async function pollAndRun(env: Env, staticData?: IDataObject) {
-	const poll = await pollTrigger(env.template, TRIGGER, staticData, 'trigger', { credentials: env.credentials, parameters: env.parameters });
+	const poll = await pollTrigger(env.template, TRIGGER, staticData, 'trigger', {
+		credentials: env.credentials,
+		parameters: env.parameters,
+	});
 	assert.equal(poll.error, undefined, poll.error?.message);
 	const items = poll.items?.[0] ?? [];
 	if (!items.length) return { items, poll, run: undefined };
-	const run = await runWorkflow(env.template, { startNode: TRIGGER, input: items, credentials: env.credentials, parameters: env.parameters, mode: 'trigger' });
+	const run = await runWorkflow(env.template, {
+		startNode: TRIGGER,
+		input: items,
+		credentials: env.credentials,
+		parameters: env.parameters,
+		mode: 'trigger',
+	});
 	assert.equal(run.error, undefined, run.error?.message);
 	return { items, poll, run };
 }
 
-const inStatus = (env: Env, guid: string) => env.severa.invoices.filter((i) => i.status.guid === guid).map((i) => String(i.number));
+const inStatus = (env: Env, guid: string) =>
+	env.severa.invoices.filter((i) => i.status.guid === guid).map((i) => String(i.number));
 const totalRequests = (env: Env) =>
 	[env.severa, env.maventa].reduce((sum, e) => sum + Object.values(e.requests).reduce((s, n) => s + n, 0), 0);
 
@@ -140,13 +162,21 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			assert.equal(toSend.length, 26);
 			const { run, items } = await pollAndRun(env);
 			assert.equal(items.length, 26);
-			assert.ok(items.every((i) => i.binary?.pdf), 'the original PDF comes along');
+			assert.ok(
+				items.every((i) => i.binary?.pdf),
+				'the original PDF comes along',
+			);
 
 			const sentNumbers = env.maventa.invoices.map((r) => r.invoice.number as string).sort();
 			assert.deepEqual(sentNumbers, [...toSend].sort(), 'each invoice reached Maventa exactly once');
 			assert.ok(env.maventa.invoices.every((r) => r.uuidSupplied && r.file.type === 'zip' && r.file.pdf));
 			assert.deepEqual(inStatus(env, toTransfer), []);
-			assert.deepEqual(inStatus(env, afterTransfer).filter((n) => toSend.includes(n)).sort(), [...toSend].sort());
+			assert.deepEqual(
+				inStatus(env, afterTransfer)
+					.filter((n) => toSend.includes(n))
+					.sort(),
+				[...toSend].sort(),
+			);
 			assert.equal(run!.output('Notify by E-mail').length, 0);
 			const transferred = run!.output('Set Status After Transfer');
 			assert.equal(transferred.length, 26);
@@ -159,14 +189,21 @@ describe('Severa → Maventa template in the n8n engine', () => {
 
 			const documents = Object.fromEntries(env.maventa.invoices.map((r) => [`${r.invoice.number}.xml`, r.file.xml]));
 			const results = await validateDocuments(documents);
-			const invalid = Object.entries(results).filter(([, r]) => fatalIds(r).length).map(([name, r]) => `${name}: ${fatalIds(r).join(', ')}`);
+			const invalid = Object.entries(results)
+				.filter(([, r]) => fatalIds(r).length)
+				.map(([name, r]) => `${name}: ${fatalIds(r).join(', ')}`);
 			assert.deepEqual(invalid, [], 'the official validator finds no fatal error');
 			const requests = totalRequests(env);
-			console.log(`# measured: ${items.length} transferred, ${Object.keys(results).length} validated with 0 fatal, ${requests} requests (${(requests / items.length).toFixed(2)} per invoice: ${JSON.stringify({ severa: env.severa.requests, maventa: env.maventa.requests })})`);
+			console.log(
+				`# measured: ${items.length} transferred, ${Object.keys(results).length} validated with 0 fatal, ${requests} requests (${(requests / items.length).toFixed(2)} per invoice: ${JSON.stringify({ severa: env.severa.requests, maventa: env.maventa.requests })})`,
+			);
 		});
 
 		it('emits nothing more on the next poll, and an invoice that re-enters the status once', async () => {
-			const first = await pollTrigger(env.template, TRIGGER, undefined, 'trigger', { credentials: env.credentials, parameters: env.parameters });
+			const first = await pollTrigger(env.template, TRIGGER, undefined, 'trigger', {
+				credentials: env.credentials,
+				parameters: env.parameters,
+			});
 			// A fresh cursor that includes existing invoices: nothing is in the status any more.
 			assert.equal(first.items, null);
 			const invoice = env.severa.invoices.find((i) => i.number === 26171)!; // in "Transfer error"
@@ -174,14 +211,26 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			const moved = await runWorkflow(
 				{
 					nodes: [
-						{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'm',
+							name: 'Start',
+							type: 'n8n-nodes-base.manualTrigger',
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: {},
+						},
 						{
 							id: 's',
 							name: 'Set Status',
 							type: 'n8n-nodes-einvoice-export.severaInvoiceStatus',
 							typeVersion: 1,
 							position: [200, 0],
-							parameters: { resource: 'invoice', operation: 'setStatus', invoiceId: invoice.guid, status: status(toTransfer) },
+							parameters: {
+								resource: 'invoice',
+								operation: 'setStatus',
+								invoiceId: invoice.guid,
+								status: status(toTransfer),
+							},
 							credentials: { severaApi: { id: 'sev', name: 'Severa' } },
 						},
 					],
@@ -191,8 +240,14 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			);
 			assert.equal(moved.error, undefined, moved.error?.message);
 			const second = await pollAndRun(env, first.staticData);
-			assert.deepEqual(second.items.map((i) => (i.json.source as IDataObject).number), ['26171']);
-			const third = await pollTrigger(env.template, TRIGGER, second.poll.staticData, 'trigger', { credentials: env.credentials, parameters: env.parameters });
+			assert.deepEqual(
+				second.items.map((i) => (i.json.source as IDataObject).number),
+				['26171'],
+			);
+			const third = await pollTrigger(env.template, TRIGGER, second.poll.staticData, 'trigger', {
+				credentials: env.credentials,
+				parameters: env.parameters,
+			});
 			assert.equal(third.items, null, 'not repeated');
 			assert.equal(env.maventa.invoices.filter((r) => r.invoice.number === '26171').length, 1);
 		});
@@ -202,14 +257,30 @@ describe('Severa → Maventa template in the n8n engine', () => {
 		const env = await environment();
 		try {
 			for (const number of ['26143', '26158', '26160']) {
-				env.maventa.inject({ method: 'POST', path: /^\/v1\/invoices$/, invoiceNumber: number, status: 422, code: 'invalid_recipient', message: `Recipient rejected the document` });
+				env.maventa.inject({
+					method: 'POST',
+					path: /^\/v1\/invoices$/,
+					invoiceNumber: number,
+					status: 422,
+					code: 'invalid_recipient',
+					message: `Recipient rejected the document`,
+				});
 			}
 			const { run } = await pollAndRun(env);
-			assert.deepEqual(inStatus(env, afterError).filter((n) => n !== '26171').sort(), ['26143', '26158', '26160']);
+			assert.deepEqual(
+				inStatus(env, afterError)
+					.filter((n) => n !== '26171')
+					.sort(),
+				['26143', '26158', '26160'],
+			);
 			assert.equal(inStatus(env, afterTransfer).filter((n) => n !== '26168').length, 23);
 			const mails = run!.output('Notify by E-mail');
 			assert.equal(mails.length, 3);
-			for (const [number, mail] of [['26143', mails[0]], ['26158', mails[1]], ['26160', mails[2]]] as const) {
+			for (const [number, mail] of [
+				['26143', mails[0]],
+				['26158', mails[1]],
+				['26160', mails[2]],
+			] as const) {
 				assert.match(String(mail.json.subject), new RegExp(`(invoice|credit note) ${number}`));
 				assert.match(String(mail.json.text), /Recipient rejected the document/);
 				assert.match(String(mail.json.text), /Transfer error/);
@@ -235,7 +306,12 @@ describe('Severa → Maventa template in the n8n engine', () => {
 
 			// Replaying the whole execution sends the same documents with the same uuids.
 			const before = env.maventa.invoices.length;
-			const replay = await runWorkflow(env.template, { startNode: TRIGGER, input: items, credentials: env.credentials, parameters: env.parameters });
+			const replay = await runWorkflow(env.template, {
+				startNode: TRIGGER,
+				input: items,
+				credentials: env.credentials,
+				parameters: env.parameters,
+			});
 			assert.equal(replay.error, undefined);
 			assert.equal(env.maventa.invoices.length, before, 'no second invoice');
 			const replayed = replay.output('Set Status After Transfer');
@@ -266,7 +342,10 @@ describe('Severa → Maventa template in the n8n engine', () => {
 				.map((i) => String(i.number))
 				.sort();
 			assert.deepEqual(aarhusNumbers, ['26147', '26157']);
-			assert.ok(!env.maventa.invoices.some((r) => ['26147', '26157'].includes(r.invoice.number as string)), 'never sent');
+			assert.ok(
+				!env.maventa.invoices.some((r) => ['26147', '26157'].includes(r.invoice.number as string)),
+				'never sent',
+			);
 			assert.equal(env.maventa.invoices.length, 24);
 			const mails = run!.output('Notify by E-mail');
 			assert.equal(mails.length, 2);
@@ -302,7 +381,10 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			assert.equal((await testCredential('severaApi', env.credentials.severaApi)).status, 'OK');
 			assert.equal((await testCredential('maventaApi', env.credentials.maventaApi)).status, 'OK');
 			// A refused token request fails the test (the harness throws where n8n shows the message); no secret in it.
-			const wrong = await testCredential('severaApi', { ...env.credentials.severaApi, clientSecret: 'not-the-s3cret' }).then(
+			const wrong = await testCredential('severaApi', {
+				...env.credentials.severaApi,
+				clientSecret: 'not-the-s3cret',
+			}).then(
 				(result) => `${result.status}: ${result.message}`,
 				(error: Error) => `Error: ${error.message}`,
 			);

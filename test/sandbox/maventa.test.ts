@@ -29,11 +29,19 @@ describe('Maventa emulator', () => {
 				...fields,
 			}),
 		});
-	const send = (file: { name: string; type: string; data: Buffer | string }, fields: Record<string, string | string[]> = {}, bearer = token) => {
+	const send = (
+		file: { name: string; type: string; data: Buffer | string },
+		fields: Record<string, string | string[]> = {},
+		bearer = token,
+	) => {
 		const body = new FormData();
 		for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
 		body.append('file', new Blob([file.data], { type: file.type }), file.name);
-		return fetch(`${emulator.url}/v1/invoices`, { method: 'POST', headers: { Authorization: `Bearer ${bearer}` }, body });
+		return fetch(`${emulator.url}/v1/invoices`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${bearer}` },
+			body,
+		});
 	};
 	const get = (url: string) => fetch(`${emulator.url}${url}`, { headers: { Authorization: `Bearer ${token}` } });
 
@@ -61,7 +69,9 @@ describe('Maventa emulator', () => {
 		const lookupOnly = (await (await getToken({ scope: 'lookup' })).json()) as { access_token: string };
 		const response = await send({ name: 'a.xml', type: 'text/xml', data: xmlFor('1') }, {}, lookupOnly.access_token);
 		assert.equal(response.status, 403);
-		const current = (await (await fetch(`${emulator.url}/oauth2/current`, { headers: { Authorization: `Bearer ${lookupOnly.access_token}` } })).json()) as { company: { id: string }; scopes: string[] };
+		const current = (await (
+			await fetch(`${emulator.url}/oauth2/current`, { headers: { Authorization: `Bearer ${lookupOnly.access_token}` } })
+		).json()) as { company: { id: string }; scopes: string[] };
 		assert.equal(current.company.id, COMPANY);
 		assert.deepEqual(current.scopes, ['lookup']);
 	});
@@ -80,11 +90,21 @@ describe('Maventa emulator', () => {
 
 	it('accepts a ZIP only with the PDF under the XML base name', async () => {
 		const zip = (entries: Record<string, Buffer | string>) =>
-			Buffer.from(zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, new Uint8Array(Buffer.from(v))]))));
-		const mismatch = await send({ name: 'x.zip', type: 'application/zip', data: zip({ 'inv-2.xml': xmlFor('1002'), 'other.pdf': PDF }) });
+			Buffer.from(
+				zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, new Uint8Array(Buffer.from(v))]))),
+			);
+		const mismatch = await send({
+			name: 'x.zip',
+			type: 'application/zip',
+			data: zip({ 'inv-2.xml': xmlFor('1002'), 'other.pdf': PDF }),
+		});
 		assert.equal(mismatch.status, 422);
 		assert.match(((await mismatch.json()) as { message: string }).message, /inv-2\.pdf/);
-		const ok = await send({ name: 'x.zip', type: 'application/zip', data: zip({ 'inv-2.xml': xmlFor('1002'), 'inv-2.pdf': PDF }) });
+		const ok = await send({
+			name: 'x.zip',
+			type: 'application/zip',
+			data: zip({ 'inv-2.xml': xmlFor('1002'), 'inv-2.pdf': PDF }),
+		});
 		assert.equal(ok.status, 201);
 		const record = emulator.invoices.find((r) => r.invoice.number === '1002')!;
 		assert.equal(record.file.type, 'zip');
@@ -102,41 +122,80 @@ describe('Maventa emulator', () => {
 	});
 
 	it('delivers to a known receiver and fails an unreachable one, with actions', async () => {
-		const delivered = (await (await send({ name: 'a.xml', type: 'text/xml', data: xmlFor('1004') })).json()) as { id: string };
-		const status = (await (await get(`/v1/invoices/${delivered.id}`)).json()) as { status: string; destination: string };
+		const delivered = (await (await send({ name: 'a.xml', type: 'text/xml', data: xmlFor('1004') })).json()) as {
+			id: string;
+		};
+		const status = (await (await get(`/v1/invoices/${delivered.id}`)).json()) as {
+			status: string;
+			destination: string;
+		};
 		assert.equal(status.status, 'DELIVERED');
 		assert.equal(status.destination, 'EINVOICE');
 		const unknownBuyer = '<cbc:EndpointID schemeID="0216">003799999999</cbc:EndpointID>';
-		const failed = (await (await send({ name: 'b.xml', type: 'text/xml', data: xmlFor('1005', unknownBuyer) })).json()) as { id: string };
-		const actions = (await (await get(`/v1/invoices/${failed.id}/actions`)).json()) as { type: string; message: string }[];
+		const failed = (await (
+			await send({ name: 'b.xml', type: 'text/xml', data: xmlFor('1005', unknownBuyer) })
+		).json()) as { id: string };
+		const actions = (await (await get(`/v1/invoices/${failed.id}/actions`)).json()) as {
+			type: string;
+			message: string;
+		}[];
 		assert.deepEqual(
 			actions.map((a) => a.type),
 			['CREATED', 'ERROR'],
 		);
-		const emailed = (await (await send({ name: 'c.xml', type: 'text/xml', data: xmlFor('1006', unknownBuyer) }, { recipient_email: 'ap@example.com' })).json()) as { id: string };
-		assert.equal(((await (await get(`/v1/invoices/${emailed.id}`)).json()) as { destination: string }).destination, 'EMAIL');
-		const noEmailRoute = (await (
-			await send({ name: 'd.xml', type: 'text/xml', data: xmlFor('1007', unknownBuyer) }, { recipient_email: 'ap@example.com', 'disabled_routes[]': ['EMAIL'] })
+		const emailed = (await (
+			await send(
+				{ name: 'c.xml', type: 'text/xml', data: xmlFor('1006', unknownBuyer) },
+				{ recipient_email: 'ap@example.com' },
+			)
 		).json()) as { id: string };
-		assert.equal(((await (await get(`/v1/invoices/${noEmailRoute.id}`)).json()) as { status: string }).status, 'FAILED');
+		assert.equal(
+			((await (await get(`/v1/invoices/${emailed.id}`)).json()) as { destination: string }).destination,
+			'EMAIL',
+		);
+		const noEmailRoute = (await (
+			await send(
+				{ name: 'd.xml', type: 'text/xml', data: xmlFor('1007', unknownBuyer) },
+				{ recipient_email: 'ap@example.com', 'disabled_routes[]': ['EMAIL'] },
+			)
+		).json()) as { id: string };
+		assert.equal(
+			((await (await get(`/v1/invoices/${noEmailRoute.id}`)).json()) as { status: string }).status,
+			'FAILED',
+		);
 	});
 
 	it('answers receiver lookups by network and address', async () => {
 		assert.equal((await get('/v1/lookup/receivers?eia=0088:5790000435975')).status, 400);
-		const found = (await (await get('/v1/lookup/receivers?network[]=PEPPOL&eia=0088:5790000435975')).json()) as { participant: { name: string } }[];
+		const found = (await (await get('/v1/lookup/receivers?network[]=PEPPOL&eia=0088:5790000435975')).json()) as {
+			participant: { name: string };
+		}[];
 		assert.equal(found.length, 1);
 		assert.equal(found[0].participant.name, 'Aarhus Havnelogistik A/S');
-		const ovt = (await (await get('/v1/lookup/receivers?network[]=INTERNAL&network[]=EXTERNAL&eia=003701120389')).json()) as unknown[];
+		const ovt = (await (
+			await get('/v1/lookup/receivers?network[]=INTERNAL&network[]=EXTERNAL&eia=003701120389')
+		).json()) as unknown[];
 		assert.equal(ovt.length, 1, 'a bare OVT finds the 0216 entry');
 	});
 
 	it('injects failures: an error answer, and a dropped connection after the invoice was created', async () => {
-		emulator.inject({ method: 'POST', path: /^\/v1\/invoices$/, status: 503, code: 'unavailable', message: 'down', times: 1 });
+		emulator.inject({
+			method: 'POST',
+			path: /^\/v1\/invoices$/,
+			status: 503,
+			code: 'unavailable',
+			message: 'down',
+			times: 1,
+		});
 		assert.equal((await send({ name: 'e.xml', type: 'text/xml', data: xmlFor('1008') })).status, 503);
 		emulator.inject({ method: 'POST', path: /^\/v1\/invoices$/, invoiceNumber: '1009', dropAfterCreate: true });
 		const uuid = randomUUID();
 		await assert.rejects(send({ name: 'f.xml', type: 'text/xml', data: xmlFor('1009') }, { uuid }));
-		assert.equal(emulator.invoices.filter((r) => r.invoice.id === uuid).length, 1, 'created although the client saw no answer');
+		assert.equal(
+			emulator.invoices.filter((r) => r.invoice.id === uuid).length,
+			1,
+			'created although the client saw no answer',
+		);
 		const retry = await send({ name: 'f.xml', type: 'text/xml', data: xmlFor('1009') }, { uuid });
 		assert.equal(retry.status, 200);
 	});

@@ -20,11 +20,19 @@ describe('Severa emulator', () => {
 			},
 		});
 	const tokenRequest = (body: unknown) =>
-		fetch(`${emulator.url}/v1/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+		fetch(`${emulator.url}/v1/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	before(async () => {
 		emulator = (await startSandbox(dataset)) as SeveraEmulator;
-		const response = await tokenRequest({ client_id: CLIENT_ID, client_secret: 'sandbox-secret-5b1f0c', scope: 'invoices:read,invoices:write,settings:read,files:read' });
+		const response = await tokenRequest({
+			client_id: CLIENT_ID,
+			client_secret: 'sandbox-secret-5b1f0c',
+			scope: 'invoices:read,invoices:write,settings:read,files:read',
+		});
 		assert.equal(response.status, 200);
 		const body = (await response.json()) as Record<string, unknown>;
 		assert.equal(body.access_token_expires_in, 3600);
@@ -36,12 +44,21 @@ describe('Severa emulator', () => {
 	it('refuses wrong client credentials and ungranted scopes in the {error} shape', async () => {
 		const wrong = await tokenRequest({ client_id: CLIENT_ID, client_secret: 'nope' });
 		assert.equal(wrong.status, 401);
-		const body = (await wrong.json()) as { error: { httpStatusCode: number; type: string; details: { message: string }[] } };
+		const body = (await wrong.json()) as {
+			error: { httpStatusCode: number; type: string; details: { message: string }[] };
+		};
 		assert.equal(body.error.httpStatusCode, 401);
 		assert.equal(body.error.type, 'AuthenticationRequired');
-		const scope = await tokenRequest({ client_id: CLIENT_ID, client_secret: 'sandbox-secret-5b1f0c', scope: 'invoices:read,users:write' });
+		const scope = await tokenRequest({
+			client_id: CLIENT_ID,
+			client_secret: 'sandbox-secret-5b1f0c',
+			scope: 'invoices:read,users:write',
+		});
 		assert.equal(scope.status, 401);
-		assert.match(((await scope.json()) as { error: { details: { message: string }[] } }).error.details[0].message, /users:write/);
+		assert.match(
+			((await scope.json()) as { error: { details: { message: string }[] } }).error.details[0].message,
+			/users:write/,
+		);
 	});
 
 	it('needs both the bearer token and the Client_Id header', async () => {
@@ -62,7 +79,9 @@ describe('Severa emulator', () => {
 		let pageToken: string | null = null;
 		let pages = 0;
 		do {
-			const response: Response = await call(`/v1/invoices?invoiceStatusGuids=${toTransfer}&rowCount=10${pageToken ? `&pageToken=${pageToken}` : ''}`);
+			const response: Response = await call(
+				`/v1/invoices?invoiceStatusGuids=${toTransfer}&rowCount=10${pageToken ? `&pageToken=${pageToken}` : ''}`,
+			);
 			assert.equal(response.status, 200);
 			const list = (await response.json()) as { guid: string; status: { guid: string } }[];
 			assert.ok(list.every((i) => i.status.guid === toTransfer));
@@ -79,7 +98,11 @@ describe('Severa emulator', () => {
 		const invoice = emulator.invoices.find((i) => i.number === 26171)!;
 		const target = emulator.statuses.find((s) => s.name === 'To be transferred to Maventa')!;
 		const patch = (body: unknown) =>
-			call(`/v1/invoices/${invoice.guid}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+			call(`/v1/invoices/${invoice.guid}`, {
+				method: 'PATCH',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 		const otherForm = await patch([{ op: 'replace', path: '/status/guid', value: target.guid }]);
 		assert.equal(otherForm.status, 400);
 		const ok = await patch([{ op: 'replace', path: '/status', value: { guid: target.guid } }]);
@@ -87,7 +110,10 @@ describe('Severa emulator', () => {
 		const body = (await ok.json()) as { status: { guid: string } }[];
 		assert.ok(Array.isArray(body), 'PATCH answers with a list');
 		assert.equal(body[0].status.guid, target.guid);
-		const again = (await (await call(`/v1/invoices/${invoice.guid}`)).json()) as { status: { guid: string }; lastUpdatedDateTime: string };
+		const again = (await (await call(`/v1/invoices/${invoice.guid}`)).json()) as {
+			status: { guid: string };
+			lastUpdatedDateTime: string;
+		};
 		assert.equal(again.status.guid, target.guid);
 		assert.ok(Date.parse(again.lastUpdatedDateTime) > Date.parse('2026-11-01'));
 		assert.equal(emulator.statusChanges.length, 1);
@@ -104,7 +130,9 @@ describe('Severa emulator', () => {
 	});
 
 	it('expires tokens, and a refresh token gives a new one', async () => {
-		const fresh = (await (await tokenRequest({ client_id: CLIENT_ID, client_secret: 'sandbox-secret-5b1f0c' })).json()) as Record<string, string>;
+		const fresh = (await (
+			await tokenRequest({ client_id: CLIENT_ID, client_secret: 'sandbox-secret-5b1f0c' })
+		).json()) as Record<string, string>;
 		emulator.expireTokens();
 		const expired = await call('/heartbeat/authorized', {}, fresh.access_token);
 		assert.equal(expired.status, 401);

@@ -67,7 +67,18 @@ export interface MaventaEmulator extends Emulator {
 }
 
 const SCOPE_ALIASES: Record<string, string[]> = {
-	eui: ['eui:open', 'company:read', 'company:write', 'lookup', 'receivables:assignments', 'document:send', 'document:receive', 'invoice:receive', 'invoice:send', 'analysis'],
+	eui: [
+		'eui:open',
+		'company:read',
+		'company:write',
+		'lookup',
+		'receivables:assignments',
+		'document:send',
+		'document:receive',
+		'invoice:receive',
+		'invoice:send',
+		'analysis',
+	],
 	global: ['company:read', 'document:receive', 'document:send', 'lookup'],
 	company: ['company:read', 'company:write'],
 };
@@ -87,15 +98,28 @@ function expandScopes(scopes: string[]): Set<string> {
 	return out;
 }
 
-function maventaError(res: http.ServerResponse, status: number, code: string, message: string, details: string[] = [], headers: Record<string, string> = {}) {
+function maventaError(
+	res: http.ServerResponse,
+	status: number,
+	code: string,
+	message: string,
+	details: string[] = [],
+	headers: Record<string, string> = {},
+) {
 	sendJson(res, status, { code, message, details }, headers);
 }
 
-const xmlParser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
+const xmlParser = new XMLParser({
+	removeNSPrefix: true,
+	ignoreAttributes: false,
+	attributeNamePrefix: '@',
+	parseTagValue: false,
+});
 
 function text(node: unknown): string | undefined {
 	if (node === undefined || node === null) return undefined;
-	if (typeof node === 'object') return (node as Json)['#text'] !== undefined ? String((node as Json)['#text']) : undefined;
+	if (typeof node === 'object')
+		return (node as Json)['#text'] !== undefined ? String((node as Json)['#text']) : undefined;
 	return String(node);
 }
 
@@ -123,7 +147,10 @@ function readDocument(xml: string): Json {
 	};
 }
 
-export async function createMaventaEmulator(datasetDir: string, options: MaventaEmulatorOptions = {}): Promise<MaventaEmulator> {
+export async function createMaventaEmulator(
+	datasetDir: string,
+	options: MaventaEmulatorOptions = {},
+): Promise<MaventaEmulator> {
 	const info = readDatasetInfo(datasetDir);
 	const settings = (info.settings ?? {}) as Json;
 	const companyId = String(settings.companyId ?? info.account);
@@ -152,15 +179,30 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 		if (record.route) {
 			record.invoice.status = 'DELIVERED';
 			record.invoice.destination = record.route;
-			record.actions.push({ type: 'SENT', channel: record.route, message: `Sent via ${record.route}`, key: null, happened_at: at });
-			record.actions.push({ type: 'DELIVERED', channel: record.route, message: 'Delivered to the recipient', key: null, happened_at: at });
+			record.actions.push({
+				type: 'SENT',
+				channel: record.route,
+				message: `Sent via ${record.route}`,
+				key: null,
+				happened_at: at,
+			});
+			record.actions.push({
+				type: 'DELIVERED',
+				channel: record.route,
+				message: 'Delivered to the recipient',
+				key: null,
+				happened_at: at,
+			});
 		} else {
 			record.invoice.status = 'FAILED';
 			record.actions.push({ type: 'ERROR', channel: null, message: record.failure, key: null, happened_at: at });
 		}
 	};
 
-	const chooseRoute = (fields: Record<string, string | string[]>, eia: string | undefined): { route?: string; failure?: string } => {
+	const chooseRoute = (
+		fields: Record<string, string | string[]>,
+		eia: string | undefined,
+	): { route?: string; failure?: string } => {
 		const list = (name: string) => {
 			const v = fields[`${name}[]`] ?? fields[name];
 			return (Array.isArray(v) ? v : v ? String(v).split(',') : []).map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -170,10 +212,13 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 		const routes = (order.length ? order : ['EINVOICE', 'EMAIL', 'PRINT']).filter((r) => !disabled.has(r));
 		for (const route of routes) {
 			if (route === 'EINVOICE' && findReceiver(eia)) return { route: 'EINVOICE' };
-			if (route === 'EMAIL' && typeof fields.recipient_email === 'string' && /.+@.+\..+/.test(fields.recipient_email)) return { route: 'EMAIL' };
+			if (route === 'EMAIL' && typeof fields.recipient_email === 'string' && /.+@.+\..+/.test(fields.recipient_email))
+				return { route: 'EMAIL' };
 			if (route === 'PRINT' && settings.printEnabled === true) return { route: 'PRINT' };
 		}
-		return { failure: `No route to the recipient ${eia ?? '(no e-invoice address)'}: not found in the e-invoice networks and no usable e-mail or print route` };
+		return {
+			failure: `No route to the recipient ${eia ?? '(no e-invoice address)'}: not found in the e-invoice networks and no usable e-mail or print route`,
+		};
 	};
 
 	const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -187,26 +232,41 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 		if (path === '/oauth2/token' && method === 'POST') {
 			const fields = formFields(req.headers['content-type'], raw);
 			if (!fields) return maventaError(res, 400, 'invalid_request', 'Body must be form-urlencoded or multipart');
-			if (fields.grant_type !== 'client_credentials') return maventaError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+			if (fields.grant_type !== 'client_credentials')
+				return maventaError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
 			if (fields.client_id !== companyId || fields.client_secret !== userApiKey) {
 				return maventaError(res, 401, 'invalid_client', 'Unknown company UUID or user API key');
 			}
-			if (fields.vendor_api_key !== vendorApiKey) return maventaError(res, 401, 'invalid_client', 'Invalid vendor API key');
-			const requested = String(fields.scope || 'global company').split(/\s+/).filter(Boolean);
+			if (fields.vendor_api_key !== vendorApiKey)
+				return maventaError(res, 401, 'invalid_client', 'Invalid vendor API key');
+			const requested = String(fields.scope || 'global company')
+				.split(/\s+/)
+				.filter(Boolean);
 			const unknown = requested.filter((s) => !KNOWN_SCOPES.has(s));
 			if (unknown.length) return maventaError(res, 400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
 			const expanded = expandScopes(requested);
 			const notAllowed = [...expanded].filter((s) => !companyScopes.has(s));
-			if (notAllowed.length) return maventaError(res, 403, 'invalid_scope', `Scope not allowed for this company: ${notAllowed.join(' ')}`);
+			if (notAllowed.length)
+				return maventaError(res, 403, 'invalid_scope', `Scope not allowed for this company: ${notAllowed.join(' ')}`);
 			const token = `${randomUUID()}.${randomUUID()}`;
 			tokens.set(token, { expires: Date.now() + lifetime * 1000, scopes: expanded, granted: requested });
-			return sendJson(res, 200, { access_token: token, token_type: 'bearer', expires_in: lifetime, scope: requested.join(' ') });
+			return sendJson(res, 200, {
+				access_token: token,
+				token_type: 'bearer',
+				expires_in: lifetime,
+				scope: requested.join(' '),
+			});
 		}
 
 		const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
 		const token = auth ? tokens.get(auth[1]) : undefined;
 		if (!token || token.expires <= Date.now()) {
-			return maventaError(res, 401, 'unauthorized', token ? 'The access token expired' : 'Missing or invalid access token');
+			return maventaError(
+				res,
+				401,
+				'unauthorized',
+				token ? 'The access token expired' : 'Missing or invalid access token',
+			);
 		}
 		const needScope = (...any: string[]) => {
 			if (any.some((s) => token.scopes.has(s))) return true;
@@ -218,14 +278,26 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 		if (failure && failure.invoiceNumber === undefined) {
 			failure.left--;
 			if (!failure.dropAfterCreate) {
-				return maventaError(res, failure.status ?? 500, failure.code ?? 'internal_error', failure.message ?? 'Injected failure', [], failure.headers);
+				return maventaError(
+					res,
+					failure.status ?? 500,
+					failure.code ?? 'internal_error',
+					failure.message ?? 'Injected failure',
+					[],
+					failure.headers,
+				);
 			}
 		}
 
 		if (path === '/oauth2/current' && method === 'GET') {
 			return sendJson(res, 200, {
 				user: { id: settings.userId ?? randomUUID(), email: settings.userEmail ?? 'api@example.invalid' },
-				company: { id: companyId, name: settings.companyName, bid: settings.companyBid, country: settings.companyCountry },
+				company: {
+					id: companyId,
+					name: settings.companyName,
+					bid: settings.companyBid,
+					country: settings.companyCountry,
+				},
 				scopes: token.granted,
 			});
 		}
@@ -233,7 +305,8 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 		if (path === '/v1/invoices' && method === 'POST') {
 			if (!needScope('invoice:send', 'document:send')) return;
 			const boundary = multipartBoundary(req.headers['content-type']);
-			if (!boundary) return maventaError(res, 400, 'invalid_request', 'Content-Type must be multipart/form-data with a boundary');
+			if (!boundary)
+				return maventaError(res, 400, 'invalid_request', 'Content-Type must be multipart/form-data with a boundary');
 			let parts: MultipartPart[];
 			try {
 				parts = parseMultipart(raw, boundary);
@@ -244,7 +317,8 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 			for (const part of parts.filter((p) => p.fileName === undefined)) {
 				const value = part.data.toString('utf8');
 				const existing = fields[part.name];
-				fields[part.name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+				fields[part.name] =
+					existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
 			}
 			const filePart = parts.find((p) => p.name === 'file' && p.fileName !== undefined);
 			if (!filePart) return maventaError(res, 400, 'invalid_request', 'The file parameter is required');
@@ -256,11 +330,22 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 			}
 			const doc = readDocument(file.xml);
 			const byNumber = failures.find(
-				(f) => f.left > 0 && f.invoiceNumber !== undefined && f.invoiceNumber === doc.number && (!f.method || f.method === method) && f.path.test(path),
+				(f) =>
+					f.left > 0 &&
+					f.invoiceNumber !== undefined &&
+					f.invoiceNumber === doc.number &&
+					(!f.method || f.method === method) &&
+					f.path.test(path),
 			);
 			if (byNumber && !byNumber.dropAfterCreate) {
 				byNumber.left--;
-				return maventaError(res, byNumber.status ?? 422, byNumber.code ?? 'invalid_invoice', byNumber.message ?? 'Injected failure', [`invoice ${doc.number}`]);
+				return maventaError(
+					res,
+					byNumber.status ?? 422,
+					byNumber.code ?? 'invalid_invoice',
+					byNumber.message ?? 'Injected failure',
+					[`invoice ${doc.number}`],
+				);
 			}
 			const existing = uuid ? records.find((r) => r.invoice.id === uuid) : undefined;
 			if (existing) {
@@ -277,7 +362,12 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 				status: 'PENDING',
 				reference: null,
 				number: doc.number ?? null,
-				sender: { eia: doc.sellerEia ?? null, bid: settings.companyBid ?? null, name: settings.companyName ?? doc.sellerName, country: settings.companyCountry ?? null },
+				sender: {
+					eia: doc.sellerEia ?? null,
+					bid: settings.companyBid ?? null,
+					name: settings.companyName ?? doc.sellerName,
+					country: settings.companyCountry ?? null,
+				},
 				recipient: {
 					eia: eia ?? null,
 					bid: receiver?.participant?.bid ?? null,
@@ -297,8 +387,24 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 				destination: null,
 				comment: (fields.sender_comment as string) ?? null,
 				files: [
-					{ id: randomUUID(), filename: file.xmlName, type: 'INVOICE_XML', mimetype: 'text/xml', href: `/v1/invoices/${id}/files/xml` },
-					...(file.pdf ? [{ id: randomUUID(), filename: file.pdfName, type: 'INVOICE_IMAGE', mimetype: 'application/pdf', href: `/v1/invoices/${id}/files/pdf` }] : []),
+					{
+						id: randomUUID(),
+						filename: file.xmlName,
+						type: 'INVOICE_XML',
+						mimetype: 'text/xml',
+						href: `/v1/invoices/${id}/files/xml`,
+					},
+					...(file.pdf
+						? [
+								{
+									id: randomUUID(),
+									filename: file.pdfName,
+									type: 'INVOICE_IMAGE',
+									mimetype: 'application/pdf',
+									href: `/v1/invoices/${id}/files/pdf`,
+								},
+							]
+						: []),
 				],
 				revision: 1,
 			};
@@ -332,9 +438,14 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 			const number = url.searchParams.get('number');
 			if (number) list = list.filter((r) => r.invoice.number === number);
 			list.forEach(settle);
-			return sendJson(res, 200, list.slice((pageNo - 1) * perPage, pageNo * perPage).map((r) => r.invoice), {
-				'X-Total-Count': String(list.length),
-			});
+			return sendJson(
+				res,
+				200,
+				list.slice((pageNo - 1) * perPage, pageNo * perPage).map((r) => r.invoice),
+				{
+					'X-Total-Count': String(list.length),
+				},
+			);
 		}
 		if ((m = /^\/v1\/invoices\/([^/]+)(\/actions)?$/.exec(path)) && method === 'GET') {
 			if (!needScope('invoice:send', 'invoice:receive', 'document:send', 'document:receive')) return;
@@ -348,17 +459,30 @@ export async function createMaventaEmulator(datasetDir: string, options: Maventa
 			if (!needScope('lookup')) return;
 			const q = url.searchParams;
 			const networks = [...q.getAll('network[]'), ...q.getAll('network')].map((n) => n.toUpperCase());
-			if (!networks.length) return maventaError(res, 400, 'invalid_parameter', 'network is required (PEPPOL, INTERNAL, EXTERNAL)');
+			if (!networks.length)
+				return maventaError(res, 400, 'invalid_parameter', 'network is required (PEPPOL, INTERNAL, EXTERNAL)');
 			let list = receivers.filter((r) => networks.includes(String(r.network).toUpperCase()));
 			const eia = q.get('eia');
-			if (eia) list = list.filter((r) => [r.eia, ...(r.aliases ?? [])].some((a: string) => a.toLowerCase() === eia.toLowerCase()));
+			if (eia)
+				list = list.filter((r) =>
+					[r.eia, ...(r.aliases ?? [])].some((a: string) => a.toLowerCase() === eia.toLowerCase()),
+				);
 			const bid = q.get('bid');
 			if (bid) list = list.filter((r) => r.participant?.bid === bid);
 			const name = q.get('name');
-			if (name) list = list.filter((r) => String(r.participant?.name ?? '').toLowerCase().includes(name.toLowerCase()));
+			if (name)
+				list = list.filter((r) =>
+					String(r.participant?.name ?? '')
+						.toLowerCase()
+						.includes(name.toLowerCase()),
+				);
 			const countries = [...q.getAll('country[]'), ...q.getAll('country')];
 			if (countries.length) list = list.filter((r) => countries.includes(r.participant?.country));
-			return sendJson(res, 200, list.map(({ aliases: _aliases, ...entry }) => entry));
+			return sendJson(
+				res,
+				200,
+				list.map(({ aliases: _aliases, ...entry }) => entry),
+			);
 		}
 		return maventaError(res, 404, 'not_found', `No route for ${method} ${path}`);
 	};
@@ -425,7 +549,9 @@ function readUpload(part: MultipartPart): Upload {
 	const pdfNames = names.filter((n) => /\.pdf$/i.test(n));
 	const pdfName = pdfNames.find((n) => n.replace(/\.pdf$/i, '') === base);
 	if (pdfNames.length && !pdfName) {
-		return { error: `The invoice image must share the XML's base name: expected ${base}.pdf, found ${pdfNames.join(', ')}` };
+		return {
+			error: `The invoice image must share the XML's base name: expected ${base}.pdf, found ${pdfNames.join(', ')}`,
+		};
 	}
 	const pdf = pdfName ? Buffer.from(entries[pdfName]) : undefined;
 	if (pdf && !pdf.subarray(0, 5).equals(Buffer.from('%PDF-'))) return { error: `${pdfName} is not a PDF` };

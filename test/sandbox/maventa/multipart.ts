@@ -20,12 +20,16 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
 	for (;;) {
 		const afterDelimiter = position + delimiter.length;
 		if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') return parts;
-		if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() !== '\r\n') throw new Error('malformed delimiter line');
+		if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() !== '\r\n')
+			throw new Error('malformed delimiter line');
 		const headerEnd = body.indexOf('\r\n\r\n', afterDelimiter + 2);
 		if (headerEnd < 0) throw new Error('part without header terminator');
 		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
 		if (next < 0) throw new Error('missing closing delimiter');
-		const headers = body.subarray(afterDelimiter + 2, headerEnd).toString('utf8').split('\r\n');
+		const headers = body
+			.subarray(afterDelimiter + 2, headerEnd)
+			.toString('utf8')
+			.split('\r\n');
 		const disposition = headers.find((h) => /^content-disposition:/i.test(h)) ?? '';
 		const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
 		if (!name) throw new Error('part without a name');

@@ -63,11 +63,20 @@ const SCOPES_BY_ROUTE: [RegExp, string, string][] = [
 	[/^\/v1\/organizationdetails$/, 'GET', 'organization:read'],
 ];
 
-function severaError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}) {
+function severaError(
+	res: http.ServerResponse,
+	status: number,
+	type: string,
+	message: string,
+	headers: Record<string, string> = {},
+) {
 	sendJson(res, status, { error: { httpStatusCode: status, type, details: [{ message }], stack: null } }, headers);
 }
 
-export async function createSeveraEmulator(datasetDir: string, options: SeveraEmulatorOptions = {}): Promise<SeveraEmulator> {
+export async function createSeveraEmulator(
+	datasetDir: string,
+	options: SeveraEmulatorOptions = {},
+): Promise<SeveraEmulator> {
 	const info = readDatasetInfo(datasetDir);
 	const settings = (info.settings ?? {}) as Json;
 	const clientId = String(settings.clientId ?? 'severa-client');
@@ -126,7 +135,8 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		}
 		const slice = list.slice(offset, offset + rowCount);
 		const headers: Record<string, string> = {};
-		if (offset + rowCount < list.length) headers.NextPageToken = Buffer.from(`o:${offset + rowCount}`).toString('base64url');
+		if (offset + rowCount < list.length)
+			headers.NextPageToken = Buffer.from(`o:${offset + rowCount}`).toString('base64url');
 		sendJson(res, 200, slice, headers);
 	};
 
@@ -154,7 +164,13 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		const failure = failures.find((f) => f.left > 0 && (!f.method || f.method === method) && f.path.test(path));
 		if (failure) {
 			failure.left--;
-			return severaError(res, failure.status, failure.type ?? 'InternalSystemError', failure.message ?? 'Injected failure', failure.headers);
+			return severaError(
+				res,
+				failure.status,
+				failure.type ?? 'InternalSystemError',
+				failure.message ?? 'Injected failure',
+				failure.headers,
+			);
 		}
 
 		if (path === '/heartbeat/server' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
@@ -177,7 +193,12 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 				.filter(Boolean);
 			const missing = requested.filter((s) => !grantedScopes.has(s));
 			if (missing.length) {
-				return severaError(res, 401, 'AuthenticationRequired', `Scope not granted to this client: ${missing.join(', ')}`);
+				return severaError(
+					res,
+					401,
+					'AuthenticationRequired',
+					`Scope not granted to this client: ${missing.join(', ')}`,
+				);
 			}
 			return sendJson(res, 200, issueToken(new Set(requested.length ? requested : grantedScopes)));
 		}
@@ -199,7 +220,12 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
 		const token = auth ? tokens.get(auth[1]) : undefined;
 		if (!token || token.expires <= Date.now()) {
-			return severaError(res, 401, 'AuthenticationRequired', token ? 'Access token expired' : 'Missing or invalid access token');
+			return severaError(
+				res,
+				401,
+				'AuthenticationRequired',
+				token ? 'Access token expired' : 'Missing or invalid access token',
+			);
 		}
 		if (req.headers['client_id'] !== clientId) {
 			return severaError(res, 401, 'AuthenticationRequired', 'Client_Id header missing or does not match the token');
@@ -251,14 +277,17 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		}
 		if (path === '/v1/invoicerows' && method === 'GET') {
 			const changedSince = q.get('changedSince');
-			const list = changedSince ? rows.filter((r) => Date.parse(r.lastUpdatedDateTime) >= Date.parse(changedSince)) : rows;
+			const list = changedSince
+				? rows.filter((r) => Date.parse(r.lastUpdatedDateTime) >= Date.parse(changedSince))
+				: rows;
 			return page(res, list, q);
 		}
 		if ((m = /^\/v1\/invoices\/([^/]+)\/pdf$/.exec(path)) && method === 'GET') {
 			const invoice = byGuid(invoices, m[1]);
 			if (!invoice) return severaError(res, 404, 'InvalidParameter', `Invoice ${m[1]} was not found`);
 			const type = q.get('invoiceType') ?? 'Invoice';
-			if (!['Invoice', 'Reminder'].includes(type)) return severaError(res, 400, 'InvalidParameter', 'invoiceType must be Invoice or Reminder');
+			if (!['Invoice', 'Reminder'].includes(type))
+				return severaError(res, 400, 'InvalidParameter', 'invoiceType must be Invoice or Reminder');
 			const pdf = minimalPdf([
 				`${organization.name ?? 'Severa'}`,
 				`${invoice.isCreditNote ? 'Credit note' : 'Invoice'} ${invoice.number ?? '(draft)'}`,
@@ -273,12 +302,16 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		if (path === '/v1/invoicestatuses' && method === 'GET') return sendJson(res, 200, activeFilter(statuses, q));
 		if ((m = /^\/v1\/invoicestatuses\/([^/]+)$/.exec(path)) && method === 'GET') {
 			const status = byGuid(statuses, m[1]);
-			return status ? sendJson(res, 200, status) : severaError(res, 404, 'InvalidParameter', `Invoice status ${m[1]} was not found`);
+			return status
+				? sendJson(res, 200, status)
+				: severaError(res, 404, 'InvalidParameter', `Invoice status ${m[1]} was not found`);
 		}
 		if (path === '/v1/customers' && method === 'GET') return page(res, activeFilter(customers, q), q);
 		if ((m = /^\/v1\/customers\/([^/]+)$/.exec(path)) && method === 'GET') {
 			const customer = byGuid(customers, m[1]);
-			return customer ? sendJson(res, 200, customer) : severaError(res, 404, 'InvalidParameter', `Customer ${m[1]} was not found`);
+			return customer
+				? sendJson(res, 200, customer)
+				: severaError(res, 404, 'InvalidParameter', `Customer ${m[1]} was not found`);
 		}
 		if (path === '/v1/organizationdetails' && method === 'GET') return sendJson(res, 200, organization);
 		if (path === '/v1/vatrates' && method === 'GET') return sendJson(res, 200, activeFilter(vatrates, q));
@@ -288,7 +321,8 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 	};
 
 	function patchInvoice(res: http.ServerResponse, invoice: Json, raw: Buffer, contentType: string | undefined) {
-		if (!/json/i.test(contentType ?? '')) return severaError(res, 400, 'InvalidRequest', 'Content-Type must be application/json');
+		if (!/json/i.test(contentType ?? ''))
+			return severaError(res, 400, 'InvalidRequest', 'Content-Type must be application/json');
 		let ops: unknown;
 		try {
 			ops = JSON.parse(raw.toString('utf8'));
@@ -296,7 +330,12 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 			return severaError(res, 400, 'InvalidRequest', 'Body is not JSON');
 		}
 		if (!Array.isArray(ops) || ops.length === 0) {
-			return severaError(res, 400, 'InvalidRequest', 'Body must be a JSON Patch document (a non-empty array of operations)');
+			return severaError(
+				res,
+				400,
+				'InvalidRequest',
+				'Body must be a JSON Patch document (a non-empty array of operations)',
+			);
 		}
 		const next = { ...invoice };
 		for (const op of ops as Json[]) {
@@ -304,14 +343,27 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 			if (op.path === STATUS_PATCH_PATH) {
 				const guid = op.value?.guid;
 				if (typeof guid !== 'string') {
-					return severaError(res, 400, 'InvalidParameter', `${STATUS_PATCH_PATH} needs a value of the form {"guid": "<invoice status guid>"}`);
+					return severaError(
+						res,
+						400,
+						'InvalidParameter',
+						`${STATUS_PATCH_PATH} needs a value of the form {"guid": "<invoice status guid>"}`,
+					);
 				}
 				const status = byGuid(statuses, guid);
 				if (!status) return severaError(res, 400, 'InvalidParameter', `Invoice status ${guid} does not exist`);
-				if (status.isActive === false) return severaError(res, 400, 'InvalidOperation', `Invoice status ${status.name} is not active`);
-				next.status = { guid: status.guid, name: status.name, isSent: status.isSent, isPaid: status.isPaid, isWaitingPayment: status.isWaitingPayment };
+				if (status.isActive === false)
+					return severaError(res, 400, 'InvalidOperation', `Invoice status ${status.name} is not active`);
+				next.status = {
+					guid: status.guid,
+					name: status.name,
+					isSent: status.isSent,
+					isPaid: status.isPaid,
+					isWaitingPayment: status.isWaitingPayment,
+				};
 			} else if (['/notes', '/yourReference', '/orderNumber', '/ourReference'].includes(op.path)) {
-				if (op.value !== null && typeof op.value !== 'string') return severaError(res, 400, 'InvalidParameter', `${op.path} must be a string`);
+				if (op.value !== null && typeof op.value !== 'string')
+					return severaError(res, 400, 'InvalidParameter', `${op.path} must be a string`);
 				next[op.path.slice(1)] = op.value;
 			} else {
 				return severaError(res, 400, 'InvalidParameter', `Path '${op.path}' cannot be patched`);
@@ -319,7 +371,13 @@ export async function createSeveraEmulator(datasetDir: string, options: SeveraEm
 		}
 		const at = new Date().toISOString();
 		if (next.status.guid !== invoice.status.guid) {
-			statusChanges.push({ invoiceGuid: invoice.guid, number: invoice.number, from: invoice.status.guid, to: next.status.guid, at });
+			statusChanges.push({
+				invoiceGuid: invoice.guid,
+				number: invoice.number,
+				from: invoice.status.guid,
+				to: next.status.guid,
+				at,
+			});
 		}
 		next.lastUpdatedDateTime = at;
 		Object.assign(invoice, next);

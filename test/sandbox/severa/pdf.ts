@@ -1,7 +1,9 @@
 /** A minimal, well-formed one-page PDF (correct xref offsets) that the emulators serve as an invoice image. */
 export function minimalPdf(lines: string[]): Buffer {
 	const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');
-	const content = ['BT', '/F1 12 Tf', '50 780 Td', '16 TL', ...lines.map((line) => `(${escape(line)}) '`), 'ET'].join('\n');
+	const content = ['BT', '/F1 12 Tf', '50 780 Td', '16 TL', ...lines.map((line) => `(${escape(line)}) '`), 'ET'].join(
+		'\n',
+	);
 	const objects = [
 		'<< /Type /Catalog /Pages 2 0 R >>',
 		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -56,7 +56,10 @@ describe('Severa e-invoice address → endpoint', () => {
 	});
 	it('keeps an explicit ICD prefix and a PEPPOL participant id as written', () => {
 		assert.deepEqual(endpointFromEInvoiceAddress('0088:5798000123458'), { scheme: '0088', id: '5798000123458' });
-		assert.deepEqual(endpointFromEInvoiceAddress('iso6523-actorid-upis::0192:923609016'), { scheme: '0192', id: '923609016' });
+		assert.deepEqual(endpointFromEInvoiceAddress('iso6523-actorid-upis::0192:923609016'), {
+			scheme: '0192',
+			id: '923609016',
+		});
 	});
 	it('gives no endpoint for a Finnish bank e-invoice address (IBAN form) or an empty value', () => {
 		assert.equal(endpointFromEInvoiceAddress('FI4950009420028730'), undefined);
@@ -128,7 +131,7 @@ describe('mapSeveraInvoice', () => {
 		assert.equal(invoice.paymentTerms, '14 days net, overdue interest 8 %');
 	});
 
-	it('keeps Severa\'s per-row VAT rounding as the category VAT when that is what it booked', () => {
+	it("keeps Severa's per-row VAT rounding as the category VAT when that is what it booked", () => {
 		const doc = documentOf(26152);
 		const invoice = mapSeveraInvoice(doc);
 		// Per category, 25.5 % of 544.33 is 138.80; Severa's rows round to 138.81 and booked that.
@@ -139,7 +142,10 @@ describe('mapSeveraInvoice', () => {
 		assert.equal(invoice.totals!.payable, money(doc.invoice.totalIncludingTax!.amount!));
 		assert.equal(invoice.totals!.rounding, undefined);
 		// Without the booked figures the category VAT would be computed (and differ by a cent).
-		assert.equal(computeTotals({ ...invoice, booked: undefined }).vatBreakdown.find((v) => v.rate === '25.5')!.taxAmount, '138.80');
+		assert.equal(
+			computeTotals({ ...invoice, booked: undefined }).vatBreakdown.find((v) => v.rate === '25.5')!.taxAmount,
+			'138.80',
+		);
 	});
 
 	it('maps a Danish DKK customer with a GLN to reverse charge (AE) with the buyer VAT id', () => {
@@ -149,7 +155,12 @@ describe('mapSeveraInvoice', () => {
 		assert.equal(invoice.buyer.vatId, 'DK10203570');
 		assert.deepEqual(invoice.buyer.legalId, { id: '10203570', scheme: '0184' });
 		for (const line of invoice.lines) {
-			assert.deepEqual(line.vat, { category: 'AE', rate: '0', exemptionReason: 'Reverse charge', exemptionReasonCode: 'VATEX-EU-AE' });
+			assert.deepEqual(line.vat, {
+				category: 'AE',
+				rate: '0',
+				exemptionReason: 'Reverse charge',
+				exemptionReasonCode: 'VATEX-EU-AE',
+			});
 		}
 		assert.equal(invoice.taxCurrency, undefined, 'no VAT, so no VAT in the organisation currency');
 		assert.equal(invoice.paymentMeans?.[0].code, '30');
@@ -158,7 +169,11 @@ describe('mapSeveraInvoice', () => {
 	it('maps a CVR e-invoice address under 0184 and a Norwegian buyer to export (G)', () => {
 		assert.deepEqual(mapSeveraInvoice(documentOf(26149)).buyer.endpoint, { scheme: '0184', id: '35467238' });
 		const norway = mapSeveraInvoice(documentOf(26151));
-		assert.deepEqual(norway.buyer.endpoint, { scheme: '0192', id: '923609016' }, 'derived from the organisation number');
+		assert.deepEqual(
+			norway.buyer.endpoint,
+			{ scheme: '0192', id: '923609016' },
+			'derived from the organisation number',
+		);
 		assert.ok(norway.lines.every((l) => l.vat.category === 'G' && l.vat.exemptionReasonCode === 'VATEX-EU-G'));
 	});
 
@@ -221,7 +236,11 @@ describe('mapSeveraInvoice', () => {
 		doc.invoice.totalIncludingTax!.amount = 3875.04;
 		assert.throws(
 			() => mapSeveraInvoice(doc),
-			(error: Error) => error instanceof TotalsMismatchError && /26143/.test(error.message) && /3775\.04/.test(error.message) && /3875\.04/.test(error.message),
+			(error: Error) =>
+				error instanceof TotalsMismatchError &&
+				/26143/.test(error.message) &&
+				/3775\.04/.test(error.message) &&
+				/3875\.04/.test(error.message),
 		);
 	});
 
@@ -231,13 +250,17 @@ describe('mapSeveraInvoice', () => {
 		assert.throws(() => mapSeveraInvoice(doc), /Severa invoice 26144 row 2 VAT rate is missing/);
 	});
 
-	it('maps every numbered fixture document, all reconciled with Severa\'s booked totals', () => {
+	it("maps every numbered fixture document, all reconciled with Severa's booked totals", () => {
 		const numbered = invoices.filter((i) => i.number !== null);
 		assert.ok(numbered.length >= 30);
 		for (const source of numbered) {
 			const invoice = mapSeveraInvoice(documentOf(source.number));
 			const sign = source.isCreditNote ? -1 : 1;
-			assert.equal(invoice.totals!.payable, money(sign * source.totalIncludingTax!.amount!), `payable of ${source.number}`);
+			assert.equal(
+				invoice.totals!.payable,
+				money(sign * source.totalIncludingTax!.amount!),
+				`payable of ${source.number}`,
+			);
 			assert.equal(invoice.totals!.vatTotal, money(sign * source.totalTax!.amount!), `VAT of ${source.number}`);
 			assert.ok(invoice.buyer.endpoint, `buyer endpoint of ${source.number}`);
 		}

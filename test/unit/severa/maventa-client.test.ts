@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
-import { invoiceUuid, invoiceZip, maventaEia, maventaErrorMessage, multipartBody, parseReceiver, safeBaseName } from '../../../nodes/Maventa/client';
+import {
+	invoiceUuid,
+	invoiceZip,
+	maventaEia,
+	maventaErrorMessage,
+	multipartBody,
+	parseReceiver,
+	safeBaseName,
+} from '../../../nodes/Maventa/client';
 import { severaErrorMessage, statusPatch } from '../../../nodes/Severa/client';
 import { multipartBoundary, parseMultipart } from '../../sandbox/maventa/multipart';
 import { STATUS_PATCH_PATH } from '../../sandbox/severa/emulator';
@@ -51,11 +59,19 @@ describe('Maventa client helpers', () => {
 
 	it('reads the error shapes of both services', () => {
 		assert.equal(
-			maventaErrorMessage({ statusCode: 422, headers: {}, body: { code: 'invalid_file', message: 'Not XML', details: ['line 1'] } }),
+			maventaErrorMessage({
+				statusCode: 422,
+				headers: {},
+				body: { code: 'invalid_file', message: 'Not XML', details: ['line 1'] },
+			}),
 			'Not XML (line 1) [invalid_file]',
 		);
 		assert.equal(
-			severaErrorMessage({ statusCode: 400, headers: {}, body: { error: { httpStatusCode: 400, type: 'InvalidParameter', details: [{ message: 'Bad status' }] } } }),
+			severaErrorMessage({
+				statusCode: 400,
+				headers: {},
+				body: { error: { httpStatusCode: 400, type: 'InvalidParameter', details: [{ message: 'Bad status' }] } },
+			}),
 			'Bad status (InvalidParameter)',
 		);
 		assert.equal(severaErrorMessage({ statusCode: 500, headers: {}, body: 'oops' }), undefined);
