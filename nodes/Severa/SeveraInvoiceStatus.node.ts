@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { runPerItem } from '../shared/n8n/items';
 import { SeveraClient, type InvoiceFilter } from './client';
 import { searchCustomers, searchInvoiceStatuses, statusLocator } from './methods';
-import { invoiceItem, mappingOptions, readOutputOptions } from './output';
+import { SEVERA_CONCURRENCY, invoiceItem, mapLimit, mappingOptions, readOutputOptions } from './output';
 import type { SeveraInvoice } from './types';
 
 const invoiceOps = { show: { resource: ['invoice'] } };
@@ -280,9 +280,7 @@ export class SeveraInvoiceStatus implements INodeType {
 				if (filters.endDate) filter.endDate = String(filters.endDate).slice(0, 10);
 				if (filters.changedSince) filter.changedSince = new Date(String(filters.changedSince)).toISOString();
 				const invoices = await client.listInvoices(filter, { maxItems: limit });
-				const items: INodeExecutionData[] = [];
-				for (const invoice of invoices) items.push(await toItem(invoice));
-				return items;
+				return await mapLimit(invoices, SEVERA_CONCURRENCY, toItem);
 			},
 			{ system: 'Visma Severa' },
 		);

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { latestDocuments, openCursor, queryFrom, saveCursor, selectNew } from '../shared/n8n/poll-cursor';
 import { SENT_STATUS_MESSAGE, SeveraClient, sentStatusHint } from './client';
 import { searchCustomers, searchInvoiceStatuses, statusLocator } from './methods';
-import { invoiceItem, mappingOptions, readOutputOptions } from './output';
+import { SEVERA_CONCURRENCY, invoiceItem, mapLimit, mappingOptions, readOutputOptions } from './output';
 import type { SeveraInvoice } from './types';
 
 /** Start of time for "include invoices already in the status": the cursor then starts before any invoice. */
@@ -123,17 +123,16 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 					description: 'Move an invoice to the status in Severa, then fetch the test event again.',
 				});
 			}
-			const items: INodeExecutionData[] = [];
-			for (const invoice of sample) items.push(await invoiceItem(client, invoice, output, prepare));
-			return [items];
+			return [await mapLimit(sample, SEVERA_CONCURRENCY, (invoice) => invoiceItem(client, invoice, output, prepare))];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
 		const { cursor } = openCursor(staticData, { exportSince: includeExisting ? FROM_THE_BEGINNING : undefined });
 		const invoices = await client.listInvoices({ statusGuids: [statusGuid], changedSince: queryFrom(cursor) });
 		const { documents, next } = selectNew(cursor, invoices, keyOf, { limit: (options.maxPerPoll as number) || 100 });
-		const items: INodeExecutionData[] = [];
-		for (const invoice of documents) items.push(await invoiceItem(client, invoice, output, prepare));
+		const items = await mapLimit(documents, SEVERA_CONCURRENCY, (invoice) =>
+			invoiceItem(client, invoice, output, prepare),
+		);
 		// Only after every item is built: a failed poll repeats these invoices instead of losing them.
 		saveCursor(staticData, next);
 		return items.length ? [items] : null;

@@ -27,7 +27,13 @@ export async function invoiceItem(
 	prepareBinaryData: PrepareBinary,
 	itemIndex?: number,
 ): Promise<INodeExecutionData> {
-	const document = await client.loadDocument(invoice);
+	const wantPdf = options.downloadPdf && invoice.number !== null;
+	const [document, pdf] = await Promise.all([
+		client.loadDocument(invoice),
+		wantPdf
+			? client.getInvoicePdf(invoice, { pdfGetOptions: options.pdfContent }, itemIndex)
+			: Promise.resolve(undefined),
+	]);
 	const account = options.account || document.organization.name || 'severa';
 	const source: IDataObject = severaSource(invoice, account);
 	if (document.customer?.eInvoiceAddress && document.customer.eInvoiceOperator) {
@@ -41,8 +47,7 @@ export async function invoiceItem(
 		if (error instanceof NodeApiError) throw error;
 		item.json.error = (error as Error).message;
 	}
-	if (options.downloadPdf && invoice.number !== null) {
-		const pdf = await client.getInvoicePdf(invoice, { pdfGetOptions: options.pdfContent }, itemIndex);
+	if (pdf) {
 		const kind = invoice.isCreditNote ? 'credit-note' : 'invoice';
 		item.binary = { pdf: await prepareBinaryData(pdf.data, `${kind}-${invoice.number}.pdf`, 'application/pdf') };
 	}
@@ -100,4 +105,25 @@ export function readOutputOptions(options: IDataObject, downloadPdf: boolean): O
 			exemptionReason: (options.exemptionReason as string) || undefined,
 		},
 	};
+}
+
+/** Concurrent requests per poll or execution: faster on a slow API, gentle on its (unpublished) limits. */
+export const SEVERA_CONCURRENCY = 4;
+
+/** `map` with at most `limit` calls in flight; results keep the input order; the first failure rejects. */
+export async function mapLimit<T, R>(
+	values: readonly T[],
+	limit: number,
+	fn: (value: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(values.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < values.length) {
+			const index = next++;
+			results[index] = await fn(values[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
+	return results;
 }
