@@ -27,7 +27,8 @@ export const DOCUMENT_FORMATS: Record<DocumentFormat, DocumentFormatInfo> = {
 	'peppol-bis3': {
 		id: 'peppol-bis3',
 		label: 'PEPPOL BIS Billing 3.0',
-		description: 'UBL 2.1 Invoice / CreditNote following PEPPOL BIS Billing 3.0 (EN 16931), incl. the Danish DK-R rules',
+		description:
+			'UBL 2.1 Invoice / CreditNote following PEPPOL BIS Billing 3.0 (EN 16931), incl. the Danish DK-R rules',
 		mimeType: 'application/xml',
 		extension: 'xml',
 	},
@@ -49,7 +50,10 @@ export function normaliseFormat(value: unknown): DocumentFormat | undefined {
 	if (isDocumentFormat(value)) return value;
 	if (typeof value !== 'string') return undefined;
 	const key = value.toLowerCase().replace(/[^a-z0-9]/g, '');
-	if (['peppol', 'peppolbis3', 'peppolbis30', 'peppolbisbilling3', 'peppolbisbilling30', 'bis3', 'en16931'].includes(key)) return 'peppol-bis3';
+	if (
+		['peppol', 'peppolbis3', 'peppolbis30', 'peppolbisbilling3', 'peppolbisbilling30', 'bis3', 'en16931'].includes(key)
+	)
+		return 'peppol-bis3';
 	if (['oioubl', 'oioubl21'].includes(key)) return 'oioubl21';
 	return undefined;
 }
@@ -99,7 +103,8 @@ export function pdfAttachment(invoice: Invoice, pdf: PdfAttachment): Attachment 
  */
 export function buildDocument(input: Invoice, options: BuildOptions): BuiltDocument {
 	let invoice = reconcile(input);
-	if (options.pdf) invoice = { ...invoice, attachments: [...(invoice.attachments ?? []), pdfAttachment(invoice, options.pdf)] };
+	if (options.pdf)
+		invoice = { ...invoice, attachments: [...(invoice.attachments ?? []), pdfAttachment(invoice, options.pdf)] };
 	const findings = preflight(invoice, { format: options.format });
 	const valid = !hasFatal(findings);
 	const built: BuiltDocument = { invoice, format: options.format, findings, valid };
@@ -109,7 +114,14 @@ export function buildDocument(input: Invoice, options: BuildOptions): BuiltDocum
 		try {
 			built.xml = writeUbl(invoice, { format: options.format });
 		} catch (error) {
-			built.findings = [...findings, { id: 'EXPORT-WRITE', flag: 'fatal', message: `The document could not be written: ${(error as Error).message}` }];
+			built.findings = [
+				...findings,
+				{
+					id: 'EXPORT-WRITE',
+					flag: 'fatal',
+					message: `The document could not be written: ${(error as Error).message}`,
+				},
+			];
 		}
 	}
 	return built;
@@ -162,8 +174,17 @@ const KEY_NAMESPACE = '6f1f0b9c-8d7a-5e34-9b1e-2c3d4e5f6a7b';
  * system, account, document id, kind, number and format. The same invoice in the same format always gets the same
  * key, so a delivery node can use it as an upload id (e.g. Maventa's `uuid`) and a resend is recognised.
  */
-export function idempotencyKey(parts: { system?: string; account?: string; id?: string; kind: string; number: string; format: DocumentFormat }): string {
-	const name = [parts.system ?? '', parts.account ?? '', parts.id ?? '', parts.kind, parts.number, parts.format].join('\u001f');
+export function idempotencyKey(parts: {
+	system?: string;
+	account?: string;
+	id?: string;
+	kind: string;
+	number: string;
+	format: DocumentFormat;
+}): string {
+	const name = [parts.system ?? '', parts.account ?? '', parts.id ?? '', parts.kind, parts.number, parts.format].join(
+		'\u001f',
+	);
 	const namespace = Buffer.from(KEY_NAMESPACE.replace(/-/g, ''), 'hex');
 	const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
 	hash[6] = (hash[6] & 0x0f) | 0x50;

@@ -1,7 +1,17 @@
-// Placeholder: replaced by the writer dispatcher once the PEPPOL BIS 3 writer lands.
+/** Writer dispatcher: one canonical invoice, one writer per document format. */
 import type { DocumentFormat } from '../einvoice/findings';
 import type { Invoice } from '../einvoice/model';
+import { writePeppolBis3 } from './peppol-bis3';
 
-export function writeUbl(_invoice: Invoice, options: { format: DocumentFormat }): string {
-	throw new Error(`No writer for ${options.format} yet`);
+export interface WriteUblOptions {
+	format: DocumentFormat;
+}
+
+export function writeUbl(invoice: Invoice, options: WriteUblOptions): string {
+	switch (options.format) {
+		case 'peppol-bis3':
+			return writePeppolBis3(invoice);
+		default:
+			throw new Error(`No UBL writer for format '${String(options.format)}' (available: peppol-bis3)`);
+	}
 }
