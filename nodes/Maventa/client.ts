@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
+import { NodeApiError, type JsonObject } from 'n8n-workflow';
 import { maventaBaseUrl } from '../../credentials/MaventaApi.credentials';
 import {
 	apiRequest,
@@ -175,6 +176,9 @@ export function safeBaseName(name: string): string {
 	);
 }
 
+/** Words Maventa may use when a uuid is already taken [U: the duplicate-uuid answer is not documented]. */
+const DUPLICATE_UUID = /uuid|duplicate|already exists/i;
+
 export interface SendInvoiceRequest {
 	xml: Buffer;
 	baseName: string;
@@ -241,12 +245,42 @@ export class MaventaClient {
 			json: false,
 			// The uuid makes the upload safe to repeat: Maventa answers a known uuid with the existing invoice.
 			idempotent: true,
+			// A known uuid may also be answered as a conflict [U]; then the invoice is looked up below.
+			okStatuses: [409, 422],
 			subject,
 			itemIndex,
 		});
-		const invoice = parseJson(response.body) as MaventaInvoice;
-		if (!invoice?.id) throw new Error(`Maventa accepted ${subject} but returned no invoice id`);
-		return { invoice, existing: response.statusCode === 200 };
+		const parsed = parseJson(response.body) as MaventaInvoice & { code?: string; message?: string };
+		if (response.statusCode === 409 || response.statusCode === 422) {
+			const text = `${parsed?.code ?? ''} ${parsed?.message ?? ''}`;
+			if (response.statusCode === 409 || DUPLICATE_UUID.test(text)) {
+				const known = await this.findInvoice(request.uuid, subject, itemIndex);
+				if (known) return { invoice: known, existing: true };
+			}
+			const remote =
+				maventaErrorMessage({ statusCode: response.statusCode, headers: response.headers, body: parsed }) ?? 'refused';
+			const httpCode = String(response.statusCode);
+			throw new NodeApiError(this.ctx.getNode(), { message: remote, httpCode } as JsonObject, {
+				message: `Maventa (${subject}): ${remote} [HTTP ${httpCode}]`,
+				httpCode,
+				itemIndex,
+			});
+		}
+		if (!parsed?.id) throw new Error(`Maventa accepted ${subject} but returned no invoice id`);
+		return { invoice: parsed, existing: response.statusCode === 200 };
+	}
+
+	/** The invoice with this id, or undefined when Maventa has none (404). */
+	async findInvoice(id: string, subject: string, itemIndex?: number): Promise<MaventaInvoice | undefined> {
+		this.requestCount++;
+		const response = await callFull<MaventaInvoice>(this.ctx, MAVENTA_SERVICE, {
+			url: `/v1/invoices/${encodeURIComponent(id)}`,
+			baseURL: this.baseUrl,
+			okStatuses: [404],
+			subject,
+			itemIndex,
+		});
+		return response.statusCode === 404 ? undefined : response.body;
 	}
 
 	getInvoice(id: string, subject: string, itemIndex?: number): Promise<MaventaInvoice> {

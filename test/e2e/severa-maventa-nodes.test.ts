@@ -334,6 +334,34 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 			assert.equal(maventa.invoices.length, before);
 		});
 
+		it('treats a 409 for a known uuid as the invoice already sent, not as a failure', async () => {
+			const strict = await createMaventaEmulator(path.join(fixtures, 'maventa'), { duplicateUuid: 'conflict' });
+			try {
+				const strictCredentials = { ...credentials, maventaApi: { ...credentials.maventaApi, baseUrl: strict.url } };
+				const workflow = single('maventaSend', { operation: 'send' }, { onError: 'continueErrorOutput' });
+				const first = await runWorkflow(workflow, {
+					credentials: strictCredentials,
+					input: [item('7010', '0184:29947651')],
+				});
+				const again = await runWorkflow(workflow, {
+					credentials: strictCredentials,
+					input: [item('7010', '0184:29947651')],
+				});
+				assert.equal(first.outputs('Node')[0].length, 1);
+				const [ok, failed] = again.outputs('Node');
+				assert.equal(failed.length, 0);
+				assert.match(String((ok[0].json.delivery as IDataObject).message), /same uuid/);
+				assert.equal(
+					(ok[0].json.delivery as IDataObject).remoteId,
+					(first.output('Node')[0].json.delivery as IDataObject).remoteId,
+				);
+				assert.equal(strict.invoices.length, 1);
+				assert.equal(strict.requests['GET /v1/invoices/{id}'], 1, 'looked up by uuid after the 409');
+			} finally {
+				await strict.close();
+			}
+		});
+
 		it('looks up receivers by address and business id', async () => {
 			const run = await runWorkflow(
 				single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'], eia: '0088:5790000435975' }),

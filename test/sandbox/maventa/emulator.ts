@@ -5,7 +5,8 @@
  *   scopes incl. the `eui` / `global` / `company` aliases), tokens valid `tokenLifetimeSeconds`; `GET /oauth2/current`.
  * - `POST /v1/invoices` multipart: `file` must be well-formed XML, or a ZIP holding one XML and optionally a PDF
  *   with the same base name (plus other attachments). `uuid` de-duplicates: the same uuid returns the existing
- *   invoice (200) instead of creating a second one. The supplied uuid becomes the invoice id.
+ *   invoice (200, or 409 with `duplicateUuid: 'conflict'`) instead of creating a second one. The supplied uuid
+ *   becomes the invoice id.
  * - Status progression PENDING → DELIVERED (e-invoice when the receiver is in the lookup data, otherwise e-mail
  *   when `recipient_email` is given, honouring `route_order` / `disabled_routes`) or FAILED when unreachable.
  * - `GET /v1/invoices[/{id}[/actions]]`, `GET /v1/lookup/receivers`.
@@ -32,6 +33,11 @@ export interface MaventaEmulatorOptions extends EmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** Milliseconds before a PENDING invoice reaches its final status (default 0: at the next read). */
 	deliveryDelayMs?: number;
+	/**
+	 * How a known uuid is answered: the existing invoice with 200 (default), or 409 `duplicate_uuid`. The real
+	 * answer is not documented; the client copes with both.
+	 */
+	duplicateUuid?: 'existing' | 'conflict';
 }
 
 export interface MaventaFailure {
@@ -350,6 +356,11 @@ export async function createMaventaEmulator(
 			const existing = uuid ? records.find((r) => r.invoice.id === uuid) : undefined;
 			if (existing) {
 				settle(existing);
+				if (options.duplicateUuid === 'conflict') {
+					return maventaError(res, 409, 'duplicate_uuid', 'An invoice with this uuid already exists', [
+						existing.invoice.id,
+					]);
+				}
 				return sendJson(res, 200, existing.invoice);
 			}
 			const eia = typeof fields.recipient_eia === 'string' ? fields.recipient_eia : doc.buyerEia;
