@@ -356,6 +356,28 @@ describe('Severa → Maventa template in the n8n engine', () => {
 		}
 	});
 
+	it('reports an invoice whose rows disagree with its booked total instead of sending it', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'severa-books-'));
+		cpSync(severaDataset, dir, { recursive: true });
+		const invoicesFile = path.join(dir, 'invoices.json');
+		const invoices = JSON.parse(readFileSync(invoicesFile, 'utf8')) as IDataObject[];
+		const wrong = invoices.find((i) => i.number === 26154)!;
+		(wrong.totalIncludingTax as IDataObject).amount = 8947.75;
+		writeFileSync(invoicesFile, JSON.stringify(invoices));
+		const env = await environment(dir);
+		try {
+			const { run } = await pollAndRun(env);
+			assert.ok(inStatus(env, afterError).includes('26154'));
+			assert.ok(!env.maventa.invoices.some((r) => r.invoice.number === '26154'));
+			const [mail] = run!.output('Notify by E-mail');
+			assert.match(String(mail.json.subject), /invoice 26154/);
+			assert.match(String(mail.json.text), /computed payable amount 8847\.75 differs from booked total 8947\.75/);
+		} finally {
+			await env.severa.close();
+			await env.maventa.close();
+		}
+	});
+
 	it('refuses a "to transfer" status flagged Sent, telling how to fix it', async () => {
 		const env = await environment();
 		try {
