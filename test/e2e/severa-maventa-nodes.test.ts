@@ -256,6 +256,37 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 		assert.ok(run.output('Node').length > 0);
 	});
 
+	it('repeats a status change after a 503 and a list after a 429 with Retry-After', async () => {
+		const invoice = severa.invoices.find((i) => i.number === 26169)!;
+		severa.inject({ method: 'PATCH', path: /^\/v1\/invoices\/[^/]+$/, status: 503, times: 1 });
+		severa.inject({
+			method: 'GET',
+			path: /^\/v1\/invoicestatuses$/,
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			times: 1,
+		});
+		const patches = severa.requests['PATCH /v1/invoices/{guid}'] ?? 0;
+		const run = await runWorkflow(
+			single('severaInvoiceStatus', {
+				resource: 'invoice',
+				operation: 'setStatus',
+				invoiceId: invoice.guid,
+				status: status('Paid'),
+			}),
+			{ credentials },
+		);
+		assert.equal(run.error, undefined, run.error?.message);
+		assert.equal(severa.requests['PATCH /v1/invoices/{guid}'], patches + 2);
+		assert.equal(invoice.status.name, 'Paid');
+		const started = Date.now();
+		const list = await runWorkflow(single('severaInvoiceStatus', { resource: 'invoiceStatus', operation: 'getMany' }), {
+			credentials,
+		});
+		assert.equal(list.error, undefined, list.error?.message);
+		assert.ok(Date.now() - started >= 900, 'waited for Retry-After');
+	});
+
 	describe('Maventa Send', () => {
 		const xml = (number: string, endpoint: string) =>
 			`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"><cbc:ID>${number}</cbc:ID><cac:AccountingCustomerParty><cac:Party>${endpoint}</cac:Party></cac:AccountingCustomerParty></Invoice>`;
@@ -360,6 +391,19 @@ describe('Severa Invoice Status and Maventa Send operations', () => {
 			} finally {
 				await strict.close();
 			}
+		});
+
+		it('gets a new Maventa token when the stored one has expired', async () => {
+			maventa.expireTokens();
+			const stale = { ...credentials, maventaApi: { ...credentials.maventaApi, accessToken: 'expired' } };
+			const tokens = maventa.requests['POST /oauth2/token'] ?? 0;
+			const run = await runWorkflow(
+				single('maventaSend', { operation: 'lookupReceiver', networks: ['PEPPOL'], eia: '0184:29947651' }),
+				{ credentials: stale },
+			);
+			assert.equal(run.error, undefined, run.error?.message);
+			assert.equal(maventa.requests['POST /oauth2/token'], tokens + 1);
+			assert.equal(run.output('Node').length, 1);
 		});
 
 		it('looks up receivers by address and business id', async () => {
