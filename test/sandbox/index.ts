@@ -8,6 +8,8 @@ export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
 	billy: async () => (await import('./billy/emulator')).createBillyEmulator,
 	dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
 	zenvoices: async () => (await import('./zenvoices/emulator')).createZenvoicesEmulator,
+	severa: async () => (await import('./severa/emulator')).createSeveraEmulator,
+	maventa: async () => (await import('./maventa/emulator')).createMaventaEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
