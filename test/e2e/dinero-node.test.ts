@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DineroEmulator } from '../sandbox/dinero/emulator';
-import { binaryBuffer, listSearch, nodeType, runWorkflow, testCredential, type WorkflowJson } from './harness';
+import { binaryBuffer, listSearchInWorkflow, nodeType, runWorkflow, testCredential, type WorkflowJson } from './harness';
 import { datasetCopy, dineroCredentials, seller, startDinero } from './dinero-support';
 
 type Rec = Record<string, unknown>;
@@ -229,7 +229,7 @@ describe('Dinero node in the real engine', () => {
 	});
 
 	it('customer list search by name, CVR or EAN (resource locator "From List")', async () => {
-		const found = await listSearch(
+		const found = await listSearchInWorkflow(
 			workflow({ resource: 'contact', operation: 'get' }),
 			'Dinero',
 			'searchCustomers',
@@ -244,7 +244,7 @@ describe('Dinero node in the real engine', () => {
 					')',
 			],
 		);
-		const all = await listSearch(workflow({ resource: 'contact', operation: 'get' }), 'Dinero', 'searchCustomers', '', {
+		const all = await listSearchInWorkflow(workflow({ resource: 'contact', operation: 'get' }), 'Dinero', 'searchCustomers', '', {
 			credentials: credentials as never,
 		});
 		assert.equal(all.results.length, emulator.data.contacts.length);

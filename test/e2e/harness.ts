@@ -635,9 +635,10 @@ export async function pollTrigger(
 }
 
 /**
- * Call a node's list-search method (resource locator "From List") with a real `LoadOptionsContext`, as the editor does.
+ * Call the list-search method of a node inside a workflow (resource locator "From List") with a real
+ * `LoadOptionsContext`, as the editor does; `listSearch` below does the same from a bare node type.
  */
-export async function listSearch(
+export async function listSearchInWorkflow(
 	workflowOrFile: WorkflowJson | string,
 	nodeName: string,
 	method: string,
