@@ -61,3 +61,11 @@ export {
 	type BuiltDocument,
 	type DocumentFormatInfo,
 } from './nodes/shared/ubl/document';
+export {
+	mapBillyInvoice,
+	billyBuyer,
+	billySeller,
+	BillyMappingError,
+	type BillyMapOptions,
+	type BillyPaymentSettings,
+} from './nodes/Billy/mapper';
