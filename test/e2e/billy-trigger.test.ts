@@ -139,6 +139,19 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.equal((await poll({}, again.staticData)).items, null);
 	});
 
+	it('a poll that fails after listing (PDF download down) loses nothing: the next poll emits the document', async () => {
+		const params = { options: { downloadPdf: true } };
+		const state = (await poll(params, undefined)).staticData;
+		const doc = addDocument(billyNow(1));
+		emulator.failNext(503, 5, '/v2/downloads/'); // every attempt of the request helper fails
+		const failed = await poll(params, state);
+		assert.ok(failed.error);
+		assert.match(failed.error.message, /PDF of invoice/);
+		const again = await poll(params, failed.staticData);
+		assert.deepEqual(numbers(items(again)), [doc.invoiceNo]);
+		assert.ok(items(again)[0].binary?.pdf);
+	});
+
 	it('documents with equal approval times across a page boundary: none lost, none repeated (budget 3, pages of 5)', async () => {
 		let state = (await poll({}, undefined)).staticData;
 		const time = billyNow(5);
