@@ -98,6 +98,16 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.equal(second.items, null);
 	});
 
+	it('the look-back window never reaches before activation: a document approved just before it is not emitted', async () => {
+		const early = addDocument(billyNow(-30));
+		const activation = await poll({}, undefined);
+		assert.equal(activation.items, null);
+		const late = addDocument(billyNow(1));
+		const next = await poll({}, activation.staticData);
+		assert.deepEqual(numbers(items(next)), [late.invoiceNo]);
+		assert.ok(!numbers(items(next)).includes(early.invoiceNo!));
+	});
+
 	it('"Also export documents since" emits every approved document once, never drafts or voided, on several pages', async () => {
 		const approved = emulator.store.invoices.filter((i) => i.state === 'approved');
 		const before = emulator.log.length;
