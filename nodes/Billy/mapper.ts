@@ -18,7 +18,7 @@ import type {
 	VatCategory,
 	VatInfo,
 } from '../shared/einvoice/model';
-import { reconcile } from '../shared/einvoice/totals';
+import { reconcile, TotalsMismatchError } from '../shared/einvoice/totals';
 import {
 	EXEMPTION_REASONS,
 	UNIT_CODES,
@@ -454,6 +454,23 @@ function paymentTerms(invoice: BillyInvoice): string | undefined {
  * invoice) for drafts, voided documents and anything that cannot be mapped faithfully.
  */
 export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions): Invoice {
+	if (!source || typeof source !== 'object' || Array.isArray(source))
+		throw new BillyMappingError('Billy answered with no invoice record (empty or not an object)', '');
+	try {
+		return mapApprovedInvoice(source, options);
+	} catch (error) {
+		if (error instanceof BillyMappingError || error instanceof TotalsMismatchError) throw error;
+		// Data of an unexpected shape (a number where text belongs, a missing amount): name the document and the cause.
+		const number = billyDocumentNumber(source);
+		const what = billyKind(source) === 'creditNote' ? 'credit note' : 'invoice';
+		throw new BillyMappingError(
+			`Billy ${what} ${number || source.id}: unexpected data (${(error as Error).message})`,
+			number,
+		);
+	}
+}
+
+function mapApprovedInvoice(source: BillyInvoice, options: BillyMapOptions): Invoice {
 	const number = billyDocumentNumber(source);
 	const fail = (message: string): never => {
 		throw new BillyMappingError(

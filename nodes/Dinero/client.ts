@@ -13,7 +13,7 @@ import { pageByNumber, type OnPage } from '../shared/n8n/paging';
 import type { RateLimit } from '../shared/n8n/rate-limit';
 import { dec, plain } from '../shared/einvoice/decimal';
 import type { VatCategory } from '../shared/einvoice/model';
-import { normalizeKeys, parseDineroJson } from './json';
+import { DineroJsonError, normalizeKeys, parseDineroJson } from './json';
 import type {
 	DineroAccount,
 	DineroContact,
@@ -253,10 +253,10 @@ export class DineroClient {
 		const text = response.data.toString('utf8');
 		try {
 			return normalizeKeys<T>(parseDineroJson(text));
-		} catch {
-			throw new Error(
-				`Dinero${meta.subject ? ` (${meta.subject})` : ''}: the answer to ${path} is not JSON: ${text.slice(0, 120)}`,
-			);
+		} catch (error) {
+			const cause =
+				error instanceof DineroJsonError ? error.message.replace(/^Dinero /, '') : `is not JSON: ${text.slice(0, 120)}`;
+			throw new Error(`Dinero${meta.subject ? ` (${meta.subject})` : ''}: the answer to ${path} ${cause}`);
 		}
 	}
 

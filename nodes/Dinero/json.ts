@@ -161,12 +161,26 @@ function canonicalKey(key: string): string {
 	return CANONICAL.get(key.toLowerCase()) ?? (key ? key[0].toUpperCase() + key.slice(1) : key);
 }
 
+/** A Dinero answer that cannot be read as the API's JSON. */
+export class DineroJsonError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'DineroJsonError';
+	}
+}
+
+/** Dinero's documents are a few levels deep; anything far deeper is not an API answer (and would overflow the stack). */
+const MAX_DEPTH = 64;
+
 /** Deep copy with every object key in our PascalCase spelling. */
-export function normalizeKeys<T = unknown>(value: unknown): T {
-	if (Array.isArray(value)) return value.map((v) => normalizeKeys(v)) as T;
+export function normalizeKeys<T = unknown>(value: unknown, depth = 0): T {
+	if (depth > MAX_DEPTH && value && typeof value === 'object')
+		throw new DineroJsonError(`Dinero answered with JSON nested more than ${MAX_DEPTH} levels deep`);
+	if (Array.isArray(value)) return value.map((v) => normalizeKeys(v, depth + 1)) as T;
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[canonicalKey(k)] = normalizeKeys(v);
+		for (const [k, v] of Object.entries(value as Record<string, unknown>))
+			out[canonicalKey(k)] = normalizeKeys(v, depth + 1);
 		return out as T;
 	}
 	return value as T;

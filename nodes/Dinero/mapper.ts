@@ -408,6 +408,8 @@ function paymentTerms(document: DineroDocument): string | undefined {
 /** Map one booked Dinero invoice or credit note to the canonical invoice, with totals reconciled. */
 export function mapDineroDocument(input: DineroMapInput): Invoice {
 	const { document, kind } = input;
+	if (!document || typeof document !== 'object' || Array.isArray(document))
+		throw new DineroMappingError(`Dinero answered with no ${kind === 'creditNote' ? 'credit note' : 'invoice'} record`);
 	const label = describeDocument(kind, document);
 	if (isDraft(document)) throw new DineroMappingError(`${label} is a draft; only booked documents are exported`);
 	if (document.DeletedAt) throw new DineroMappingError(`${label} is deleted`);

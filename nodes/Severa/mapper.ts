@@ -308,7 +308,9 @@ function amount(value: number | null | undefined, field: string): Big {
 
 /** Map one Severa invoice or credit note with its rows, customer, organisation and bank accounts. */
 export function mapSeveraInvoice(doc: SeveraDocument, options: SeveraMapOptions = {}): Invoice {
-	const { invoice: src, customer, organization } = doc;
+	const { invoice: src, customer, organization } = doc ?? {};
+	if (!src || typeof src !== 'object' || Array.isArray(src))
+		throw new SeveraMappingError('Severa answered with no invoice record (empty or not an object)');
 	const label = `Severa invoice ${src.number ?? src.guid}`;
 	try {
 		return mapInner(doc, options, label, customer, organization);

@@ -10,6 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
+import type { Faults } from './faults';
+
 export interface DatasetInfo {
 	system: string;
 	account: string;
@@ -29,6 +31,8 @@ export interface Emulator {
 export interface EmulatorOptions {
 	/** Port to listen on; 0 (default) picks a free one. */
 	port?: number;
+	/** Shared fault injection (faults.ts): random faults by profile and canned answers, before the handler. */
+	faults?: Faults;
 }
 
 export type EmulatorFactory = (datasetDir: string, options?: EmulatorOptions) => Promise<Emulator>;
@@ -49,8 +53,9 @@ export async function listen(
 	requests: Record<string, number>,
 	options: EmulatorOptions = {},
 ): Promise<Emulator> {
+	const serve = options.faults ? options.faults.wrap(handler) : handler;
 	const server = http.createServer((req, res) => {
-		Promise.resolve(handler(req, res)).catch((error: Error) => {
+		Promise.resolve(serve(req, res)).catch((error: Error) => {
 			if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ message: `emulator error: ${error.message}` }));
 		});

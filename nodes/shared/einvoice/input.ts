@@ -91,6 +91,7 @@ class Checker {
 		const value = parent[key];
 		if (value === undefined || value === null || value === '') {
 			if (required) this.problem(path, 'is missing');
+			else delete parent[key]; // an optional amount given as null or '' is absent, not zero
 			return;
 		}
 		try {
@@ -183,7 +184,13 @@ export function readInvoiceInput(value: unknown): Invoice {
 		}
 	}
 	if (!isObject(raw)) throw new InvoiceInputError([`the invoice must be an object, got ${describe(raw)}`]);
-	const invoice = structuredClone(raw);
+	let invoice: typeof raw;
+	try {
+		invoice = structuredClone(raw);
+	} catch (error) {
+		// structuredClone recurses: JSON nested thousands of levels deep overflows the stack.
+		throw new InvoiceInputError([`the invoice cannot be read (${(error as Error).message})`]);
+	}
 	const c = new Checker();
 
 	if (invoice.kind === undefined && (invoice.typeCode === '381' || invoice.typeCode === 381))

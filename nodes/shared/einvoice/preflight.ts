@@ -36,6 +36,35 @@ import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
 export type PreflightCheck = (invoice: Invoice) => Finding[];
 
+/**
+ * Longest text value written into a document (attachments excepted). No business term needs more; a longer one is
+ * a source error (a pasted file), and XML validators and access points refuse such documents (libxml2 runs out of
+ * memory on a multi-megabyte text node).
+ */
+export const MAX_TEXT_LENGTH = 100_000;
+
+function longTextFindings(invoice: Invoice): Finding[] {
+	const findings: Finding[] = [];
+	const visit = (value: unknown, path: string, depth: number): void => {
+		if (findings.length >= 5 || depth > 12) return;
+		if (typeof value === 'string') {
+			if (value.length > MAX_TEXT_LENGTH)
+				findings.push({
+					id: 'EXPORT-TEXT-LENGTH',
+					flag: 'fatal',
+					message: `Text of ${value.length} characters (at most ${MAX_TEXT_LENGTH}): ${JSON.stringify(value.slice(0, 40))}…`,
+					path,
+				});
+			return;
+		}
+		if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`, depth + 1));
+		else if (value && typeof value === 'object')
+			for (const [k, v] of Object.entries(value)) if (k !== 'attachments') visit(v, path ? `${path}.${k}` : k, depth + 1);
+	};
+	visit(invoice, '', 0);
+	return findings;
+}
+
 /** One rule set per output format. OIOUBL 2.1 (NemHandel F-INV…/F-LIB… rules) lives in `preflight-oioubl.ts`. */
 const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 	'peppol-bis3': (invoice) => new PeppolChecks(invoice).run(),
@@ -63,6 +92,8 @@ export function preflight(invoice: Invoice, options: { format: DocumentFormat })
 			},
 		];
 	}
+	const tooLong = longTextFindings(invoice);
+	if (tooLong.length) return tooLong;
 	try {
 		return check(invoice);
 	} catch (error) {

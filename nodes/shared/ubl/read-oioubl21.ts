@@ -80,7 +80,33 @@ function attr(node: Node | undefined, name: string): string | undefined {
 }
 
 /** Read an OIOUBL 2.1 Invoice or CreditNote into the canonical model. */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Read an OIOUBL 2.1 Invoice or CreditNote into the canonical model; anything unreadable is an `OioublReadError`. */
 export function readOioubl21(xml: string): Invoice {
+	let invoice: Invoice;
+	try {
+		invoice = readDocument(xml);
+	} catch (error) {
+		if (error instanceof OioublReadError) throw error;
+		// e.g. an amount that is not a number: say which document and what
+		throw new OioublReadError(`The OIOUBL document cannot be read: ${(error as Error).message}`);
+	}
+	const dates: [string, string | undefined][] = [
+		['IssueDate', invoice.issueDate],
+		['PaymentDueDate', invoice.dueDate],
+		['TaxPointDate', invoice.taxPointDate],
+		['InvoicePeriod/StartDate', invoice.invoicingPeriod?.startDate],
+		['InvoicePeriod/EndDate', invoice.invoicingPeriod?.endDate],
+	];
+	if (!invoice.issueDate) throw new OioublReadError(`Invoice ${invoice.number || '(no number)'}: IssueDate is missing`);
+	for (const [name, value] of dates)
+		if (value !== undefined && !DATE.test(value))
+			throw new OioublReadError(`Invoice ${invoice.number || '(no number)'}: ${name} "${value}" is not a date (YYYY-MM-DD)`);
+	return invoice;
+}
+
+function readDocument(xml: string): Invoice {
 	if (/<!DOCTYPE/i.test(xml))
 		throw new OioublReadError('Documents with a DOCTYPE are not accepted (no entity expansion)');
 	let parsed: Node;

@@ -455,7 +455,13 @@ function checkDocument(xml: string): 'Invoice' | 'CreditNote' {
 /** Read a UBL 2.1 Invoice or CreditNote (PEPPOL BIS 3 or EN 16931 UBL) into the canonical model. */
 export function readUbl(xml: string): Invoice {
 	const rootName = checkDocument(xml);
-	const parsed = parser.parse(xml) as XmlNode;
+	let parsed: XmlNode;
+	try {
+		parsed = parser.parse(xml) as XmlNode;
+	} catch (error) {
+		// e.g. fast-xml-parser's limit on nested tags
+		throw new UblReadError(`The XML cannot be read: ${(error as Error).message}`);
+	}
 	const root = child(parsed, rootName);
 	if (!root) throw new UblReadError(`Not a UBL document: <${rootName}> could not be read`);
 

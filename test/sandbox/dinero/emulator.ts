@@ -303,6 +303,7 @@ export async function createDineroEmulator(datasetDir: string, options: Emulator
 			},
 		},
 	);
+	options.faults?.bindTokenExpiry(() => emulator.expireTokens());
 	return emulator;
 }
 

@@ -499,6 +499,9 @@ export async function createMaventaEmulator(
 	};
 
 	const emulator = await listen(handler, requests, options);
+	options.faults?.bindTokenExpiry(() => {
+		for (const t of tokens.values()) t.expires = 0;
+	});
 	return Object.assign(emulator, {
 		invoices: records,
 		inject(failure: MaventaFailure) {

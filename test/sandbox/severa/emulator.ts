@@ -385,6 +385,9 @@ export async function createSeveraEmulator(
 	}
 
 	const emulator = await listen(handler, requests, options);
+	options.faults?.bindTokenExpiry(() => {
+		for (const t of tokens.values()) t.expires = 0;
+	});
 	return Object.assign(emulator, {
 		invoices,
 		statuses,

@@ -252,6 +252,7 @@ export async function createZenvoicesEmulator(
 		requests,
 		options,
 	);
+	options.faults?.bindTokenExpiry(() => tokens.clear());
 	return {
 		...emulator,
 		tenancyName: info.account,
