@@ -212,8 +212,11 @@ export class BillyClient {
 			{ include: INVOICE_LIST_INCLUDE },
 			`invoice ${id}`,
 		);
+		const invoice = body.invoice as BillyInvoice | undefined;
+		if (!invoice || typeof invoice !== 'object' || Array.isArray(invoice))
+			throw new Error(`Billy answered invoice ${id} without an invoice record`);
 		const bundle = bundleOf(body);
-		bundle.invoices = [body.invoice as BillyInvoice];
+		bundle.invoices = [invoice];
 		return bundle;
 	}
 
@@ -233,7 +236,11 @@ export class BillyClient {
 		for (const invoice of invoices) {
 			const id = invoice.creditedInvoiceId;
 			if (!id || known.has(id)) continue;
-			const bundle = await this.get(`/invoices/${encodeURIComponent(id)}`, {}, `credited invoice ${id}`);
+			const bundle = await this.get(
+				`/invoices/${encodeURIComponent(String(id))}`,
+				{},
+				`credited invoice ${typeof id === 'string' ? id : JSON.stringify(id)} (of credit note ${invoice.invoiceNo ?? invoice.id})`,
+			);
 			known.set(id, bundle.invoice as BillyInvoice);
 		}
 		return known;
@@ -348,16 +355,24 @@ function fingerprint(text: string): string {
  * parse from the first `{` or `[` when the body did not come back parsed.
  */
 export function parseBillyBody(body: unknown, what: string): unknown {
-	if (typeof body !== 'string') return body;
-	const start = body.search(/[{[]/);
-	if (start >= 0) {
-		try {
-			return JSON.parse(body.slice(start));
-		} catch {
-			// fall through to the error below
+	let parsed = body;
+	if (typeof body === 'string') {
+		const start = body.search(/[{[]/);
+		parsed = undefined;
+		if (start >= 0) {
+			try {
+				parsed = JSON.parse(body.slice(start));
+			} catch {
+				// reported below
+			}
 		}
+		if (parsed === undefined)
+			throw new Error(`Billy answered ${what} with something that is not JSON: ${JSON.stringify(body.slice(0, 60))}`);
 	}
-	throw new Error(`Billy answered ${what} with something that is not JSON: ${JSON.stringify(body.slice(0, 60))}`);
+	// Every Billy answer is an object with `meta`; anything else (null, a list, a bare value) is not an answer.
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new Error(`Billy answered ${what} with ${Array.isArray(parsed) ? 'a list' : JSON.stringify(parsed)} instead of a JSON object`);
+	return parsed;
 }
 
 /** Billy's time format for filters: `YYYY-MM-DDTHH:MM:SS` (UTC [U]). */

@@ -470,7 +470,28 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 	}
 }
 
-function mapApprovedInvoice(source: BillyInvoice, options: BillyMapOptions): Invoice {
+/** Fields the mapper reads as text: a number is taken as its digits, anything else is refused by name. */
+const TEXT_FIELDS = {
+	invoice: ['invoiceNo', 'currencyId', 'entryDate', 'dueDate', 'contactMessage', 'orderNo', 'lineDescription', 'type', 'state', 'taxMode', 'creditedInvoiceId'],
+	line: ['description', 'productId', 'unitId', 'taxRateId'],
+	contact: ['name', 'countryId', 'street', 'cityText', 'stateText', 'zipcodeText', 'phone', 'registrationNo', 'ean', 'contactNo', 'vatNo', 'cityId', 'type'],
+};
+
+function checkText(record: unknown, fields: string[], where: string, fail: (message: string) => never): void {
+	if (!record || typeof record !== 'object') return;
+	const r = record as Record<string, unknown>;
+	for (const field of fields) {
+		const value = r[field];
+		if (value === undefined || value === null || typeof value === 'string') continue;
+		if (typeof value === 'number' && Number.isFinite(value) && Number.isSafeInteger(value)) r[field] = String(value);
+		else fail(`${where}${field} is ${JSON.stringify(value)?.slice(0, 40) ?? typeof value}, not text`);
+	}
+}
+
+function mapApprovedInvoice(input: BillyInvoice, options: BillyMapOptions): Invoice {
+	// Copies: the checks below normalise numbers given as text fields.
+	const source: BillyInvoice = { ...input, lines: Array.isArray(input.lines) ? input.lines.map((l) => ({ ...l })) : input.lines };
+	options = { ...options, contact: options.contact && typeof options.contact === 'object' ? { ...options.contact } : options.contact };
 	const number = billyDocumentNumber(source);
 	const fail = (message: string): never => {
 		throw new BillyMappingError(
@@ -478,7 +499,12 @@ function mapApprovedInvoice(source: BillyInvoice, options: BillyMapOptions): Inv
 			number,
 		);
 	};
+	checkText(source, TEXT_FIELDS.invoice, '', fail);
+	if (Array.isArray(source.lines)) source.lines.forEach((l, i) => checkText(l, TEXT_FIELDS.line, `line ${i + 1} `, fail));
+	checkText(options.contact, TEXT_FIELDS.contact, 'the contact\'s ', fail);
 	if (source.state !== 'approved') fail(`it is ${source.state}; only approved documents are exported`);
+	if (!source.entryDate) fail('it has no entry date');
+	if (!source.currencyId) fail('it has no currency');
 	if (!source.invoiceNo) fail('it has no number');
 	if (!source.lines) fail('its lines were not loaded (include=invoice.lines:embed)');
 	const kind = billyKind(source);

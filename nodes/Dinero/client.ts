@@ -329,11 +329,12 @@ export class DineroClient {
 	}
 
 	async getDocument(kind: DineroDocumentKind, guid: string, itemIndex?: number): Promise<DineroDocument> {
-		return await this.get<DineroDocument>(
-			`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`,
-			{},
-			{ itemIndex, subject: `${kind === 'creditNote' ? 'credit note' : 'invoice'} ${guid}` },
-		);
+		const subject = `${kind === 'creditNote' ? 'credit note' : 'invoice'} ${guid}`;
+		const document = await this.get<DineroDocument>(`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`, {}, { itemIndex, subject });
+		// An answer without the document's Guid is not a document (null, a list, an empty or foreign object).
+		if (!document || typeof document !== 'object' || Array.isArray(document) || typeof document.Guid !== 'string')
+			throw new Error(`Dinero (${subject}): the answer is not a ${subject.split(' ')[0]} record: ${JSON.stringify(document)?.slice(0, 80)}`);
+		return document;
 	}
 
 	/** A document with its lines: the list record when it carries them, else one detail GET. */
@@ -351,11 +352,12 @@ export class DineroClient {
 		return response.data;
 	}
 
-	async getContact(guid: string, itemIndex?: number): Promise<DineroContact> {
+	/** `of` names the document the contact is fetched for, so an error says which document it stopped. */
+	async getContact(guid: string, itemIndex?: number, of?: string): Promise<DineroContact> {
 		return await this.get<DineroContact>(
 			this.orgPath(`/contacts/${encodeURIComponent(guid)}`),
 			{},
-			{ itemIndex, subject: `contact ${guid}` },
+			{ itemIndex, subject: `contact ${guid}${of ? ` of ${of}` : ''}` },
 		);
 	}
 

@@ -114,7 +114,7 @@ export class DineroItemBuilder {
 		const guid = String(document.ContactGuid ?? '');
 		let contact = guid ? this.contacts.get(guid) : undefined;
 		if (guid && !contact) {
-			contact = await this.client.getContact(guid);
+			contact = await this.client.getContact(guid, undefined, describeDocument(kind, document));
 			this.contacts.set(guid, contact);
 		}
 		let credited: { Number?: string | null; Date?: string | null } | undefined;
