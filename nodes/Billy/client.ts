@@ -371,7 +371,9 @@ export function parseBillyBody(body: unknown, what: string): unknown {
 	}
 	// Every Billy answer is an object with `meta`; anything else (null, a list, a bare value) is not an answer.
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-		throw new Error(`Billy answered ${what} with ${Array.isArray(parsed) ? 'a list' : JSON.stringify(parsed)} instead of a JSON object`);
+		throw new Error(
+			`Billy answered ${what} with ${Array.isArray(parsed) ? 'a list' : JSON.stringify(parsed)} instead of a JSON object`,
+		);
 	return parsed;
 }
 

@@ -472,9 +472,35 @@ export function mapBillyInvoice(source: BillyInvoice, options: BillyMapOptions):
 
 /** Fields the mapper reads as text: a number is taken as its digits, anything else is refused by name. */
 const TEXT_FIELDS = {
-	invoice: ['invoiceNo', 'currencyId', 'entryDate', 'dueDate', 'contactMessage', 'orderNo', 'lineDescription', 'type', 'state', 'taxMode', 'creditedInvoiceId'],
+	invoice: [
+		'invoiceNo',
+		'currencyId',
+		'entryDate',
+		'dueDate',
+		'contactMessage',
+		'orderNo',
+		'lineDescription',
+		'type',
+		'state',
+		'taxMode',
+		'creditedInvoiceId',
+	],
 	line: ['description', 'productId', 'unitId', 'taxRateId'],
-	contact: ['name', 'countryId', 'street', 'cityText', 'stateText', 'zipcodeText', 'phone', 'registrationNo', 'ean', 'contactNo', 'vatNo', 'cityId', 'type'],
+	contact: [
+		'name',
+		'countryId',
+		'street',
+		'cityText',
+		'stateText',
+		'zipcodeText',
+		'phone',
+		'registrationNo',
+		'ean',
+		'contactNo',
+		'vatNo',
+		'cityId',
+		'type',
+	],
 };
 
 function checkText(record: unknown, fields: string[], where: string, fail: (message: string) => never): void {
@@ -490,8 +516,14 @@ function checkText(record: unknown, fields: string[], where: string, fail: (mess
 
 function mapApprovedInvoice(input: BillyInvoice, options: BillyMapOptions): Invoice {
 	// Copies: the checks below normalise numbers given as text fields.
-	const source: BillyInvoice = { ...input, lines: Array.isArray(input.lines) ? input.lines.map((l) => ({ ...l })) : input.lines };
-	options = { ...options, contact: options.contact && typeof options.contact === 'object' ? { ...options.contact } : options.contact };
+	const source: BillyInvoice = {
+		...input,
+		lines: Array.isArray(input.lines) ? input.lines.map((l) => ({ ...l })) : input.lines,
+	};
+	options = {
+		...options,
+		contact: options.contact && typeof options.contact === 'object' ? { ...options.contact } : options.contact,
+	};
 	const number = billyDocumentNumber(source);
 	const fail = (message: string): never => {
 		throw new BillyMappingError(
@@ -500,8 +532,9 @@ function mapApprovedInvoice(input: BillyInvoice, options: BillyMapOptions): Invo
 		);
 	};
 	checkText(source, TEXT_FIELDS.invoice, '', fail);
-	if (Array.isArray(source.lines)) source.lines.forEach((l, i) => checkText(l, TEXT_FIELDS.line, `line ${i + 1} `, fail));
-	checkText(options.contact, TEXT_FIELDS.contact, 'the contact\'s ', fail);
+	if (Array.isArray(source.lines))
+		source.lines.forEach((l, i) => checkText(l, TEXT_FIELDS.line, `line ${i + 1} `, fail));
+	checkText(options.contact, TEXT_FIELDS.contact, "the contact's ", fail);
 	if (source.state !== 'approved') fail(`it is ${source.state}; only approved documents are exported`);
 	if (!source.entryDate) fail('it has no entry date');
 	if (!source.currencyId) fail('it has no currency');

@@ -330,10 +330,16 @@ export class DineroClient {
 
 	async getDocument(kind: DineroDocumentKind, guid: string, itemIndex?: number): Promise<DineroDocument> {
 		const subject = `${kind === 'creditNote' ? 'credit note' : 'invoice'} ${guid}`;
-		const document = await this.get<DineroDocument>(`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`, {}, { itemIndex, subject });
+		const document = await this.get<DineroDocument>(
+			`${this.documentsPath(kind)}/${encodeURIComponent(guid)}`,
+			{},
+			{ itemIndex, subject },
+		);
 		// An answer without the document's Guid is not a document (null, a list, an empty or foreign object).
 		if (!document || typeof document !== 'object' || Array.isArray(document) || typeof document.Guid !== 'string')
-			throw new Error(`Dinero (${subject}): the answer is not a ${subject.split(' ')[0]} record: ${JSON.stringify(document)?.slice(0, 80)}`);
+			throw new Error(
+				`Dinero (${subject}): the answer is not a ${subject.split(' ')[0]} record: ${JSON.stringify(document)?.slice(0, 80)}`,
+			);
 		return document;
 	}
 

@@ -75,7 +75,14 @@ export async function convertItem(
 		raw = readPath(json, field);
 		if (raw === undefined || raw === null) {
 			// A source node that could not map a document says why in json.error; keep that cause.
-			const cause = typeof json.error === 'string' && json.error ? `: ${json.error}` : '';
+			const upstream = json.error;
+			const message =
+				typeof upstream === 'string'
+					? upstream
+					: isObject(upstream) && typeof upstream.message === 'string'
+						? upstream.message
+						: '';
+			const cause = message ? `: ${message}` : '';
 			throw new NodeOperationError(node, `The item has no canonical invoice in json.${field}${cause}`, {
 				itemIndex,
 				description: 'Connect a source node (Dinero, Billy, Severa) before this node, or choose Invoice Source "JSON".',

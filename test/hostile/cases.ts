@@ -23,7 +23,8 @@ import { writeUbl } from '../../nodes/shared/ubl/write';
 import type { DocumentFormat } from '../../nodes/shared/einvoice/findings';
 import { mutations, type Json, HUGE_INT } from './mutate';
 
-export type Target = 'dinero-mapper' | 'billy-mapper' | 'severa-mapper' | 'ubl-reader' | 'oioubl-reader' | 'invoice-json';
+export type Target =
+	'dinero-mapper' | 'billy-mapper' | 'severa-mapper' | 'ubl-reader' | 'oioubl-reader' | 'invoice-json';
 
 export interface HostileCase {
 	id: string;
@@ -108,7 +109,10 @@ function xmlMutations(xml: string, secretFile: string, dtdUrl: string): { name: 
 	out.push({ name: 'external-dtd', text: `${decl}<!DOCTYPE ${rootName} SYSTEM "${dtdUrl}/doc.dtd">\n${body}` });
 	const laughs = ['<!ENTITY lol0 "lol">'];
 	for (let i = 1; i <= 10; i++) laughs.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
-	out.push({ name: 'billion-laughs', text: `${decl}<!DOCTYPE ${rootName} [${laughs.join('')}]>\n${withNote('&lol10;')}` });
+	out.push({
+		name: 'billion-laughs',
+		text: `${decl}<!DOCTYPE ${rootName} [${laughs.join('')}]>\n${withNote('&lol10;')}`,
+	});
 	out.push({
 		name: 'quadratic-blowup',
 		text: `${decl}<!DOCTYPE ${rootName} [<!ENTITY a "${'x'.repeat(100_000)}">]>\n${withNote('&a;'.repeat(10_000))}`,
@@ -118,7 +122,10 @@ function xmlMutations(xml: string, secretFile: string, dtdUrl: string): { name: 
 	out.push({ name: 'empty', text: '' });
 	out.push({ name: 'html-instead-of-xml', text: '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>' });
 	out.push({ name: 'json-instead-of-xml', text: '{"message":"not xml"}' });
-	out.push({ name: 'wrong-root', text: `${decl}<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>` });
+	out.push({
+		name: 'wrong-root',
+		text: `${decl}<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>`,
+	});
 	out.push({ name: 'deep-nesting', text: withNote(`${'<x>'.repeat(50_000)}${'</x>'.repeat(50_000)}`) });
 	out.push({ name: '10mb-note', text: withNote('Æ'.repeat(5 * 1024 * 1024)) });
 	out.push({ name: 'control-char-references', text: withNote('bad &#1; &#x1b; &#0; chars') });
@@ -139,7 +146,8 @@ function xmlMutations(xml: string, secretFile: string, dtdUrl: string): { name: 
 		const replace = (by: string) => xml.slice(0, at) + by + xml.slice(at + whole.length);
 		out.push({ name: `drop:${tag}`, text: replace('') });
 		out.push({ name: `garbage:${tag}`, text: replace(whole.replace(`>${text}<`, '>&lt;script&gt; &amp; ✓<')) });
-		if (/^-?\d+(\.\d+)?$/.test(text)) out.push({ name: `huge-int:${tag}`, text: replace(whole.replace(`>${text}<`, `>${HUGE_INT}<`)) });
+		if (/^-?\d+(\.\d+)?$/.test(text))
+			out.push({ name: `huge-int:${tag}`, text: replace(whole.replace(`>${text}<`, `>${HUGE_INT}<`)) });
 	}
 	return out;
 }
@@ -155,15 +163,22 @@ export function buildCases(secretFile: string, dtdUrl: string): HostileCase[] {
 	})!;
 	const dContact = dinero.contacts.find((c) => c.ContactGuid === dDoc.ContactGuid)!;
 	cases.push(
-		...fromMutations('dinero-mapper', [String(dDoc.Number), String(dDoc.Guid)], { document: dDoc, contact: dContact } as never, {
-			bigStringAt: ['document', 'ProductLines', 0, 'Description'],
-			deepAt: ['document', 'ProductLines'],
-		}),
+		...fromMutations(
+			'dinero-mapper',
+			[String(dDoc.Number), String(dDoc.Guid)],
+			{ document: dDoc, contact: dContact } as never,
+			{
+				bigStringAt: ['document', 'ProductLines', 0, 'Description'],
+				deepAt: ['document', 'ProductLines'],
+			},
+		),
 	);
 
 	// Billy: an approved invoice with lines, and its contact.
 	const billy = billyContext();
-	const bDoc = billy.invoices.find((i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) >= 2)!;
+	const bDoc = billy.invoices.find(
+		(i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) >= 2,
+	)!;
 	const bContact = billy.contacts.find((c) => c.id === bDoc.contactId)!;
 	cases.push(
 		...fromMutations('billy-mapper', [String(bDoc.invoiceNo), bDoc.id], { invoice: bDoc, contact: bContact } as never, {
@@ -174,7 +189,9 @@ export function buildCases(secretFile: string, dtdUrl: string): HostileCase[] {
 
 	// Severa: an invoice, its rows and billing customer.
 	const severa = severaContext();
-	const sDoc = severa.invoices.find((i) => i.number && severa.rows.filter((r) => r.invoiceGuid === i.guid).length >= 2)!;
+	const sDoc = severa.invoices.find(
+		(i) => i.number && severa.rows.filter((r) => r.invoiceGuid === i.guid).length >= 2,
+	)!;
 	const sRows = severa.rows.filter((r) => r.invoiceGuid === sDoc.guid);
 	const sCustomer = severa.customers.find((c) => c.guid === sDoc.billingCustomer?.guid);
 	cases.push(
@@ -182,7 +199,11 @@ export function buildCases(secretFile: string, dtdUrl: string): HostileCase[] {
 			'severa-mapper',
 			[String(sDoc.number), sDoc.guid],
 			{ invoice: sDoc, rows: sRows, customer: sCustomer ?? null } as never,
-			{ bigStringAt: ['rows', 0, 'description'], deepAt: ['rows'], skip: /^invoice\.(projects|createdBy|lastUpdatedBy)/ },
+			{
+				bigStringAt: ['rows', 0, 'description'],
+				deepAt: ['rows'],
+				skip: /^invoice\.(projects|createdBy|lastUpdatedBy)/,
+			},
 		),
 	);
 
@@ -194,8 +215,18 @@ export function buildCases(secretFile: string, dtdUrl: string): HostileCase[] {
 			deepAt: ['notes'],
 		}),
 	);
-	cases.push({ target: 'invoice-json', mutation: 'html-instead-of-json', names: [], payload: '<html><body>Bad Gateway</body></html>' });
-	cases.push({ target: 'invoice-json', mutation: 'truncated-json', names: [], payload: JSON.stringify(canonical).slice(0, 500) });
+	cases.push({
+		target: 'invoice-json',
+		mutation: 'html-instead-of-json',
+		names: [],
+		payload: '<html><body>Bad Gateway</body></html>',
+	});
+	cases.push({
+		target: 'invoice-json',
+		mutation: 'truncated-json',
+		names: [],
+		payload: JSON.stringify(canonical).slice(0, 500),
+	});
 
 	// The readers: a PEPPOL BIS 3 and an OIOUBL 2.1 document written from a canonical fixture.
 	const peppol = writeUbl(canonical, { format: 'peppol-bis3' });
@@ -222,7 +253,11 @@ const DOMAIN_ERRORS = new Set([
 	'DineroJsonError',
 ]);
 
-let contexts: { dinero?: ReturnType<typeof dineroContext>; billy?: ReturnType<typeof billyContext>; severa?: ReturnType<typeof severaContext> } = {};
+let contexts: {
+	dinero?: ReturnType<typeof dineroContext>;
+	billy?: ReturnType<typeof billyContext>;
+	severa?: ReturnType<typeof severaContext>;
+} = {};
 
 function mapCase(c: HostileCase): Invoice {
 	switch (c.target) {
@@ -231,7 +266,13 @@ function mapCase(c: HostileCase): Invoice {
 			// As the Dinero client reads a body: unsafe integers as strings, keys normalised.
 			// (The envelope's keys are normalised too: `document` → `Document`.)
 			const parsed = normalizeKeys<{ Document: DineroDocument; Contact: DineroContact }>(parseDineroJson(c.payload));
-			return mapDineroDocument({ kind: 'invoice', document: parsed?.Document, contact: parsed?.Contact, seller: ctx.seller, vat: ctx.vat } as never);
+			return mapDineroDocument({
+				kind: 'invoice',
+				document: parsed?.Document,
+				contact: parsed?.Contact,
+				seller: ctx.seller,
+				vat: ctx.vat,
+			} as never);
 		}
 		case 'billy-mapper': {
 			const ctx = (contexts.billy ??= billyContext());
@@ -247,7 +288,11 @@ function mapCase(c: HostileCase): Invoice {
 		}
 		case 'severa-mapper': {
 			const ctx = (contexts.severa ??= severaContext());
-			const parsed = JSON.parse(c.payload) as { invoice: SeveraInvoice; rows: SeveraInvoiceRow[]; customer: SeveraCustomer } | null;
+			const parsed = JSON.parse(c.payload) as {
+				invoice: SeveraInvoice;
+				rows: SeveraInvoiceRow[];
+				customer: SeveraCustomer;
+			} | null;
 			return mapSeveraInvoice({
 				invoice: parsed?.invoice as SeveraInvoice,
 				rows: parsed?.rows as SeveraInvoiceRow[],

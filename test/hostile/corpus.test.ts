@@ -23,7 +23,8 @@ const SECRET = 'HOSTILE-SECRET-7f3a9c2e-do-not-leak';
 const CASE_TIMEOUT_MS = 20_000;
 
 /** Mutations that remove or replace what names the document: the error cannot be expected to repeat the original name. */
-const UNNAMEABLE = /^(null-record|array-instead-of-record|empty-object|huge-int:every-numeric-field)$|^[a-z-]+:(document\.(Number|Guid)|invoice\.(invoiceNo|id|number|guid))$/;
+const UNNAMEABLE =
+	/^(null-record|array-instead-of-record|empty-object|huge-int:every-numeric-field)$|^[a-z-]+:(document\.(Number|Guid)|invoice\.(invoiceNo|id|number|guid))$/;
 
 interface Verdict {
 	c: HostileCase;
@@ -164,7 +165,10 @@ describe('hostile input corpus: mappers, readers and JSON input', () => {
 		}
 
 		const passed = verdicts.filter((v) => v.pass).length;
-		const byTarget = new Map<string, { total: number; passed: number; errors: number; rejected: number; documents: number }>();
+		const byTarget = new Map<
+			string,
+			{ total: number; passed: number; errors: number; rejected: number; documents: number }
+		>();
 		for (const v of verdicts) {
 			const t = byTarget.get(v.c.target) ?? { total: 0, passed: 0, errors: 0, rejected: 0, documents: 0 };
 			t.total++;
@@ -185,10 +189,12 @@ describe('hostile input corpus: mappers, readers and JSON input', () => {
 		);
 		// Errors that name the document but whose cause is a JavaScript message (an unexpected shape caught by a mapper).
 		const jsLevel = verdicts.filter(
-			(v) => v.outcome?.kind === 'error' && /is not a function|Cannot read propert|is not iterable/.test(v.outcome.message),
+			(v) =>
+				v.outcome?.kind === 'error' && /is not a function|Cannot read propert|is not iterable/.test(v.outcome.message),
 		);
 		console.log(`  ${jsLevel.length} clear errors state the cause in JavaScript terms (unexpected data shape):`);
-		for (const v of jsLevel) console.log(`    ${v.c.id} ${v.c.mutation}: ${(v.outcome as { message: string }).message.slice(0, 160)}`);
+		for (const v of jsLevel)
+			console.log(`    ${v.c.id} ${v.c.mutation}: ${(v.outcome as { message: string }).message.slice(0, 160)}`);
 		const failures = verdicts.filter((v) => !v.pass);
 		for (const v of failures.slice(0, 150)) console.log(`  FAIL ${v.c.id} ${v.c.mutation}: ${v.why}`);
 		assert.deepEqual(dtdHits, [], 'no entity or DTD was fetched');

@@ -83,7 +83,11 @@ function mapStrings(value: Json, fn: (s: string, key: string) => string, key = '
 
 /** Text fields that are not identifiers, codes, dates or numbers (changing those is a different mutation). */
 export function isFreeText(s: string, key: string): boolean {
-	if (/(kind|category|scheme|flag|format|id|guid|code|key|date|time|currency|country|number|no|state|status|type|mode|unit|url|email|iban|bic|vat|cvr|ean|gln|zip|postal)$/i.test(key))
+	if (
+		/(kind|category|scheme|flag|format|id|guid|code|key|date|time|currency|country|number|no|state|status|type|mode|unit|url|email|iban|bic|vat|cvr|ean|gln|zip|postal)$/i.test(
+			key,
+		)
+	)
 		return false;
 	return /[A-Za-zÆØÅæøå]{2}/.test(s) && !/^\d{4}-\d\d-\d\d/.test(s);
 }
@@ -126,7 +130,9 @@ export function mutations(record: Json, options: GenerateOptions = {}): Mutation
 	});
 	out.push({
 		name: 'control-chars-every-text',
-		text: toText(mapStrings(record, (s, k) => (isFreeText(s, k) ? `${s}\u0000\u0001\u0008\u000b\u000c\u001b\u007f\ufffe` : s))),
+		text: toText(
+			mapStrings(record, (s, k) => (isFreeText(s, k) ? `${s}\u0000\u0001\u0008\u000b\u000c\u001b\u007f\ufffe` : s)),
+		),
 	});
 	out.push({
 		name: 'bidi-and-astral-every-text',
@@ -134,7 +140,10 @@ export function mutations(record: Json, options: GenerateOptions = {}): Mutation
 	});
 	if (options.bigStringAt) {
 		const big = 'Æ'.repeat(5 * 1024 * 1024); // 10 MB of UTF-8
-		out.push({ name: `10mb-string:${pathName(options.bigStringAt)}`, text: toText(setAt(record, options.bigStringAt, big)) });
+		out.push({
+			name: `10mb-string:${pathName(options.bigStringAt)}`,
+			text: toText(setAt(record, options.bigStringAt, big)),
+		});
 	}
 	if (options.deepAt) {
 		const marker = '"@@DEEP@@"';
@@ -144,7 +153,10 @@ export function mutations(record: Json, options: GenerateOptions = {}): Mutation
 		});
 		out.push({
 			name: `deep-array:${pathName(options.deepAt)}`,
-			text: toText(setAt(record, options.deepAt, '@@DEEP@@')).replace(marker, `${'['.repeat(20_000)}${']'.repeat(20_000)}`),
+			text: toText(setAt(record, options.deepAt, '@@DEEP@@')).replace(
+				marker,
+				`${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+			),
 		});
 	}
 	out.push({ name: 'array-instead-of-record', text: `[${toText(record)}]` });

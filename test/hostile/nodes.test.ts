@@ -42,23 +42,74 @@ interface NodeCase {
 }
 
 /** Raw bodies no API should send, served as the answer to a document request. */
-function rawBodies(secretEcho: string): { name: string; status: number; contentType: string; body: string; headers?: Record<string, string> }[] {
+function rawBodies(
+	secretEcho: string,
+): { name: string; status: number; contentType: string; body: string; headers?: Record<string, string> }[] {
 	return [
-		{ name: 'html-200', status: 200, contentType: 'text/html', body: '<!DOCTYPE html><html><body><h1>Maintenance</h1></body></html>' },
-		{ name: 'html-as-json', status: 200, contentType: 'application/json', body: '<html><body>502 Bad Gateway</body></html>' },
-		{ name: 'html-500', status: 500, contentType: 'text/html', body: '<html><body><h1>Internal Server Error</h1><script>alert(1)</script></body></html>' },
-		{ name: 'truncated-json', status: 200, contentType: 'application/json', body: '{"invoice":{"id":"x","lines":[{"descr' },
+		{
+			name: 'html-200',
+			status: 200,
+			contentType: 'text/html',
+			body: '<!DOCTYPE html><html><body><h1>Maintenance</h1></body></html>',
+		},
+		{
+			name: 'html-as-json',
+			status: 200,
+			contentType: 'application/json',
+			body: '<html><body>502 Bad Gateway</body></html>',
+		},
+		{
+			name: 'html-500',
+			status: 500,
+			contentType: 'text/html',
+			body: '<html><body><h1>Internal Server Error</h1><script>alert(1)</script></body></html>',
+		},
+		{
+			name: 'truncated-json',
+			status: 200,
+			contentType: 'application/json',
+			body: '{"invoice":{"id":"x","lines":[{"descr',
+		},
 		{ name: 'empty-200', status: 200, contentType: 'application/json', body: '' },
 		{ name: 'json-null', status: 200, contentType: 'application/json', body: 'null' },
 		{ name: 'json-string', status: 200, contentType: 'application/json', body: '"ok"' },
 		{ name: 'json-array', status: 200, contentType: 'application/json', body: '[1,2,3]' },
 		{ name: 'deep-nesting-raw', status: 200, contentType: 'application/json', body: deepNesting(100_000) },
 		{ name: 'bom-and-control-chars', status: 200, contentType: 'application/json', body: '\ufeff{"a":"\u0001\u0002"}' },
-		{ name: 'invalid-utf8', status: 200, contentType: 'application/json', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('latin1') },
-		{ name: '10mb-garbage', status: 200, contentType: 'application/json', body: `{"x":"${'A'.repeat(10 * 1024 * 1024)}` },
-		{ name: 'retry-after-forever', status: 429, contentType: 'application/json', body: '{"message":"slow down"}', headers: { 'retry-after': '86400' } },
-		{ name: 'error-echoing-the-credential', status: 401, contentType: 'application/json', body: JSON.stringify({ message: `The key ${secretEcho} is not valid`, errorMessage: `Token ${secretEcho} rejected` }) },
-		{ name: 'error-403-echo', status: 403, contentType: 'application/json', body: JSON.stringify({ message: `Forbidden for ${secretEcho}` }) },
+		{
+			name: 'invalid-utf8',
+			status: 200,
+			contentType: 'application/json',
+			body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('latin1'),
+		},
+		{
+			name: '10mb-garbage',
+			status: 200,
+			contentType: 'application/json',
+			body: `{"x":"${'A'.repeat(10 * 1024 * 1024)}`,
+		},
+		{
+			name: 'retry-after-forever',
+			status: 429,
+			contentType: 'application/json',
+			body: '{"message":"slow down"}',
+			headers: { 'retry-after': '86400' },
+		},
+		{
+			name: 'error-echoing-the-credential',
+			status: 401,
+			contentType: 'application/json',
+			body: JSON.stringify({
+				message: `The key ${secretEcho} is not valid`,
+				errorMessage: `Token ${secretEcho} rejected`,
+			}),
+		},
+		{
+			name: 'error-403-echo',
+			status: 403,
+			contentType: 'application/json',
+			body: JSON.stringify({ message: `Forbidden for ${secretEcho}` }),
+		},
 	];
 }
 
@@ -85,7 +136,14 @@ function exportWorkflow(system: 'billy' | 'dinero'): WorkflowJson {
 	return {
 		name: `hostile ${system}`,
 		nodes: [
-			{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 's',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{ id: 'a', name: 'Source', typeVersion: 1, position: [200, 0], continueOnFail: true, ...source } as never,
 			{
 				id: 'u',
@@ -93,7 +151,13 @@ function exportWorkflow(system: 'billy' | 'dinero'): WorkflowJson {
 				type: nodeType('invoiceToUbl'),
 				typeVersion: 1,
 				position: [400, 0],
-				parameters: { invoiceSource: 'field', invoiceField: 'invoice', format: 'peppol-bis3', onInvalid: 'fail', options: {} },
+				parameters: {
+					invoiceSource: 'field',
+					invoiceField: 'invoice',
+					format: 'peppol-bis3',
+					onInvalid: 'fail',
+					options: {},
+				},
 				onError: 'continueRegularOutput',
 			} as never,
 		],
@@ -130,13 +194,22 @@ async function judge(result: RunResult, cases: NodeCase[]): Promise<Judged[]> {
 				c,
 				outcome: 'error',
 				pass: named && !crash && message.trim().length > 15,
-				why: !named ? `error does not name ${c.names.join(' / ')}: ${message.slice(0, 200)}` : crash ? `crash: ${message.slice(0, 200)}` : undefined,
+				why: !named
+					? `error does not name ${c.names.join(' / ')}: ${message.slice(0, 200)}`
+					: crash
+						? `crash: ${message.slice(0, 200)}`
+						: undefined,
 			});
 		} else if (item.binary?.document && (item.json.document as IDataObject)?.valid === true) {
 			docs[`${i}.xml`] = (await binaryBuffer(item.binary.document)).toString('utf8');
 			judged.push({ c, outcome: 'document', pass: true });
 		} else {
-			judged.push({ c, outcome: 'error', pass: false, why: `neither a document nor an error: ${JSON.stringify(item.json).slice(0, 200)}` });
+			judged.push({
+				c,
+				outcome: 'error',
+				pass: false,
+				why: `neither a document nor an error: ${JSON.stringify(item.json).slice(0, 200)}`,
+			});
 		}
 	}
 	const names = Object.keys(docs);
@@ -159,7 +232,8 @@ async function judge(result: RunResult, cases: NodeCase[]): Promise<Judged[]> {
 function leaks(result: RunResult): string[] {
 	const texts: string[] = [];
 	for (const name of ['Start', 'Source', 'Invoice to UBL'])
-		for (const output of result.outputs(name)) for (const item of output as INodeExecutionData[]) texts.push(JSON.stringify(item));
+		for (const output of result.outputs(name))
+			for (const item of output as INodeExecutionData[]) texts.push(JSON.stringify(item));
 	if (result.error) texts.push(JSON.stringify(result.error), result.error.message, String(result.error.stack));
 	texts.push(...captured);
 	// The scan must see something: n8n's debug log lines of this run were captured.
@@ -196,7 +270,9 @@ describe('hostile API answers through the nodes (real engine)', () => {
 
 		it('every hostile answer ends in a clear per-item error or a valid document; no secret anywhere', async () => {
 			const store = emulator.store;
-			const base = store.invoices.find((i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) >= 2)!;
+			const base = store.invoices.find(
+				(i) => i.state === 'approved' && i.type === 'invoice' && (i.lines?.length ?? 0) >= 2,
+			)!;
 			const contact = store.contacts.find((c) => c.id === base.contactId)!;
 			const cases: NodeCase[] = [];
 			mutations({ invoice: base, contact } as never, {
@@ -205,10 +281,21 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			}).forEach((m, i) => {
 				const id = `hostile-${i}`;
 				const parsed = readJson(m.text); // as n8n reads a JSON answer
-				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && parsed.invoice && typeof parsed.invoice === 'object') {
+				if (
+					parsed &&
+					typeof parsed === 'object' &&
+					!Array.isArray(parsed) &&
+					parsed.invoice &&
+					typeof parsed.invoice === 'object'
+				) {
 					const contactId = `hostile-contact-${i}`;
-					store.invoices.push({ ...parsed.invoice, id, contactId: parsed.invoice.contactId === base.contactId ? contactId : parsed.invoice.contactId });
-					if (parsed.contact && typeof parsed.contact === 'object') store.contacts.push({ ...parsed.contact, id: contactId });
+					store.invoices.push({
+						...parsed.invoice,
+						id,
+						contactId: parsed.invoice.contactId === base.contactId ? contactId : parsed.invoice.contactId,
+					});
+					if (parsed.contact && typeof parsed.contact === 'object')
+						store.contacts.push({ ...parsed.contact, id: contactId });
 				} else {
 					// Not a record at all: served as the body of the answer.
 					faults.serve({ match: new RegExp(`^GET /v2/invoices/${id}[?/]?`), body: m.text });
@@ -217,7 +304,13 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			});
 			for (const [i, raw] of rawBodies(SECRETS.billyToken).entries()) {
 				const id = `hostile-raw-${i}`;
-				faults.serve({ match: new RegExp(`^GET /v2/invoices/${id}(\\?|$)`), status: raw.status, contentType: raw.contentType, headers: raw.headers, body: raw.body });
+				faults.serve({
+					match: new RegExp(`^GET /v2/invoices/${id}(\\?|$)`),
+					status: raw.status,
+					contentType: raw.contentType,
+					headers: raw.headers,
+					body: raw.body,
+				});
 				cases.push({ mutation: `raw:${raw.name}`, names: [id], id });
 			}
 			const result = await capturing(() =>
@@ -234,8 +327,14 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			assert.ok(judged.length >= 100, `at least 100 Billy cases (got ${judged.length})`);
 			assert.deepEqual(leaks(result), [], 'no credential value in any output, error or log line');
 			assert.deepEqual(secretsIn([`x${SECRETS.billyToken}x`]), ['billyToken'], 'the scan finds a planted secret');
-			assert.ok(faults.log.some((f) => f.kind === 'canned'), 'the hostile bodies were served');
-			assert.deepEqual(judged.filter((j) => !j.pass).map((j) => `${j.c.mutation}: ${j.why}`), []);
+			assert.ok(
+				faults.log.some((f) => f.kind === 'canned'),
+				'the hostile bodies were served',
+			);
+			assert.deepEqual(
+				judged.filter((j) => !j.pass).map((j) => `${j.c.mutation}: ${j.why}`),
+				[],
+			);
 		});
 	});
 
@@ -258,20 +357,32 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			const contacts = emulator.data.contacts;
 			const base = documents.find((d) => {
 				const c = contacts.find((x) => x.ContactGuid === d.ContactGuid);
-				return d.Status === 'Booked' && !d.DeletedAt && c && !c.IsPerson && ((d.ProductLines as unknown[])?.length ?? 0) >= 2;
+				return (
+					d.Status === 'Booked' && !d.DeletedAt && c && !c.IsPerson && ((d.ProductLines as unknown[])?.length ?? 0) >= 2
+				);
 			})!;
 			const org = emulator.organizationId;
 			const cases: NodeCase[] = [];
 			// The single-document answer is the document itself: every mutation is served as that body, verbatim
 			// (so Int64.MaxValue reaches the client as the bare literal Dinero sends).
-			mutations(base as never, { bigStringAt: ['ProductLines', 0, 'Description'], deepAt: ['ProductLines'], skip: /^Guid$/ }).forEach((m, i) => {
+			mutations(base as never, {
+				bigStringAt: ['ProductLines', 0, 'Description'],
+				deepAt: ['ProductLines'],
+				skip: /^Guid$/,
+			}).forEach((m, i) => {
 				const guid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 				faults.serve({ match: new RegExp(`^GET /v1/${org}/invoices/${guid}(\\?|$)`), body: m.text });
 				cases.push({ mutation: m.name, names: [String(base.Number), guid, String(base.Guid)], id: guid });
 			});
 			for (const [i, raw] of rawBodies(SECRETS.dineroApiKey).entries()) {
 				const guid = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
-				faults.serve({ match: new RegExp(`^GET /v1/${org}/invoices/${guid}(\\?|$)`), status: raw.status, contentType: raw.contentType, headers: raw.headers, body: raw.body });
+				faults.serve({
+					match: new RegExp(`^GET /v1/${org}/invoices/${guid}(\\?|$)`),
+					status: raw.status,
+					contentType: raw.contentType,
+					headers: raw.headers,
+					body: raw.body,
+				});
 				cases.push({ mutation: `raw:${raw.name}`, names: [guid], id: guid });
 			}
 			const result = await capturing(() =>
@@ -297,7 +408,10 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			report('Dinero', judged);
 			assert.ok(judged.length >= 100, `at least 100 Dinero cases (got ${judged.length})`);
 			assert.deepEqual(leaks(result), [], 'no credential value in any output, error or log line');
-			assert.deepEqual(judged.filter((j) => !j.pass).map((j) => `${j.c.mutation}: ${j.why}`), []);
+			assert.deepEqual(
+				judged.filter((j) => !j.pass).map((j) => `${j.c.mutation}: ${j.why}`),
+				[],
+			);
 		});
 	});
 });
@@ -315,7 +429,10 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 	return Promise.race([
 		promise.finally(() => clearTimeout(timer)),
 		new Promise<T>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`hang: the workflow did not finish within ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS);
+			timer = setTimeout(
+				() => reject(new Error(`hang: the workflow did not finish within ${RUN_TIMEOUT_MS} ms`)),
+				RUN_TIMEOUT_MS,
+			);
 		}),
 	]);
 }

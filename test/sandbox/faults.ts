@@ -136,7 +136,11 @@ export class Faults {
 					await drain(req);
 					const seconds = String(this.current?.retryAfterSeconds ?? 1);
 					res.writeHead(Number(kind), { 'content-type': 'application/json', 'retry-after': seconds });
-					res.end(JSON.stringify({ message: kind === '429' ? 'Too many requests (injected)' : 'Service unavailable (injected)' }));
+					res.end(
+						JSON.stringify({
+							message: kind === '429' ? 'Too many requests (injected)' : 'Service unavailable (injected)',
+						}),
+					);
 					return;
 				}
 				case '500':

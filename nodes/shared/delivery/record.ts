@@ -63,12 +63,23 @@ export async function readDocument(
 	property: string,
 ): Promise<{ content: Buffer; fileName?: string; mimeType?: string }> {
 	const binary = item.binary?.[property];
-	if (!binary)
+	if (!binary) {
+		// An item that failed upstream (continue on fail) says why in json.error: keep that cause.
+		const upstream = item.json?.error;
+		const cause =
+			typeof upstream === 'string' && upstream
+				? upstream
+				: upstream && typeof upstream === 'object' && typeof (upstream as { message?: unknown }).message === 'string'
+					? String((upstream as { message: string }).message)
+					: undefined;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`no binary property "${property}" to deliver (run "Invoice to UBL" first, or set the binary property name)`,
+			cause
+				? `nothing to deliver: an earlier step failed: ${cause}`
+				: `no binary property "${property}" to deliver (run "Invoice to UBL" first, or set the binary property name)`,
 			{ itemIndex },
 		);
+	}
 	const content = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	return { content, fileName: binary.fileName, mimeType: binary.mimeType };
 }

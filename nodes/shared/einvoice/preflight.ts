@@ -59,7 +59,8 @@ function longTextFindings(invoice: Invoice): Finding[] {
 		}
 		if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`, depth + 1));
 		else if (value && typeof value === 'object')
-			for (const [k, v] of Object.entries(value)) if (k !== 'attachments') visit(v, path ? `${path}.${k}` : k, depth + 1);
+			for (const [k, v] of Object.entries(value))
+				if (k !== 'attachments') visit(v, path ? `${path}.${k}` : k, depth + 1);
 	};
 	visit(invoice, '', 0);
 	return findings;

@@ -238,10 +238,23 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 			}
 		} else {
 			const { statusCode } = outcome;
+			if (statusCode < 300 && idempotent && (isHtmlPage(outcome) || isBrokenJson(outcome))) {
+				// A proxy or maintenance page with 200 instead of the API's data: as transient as a 502.
+				if (attempt >= policy.maxAttempts) throw await htmlPageError(ctx, service, options, attempt);
+				const delay = backoffDelay(attempt, policy);
+				if (waited + delay > policy.maxTotalWaitMs) throw await htmlPageError(ctx, service, options, attempt);
+				ctx.logger?.debug(
+					`${service.system}: HTML page instead of data on ${method} ${options.url}; retry ${attempt + 1}`,
+				);
+				waited += delay;
+				await sleep(delay, signal);
+				continue;
+			}
 			if (statusCode < 400 || options.okStatuses?.includes(statusCode)) return outcome;
-			if (statusCode === (expiredStatus ?? 401) && options.token && !tokenRefreshed) {
-				// Our own token expired early (revoked, clock skew): fetch a new one once, then try again.
-				options.token.invalidate();
+			if (statusCode === (expiredStatus ?? 401) && (options.token || expiredStatus !== undefined) && !tokenRefreshed) {
+				// Our own token expired early (revoked, clock skew): fetch a new one once, then try again. A credential's
+				// token was already refreshed once by n8n; it may have expired again since: one more round.
+				options.token?.invalidate();
 				tokenRefreshed = true;
 				attempt--;
 				continue;
@@ -332,7 +345,7 @@ function networkCode(error: unknown): string | undefined {
 	) {
 		if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return e.code;
 		if (typeof e.message === 'string') {
-			if (/socket hang up/i.test(e.message)) return 'ECONNRESET';
+			if (/socket hang up|stream has been aborted|\baborted\b|premature close/i.test(e.message)) return 'ECONNRESET';
 			const match = /\b(ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED|EPIPE|EAI_AGAIN|ENOTFOUND)\b/.exec(e.message);
 			if (match) return match[1];
 			if (/timeout of \d+ms exceeded/i.test(e.message)) return 'ETIMEDOUT';
@@ -563,6 +576,53 @@ async function remoteApiError(
 		},
 	);
 	error.message = safe; // NodeApiError may swap in a generic text for well-known codes; keep the remote message
+	return error;
+}
+
+/**
+ * A successful JSON answer whose body does not parse: cut off in transit (an empty or truncated body that still
+ * ended the response). Parsed from the first `{` or `[`, as some services prefix their JSON.
+ */
+function isBrokenJson(response: FullResponse): boolean {
+	if (!/json/i.test(headerValue(response.headers, 'content-type') ?? '')) return false;
+	const body = response.body;
+	if (
+		body !== null &&
+		typeof body === 'object' &&
+		!Buffer.isBuffer(body) &&
+		!ArrayBuffer.isView(body) &&
+		!(body instanceof ArrayBuffer)
+	)
+		return false; // parsed already
+	const text = toBuffer(body).toString('utf8');
+	const start = text.search(/[{["]|\d|true|false|null/);
+	if (start < 0) return true;
+	try {
+		JSON.parse(text.slice(start));
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+/** A successful status whose body is an HTML page (content type text/html), which no JSON or file API sends as data. */
+function isHtmlPage(response: FullResponse): boolean {
+	return /^\s*text\/html\b/i.test(headerValue(response.headers, 'content-type') ?? '');
+}
+
+async function htmlPageError(
+	ctx: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+	attempts: number,
+): Promise<NodeApiError> {
+	const message = `${prefix(service, options)}: answered with an HTML page or an incomplete JSON body instead of data${attempts > 1 ? ` (${attempts} attempts)` : ''}`;
+	const error = new NodeApiError(ctx.getNode(), { message, system: service.system } as JsonObject, {
+		message,
+		description: `${service.system} (or a proxy in front of it) answered with a web page, e.g. a maintenance or error page.`,
+		itemIndex: options.itemIndex,
+	});
+	error.message = message;
 	return error;
 }
 

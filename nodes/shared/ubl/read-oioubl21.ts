@@ -102,7 +102,9 @@ export function readOioubl21(xml: string): Invoice {
 	if (!invoice.issueDate) throw new OioublReadError(`Invoice ${invoice.number || '(no number)'}: IssueDate is missing`);
 	for (const [name, value] of dates)
 		if (value !== undefined && !DATE.test(value))
-			throw new OioublReadError(`Invoice ${invoice.number || '(no number)'}: ${name} "${value}" is not a date (YYYY-MM-DD)`);
+			throw new OioublReadError(
+				`Invoice ${invoice.number || '(no number)'}: ${name} "${value}" is not a date (YYYY-MM-DD)`,
+			);
 	return invoice;
 }
 
