@@ -190,8 +190,12 @@ export function writeInvoicD96a(input: Invoice, options: InvoicOptions): string 
 			]),
 		);
 	}
-	if (invoice.paymentTerms) add(...freeText('AAB', invoice.paymentTerms));
-	for (const note of invoice.notes ?? []) if (note.text) add(...freeText('AAI', note.text));
+	// D.96A allows 10 header FTX: payment terms first, then the notes.
+	const headerTexts = [
+		...(invoice.paymentTerms ? freeText('AAB', invoice.paymentTerms) : []),
+		...(invoice.notes ?? []).flatMap((note) => (note.text ? freeText('AAI', note.text) : [])),
+	];
+	add(...headerTexts.slice(0, 10));
 
 	// SG1 references
 	add(...referenceGroup('ON', invoice.orderReference));
@@ -291,9 +295,11 @@ export function writeInvoicD96a(input: Invoice, options: InvoicOptions): string 
 	for (const { ac, amount } of documentCharges) add(...allowanceChargeSegments(ac, amount, true, ++sequence));
 
 	// Detail: SG25 lines.
-	for (const line of invoice.lines) {
+	for (const [index, line] of invoice.lines.entries()) {
 		const gtin = itemGtin(line.item.standardId);
-		add(segment('LIN', line.id, undefined, gtin ? [gtin, 'SRV'] : undefined));
+		// LIN 1082 is numeric (n..6): the line id when it is a number, else the position.
+		const lineNumber = /^\d{1,6}$/.test(String(line.id)) ? String(line.id) : String(index + 1);
+		add(segment('LIN', lineNumber, undefined, gtin ? [gtin, 'SRV'] : undefined));
 		if (line.item.sellersId || line.item.buyersId) {
 			add(
 				segment(

@@ -28,6 +28,13 @@ const REPLACEMENTS: Record<string, string> = {
 	'•': '*',
 	'™': 'TM',
 	'\u00a0': ' ',
+	Ł: 'L',
+	ł: 'l',
+	Đ: 'D',
+	đ: 'd',
+	Œ: 'OE',
+	œ: 'oe',
+	ı: 'i',
 };
 
 /**

@@ -30,6 +30,7 @@ import type {
 	VatBreakdown,
 } from './model';
 import { defaultTypeCode } from './model';
+import { preflightEdifact } from '../edifact/preflight-edifact';
 import { IDENTIFIER_RULES } from './preflight-identifiers';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
@@ -43,6 +44,8 @@ const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 	'peppol-bis3': (invoice) => new PeppolChecks(invoice).run(),
 	// OIOUBL 2.1 rules: plug `preflightOioubl` from './preflight-oioubl' in here when it lands.
 	oioubl21: (invoice) => new PeppolChecks(invoice).runFormatNeutral(),
+	// EANCOM INVOIC: consistent totals (format-neutral) plus what EANCOM needs (GLNs, item ids).
+	'edifact-d96a': (invoice) => [...new PeppolChecks(invoice).runFormatNeutral(), ...preflightEdifact(invoice)],
 };
 
 /** Check an invoice for the given format. Never throws: malformed input becomes findings. */
