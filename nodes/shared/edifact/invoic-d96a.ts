@@ -101,9 +101,16 @@ function freeText(qualifier: string, text: string): string[] {
 }
 
 /** NAD with the GLN (code list 9 = GS1), the name in up to five 35-character components and the street address. */
-function nadSegment(qualifier: string, gln: string | undefined, name: string | undefined, address?: PostalAddress): string {
+function nadSegment(
+	qualifier: string,
+	gln: string | undefined,
+	name: string | undefined,
+	address?: PostalAddress,
+): string {
 	const names = name ? splitText(name, 35, 5) : [];
-	const streets = address ? splitText([address.line1, address.line2, address.line3].filter(Boolean).join(', '), 35, 4) : [];
+	const streets = address
+		? splitText([address.line1, address.line2, address.line3].filter(Boolean).join(', '), 35, 4)
+		: [];
 	return segment(
 		'NAD',
 		qualifier,
@@ -335,7 +342,15 @@ export function writeInvoicD96a(input: Invoice, options: InvoicOptions): string 
 			]),
 		);
 		if (price.grossAmount) {
-			add(segment('PRI', ['AAB', plain(dec(price.grossAmount)), undefined, undefined, base && base !== '1' ? base : undefined]));
+			add(
+				segment('PRI', [
+					'AAB',
+					plain(dec(price.grossAmount)),
+					undefined,
+					undefined,
+					base && base !== '1' ? base : undefined,
+				]),
+			);
 		}
 		if (line.orderLineReference) add(segment('RFF', ['LI', line.orderLineReference]));
 		add(taxSegment(line.vat));
@@ -406,9 +421,10 @@ export function writeInvoicD96a(input: Invoice, options: InvoicOptions): string 
 	const unz = segment('UNZ', '1', reference);
 	const terminator = options.newlineAfterSegment ? `${SEGMENT_TERMINATOR}\n` : SEGMENT_TERMINATOR;
 	// UNA ends in the terminator itself; the newline (if any) follows it like any segment.
-	return [`${UNA}${options.newlineAfterSegment ? '\n' : ''}`, ...[unb, ...message, unz].map((s) => `${s}${terminator}`)].join(
-		'',
-	);
+	return [
+		`${UNA}${options.newlineAfterSegment ? '\n' : ''}`,
+		...[unb, ...message, unz].map((s) => `${s}${terminator}`),
+	].join('');
 }
 
 /** Elements typed for callers that build extra segments. */

@@ -19,8 +19,10 @@ function finding(id: string, message: string, path?: string, flag: Finding['flag
 }
 
 function checkGln(findings: Finding[], gln: string, what: string, path: string): void {
-	if (!/^\d{13}$/.test(gln)) findings.push(finding('EANCOM-GLN-FORMAT', `${what} GLN must be 13 digits: ${JSON.stringify(gln)}`, path));
-	else if (!isValidGln(gln)) findings.push(finding('EANCOM-GLN-CHECK', `${what} GLN ${gln} has a wrong GS1 check digit`, path));
+	if (!/^\d{13}$/.test(gln))
+		findings.push(finding('EANCOM-GLN-FORMAT', `${what} GLN must be 13 digits: ${JSON.stringify(gln)}`, path));
+	else if (!isValidGln(gln))
+		findings.push(finding('EANCOM-GLN-CHECK', `${what} GLN ${gln} has a wrong GS1 check digit`, path));
 }
 
 export function preflightEdifact(invoice: Invoice): Finding[] {
@@ -46,7 +48,8 @@ export function preflightEdifact(invoice: Invoice): Finding[] {
 		);
 	} else checkGln(findings, buyerGln, 'The buyer', 'buyer.identifiers');
 	const delivery = invoice.delivery?.locationId;
-	if (delivery?.scheme === '0088' && delivery.id) checkGln(findings, delivery.id.trim(), 'The delivery location', 'delivery.locationId');
+	if (delivery?.scheme === '0088' && delivery.id)
+		checkGln(findings, delivery.id.trim(), 'The delivery location', 'delivery.locationId');
 	const payee = invoice.payee?.identifier;
 	if (payee?.scheme === '0088' && payee.id) checkGln(findings, payee.id.trim(), 'The payee', 'payee.identifier');
 
@@ -54,7 +57,10 @@ export function preflightEdifact(invoice: Invoice): Finding[] {
 		findings.push(finding('EANCOM-BGM-NUMBER', 'The invoice number must be 1–35 characters (BGM 1004)', 'number'));
 	}
 	const currency = typeof invoice.currency === 'string' ? invoice.currency : '';
-	if (!/^[A-Z]{3}$/.test(currency)) findings.push(finding('EANCOM-CUX', `Currency must be an ISO 4217 code: ${JSON.stringify(invoice.currency)}`, 'currency'));
+	if (!/^[A-Z]{3}$/.test(currency))
+		findings.push(
+			finding('EANCOM-CUX', `Currency must be an ISO 4217 code: ${JSON.stringify(invoice.currency)}`, 'currency'),
+		);
 
 	(Array.isArray(invoice.lines) ? invoice.lines : []).forEach((line, index) => {
 		const path = `lines[${index}]`;
@@ -62,7 +68,13 @@ export function preflightEdifact(invoice: Invoice): Finding[] {
 		const gtin = itemGtin(item?.standardId);
 		if (gtin) {
 			if (!/^(\d{8}|\d{12,14})$/.test(gtin) || !isValidGln(gtin)) {
-				findings.push(finding('EANCOM-GTIN-CHECK', `Line ${line.id}: GTIN ${gtin} is not 8/12/13/14 digits with a valid check digit`, `${path}.item.standardId`));
+				findings.push(
+					finding(
+						'EANCOM-GTIN-CHECK',
+						`Line ${line.id}: GTIN ${gtin} is not 8/12/13/14 digits with a valid check digit`,
+						`${path}.item.standardId`,
+					),
+				);
 			}
 		} else if (!item?.sellersId) {
 			findings.push(
@@ -91,11 +103,22 @@ export function preflightEdifact(invoice: Invoice): Finding[] {
 			}
 		}
 		if (item?.sellersId && item.sellersId.length > 35) {
-			findings.push(finding('EANCOM-PIA-LENGTH', `Line ${line.id}: the seller's item number is longer than 35 characters`, `${path}.item.sellersId`));
+			findings.push(
+				finding(
+					'EANCOM-PIA-LENGTH',
+					`Line ${line.id}: the seller's item number is longer than 35 characters`,
+					`${path}.item.sellersId`,
+				),
+			);
 		}
 		if (line?.id !== undefined && !/^\d{1,6}$/.test(String(line.id))) {
 			findings.push(
-				finding('EANCOM-LIN-NUMBER', `Line id ${JSON.stringify(line.id)} is not a number (LIN 1082 is n..6); the line is numbered ${index + 1} instead`, `${path}.id`, 'warning'),
+				finding(
+					'EANCOM-LIN-NUMBER',
+					`Line id ${JSON.stringify(line.id)} is not a number (LIN 1082 is n..6); the line is numbered ${index + 1} instead`,
+					`${path}.id`,
+					'warning',
+				),
 			);
 		}
 	});

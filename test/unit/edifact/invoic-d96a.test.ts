@@ -9,7 +9,10 @@ import { describe, it } from 'node:test';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Reader, Tracker } = require('edifact') as {
 	Reader: new (options?: object) => { parse(doc: string): ParsedSegment[] };
-	Tracker: new (table: unknown) => { accept(segment: string): boolean; on(event: 'error', cb: (error: Error) => void): void };
+	Tracker: new (table: unknown) => {
+		accept(segment: string): boolean;
+		on(event: 'error', cb: (error: Error) => void): void;
+	};
 };
 
 import { withPartyGlns, writeInvoicD96a, partyGln } from '../../../nodes/shared/edifact/invoic-d96a';
@@ -35,7 +38,9 @@ function eancomReady(invoice: Invoice): Invoice {
 	return {
 		...withGlns,
 		lines: withGlns.lines.map((line) =>
-			line.item.sellersId || line.item.standardId ? line : { ...line, item: { ...line.item, sellersId: `ART-${line.id}` } },
+			line.item.sellersId || line.item.standardId
+				? line
+				: { ...line, item: { ...line.item, sellersId: `ART-${line.id}` } },
 		),
 	};
 }
@@ -77,7 +82,11 @@ describe('EANCOM INVOIC D96A writer', () => {
 			const fatal = preflight(invoice, { format: 'edifact-d96a' }).filter((f) => f.flag === 'fatal');
 			assert.deepEqual(fatal, [], `${fixture.name}: EANCOM pre-flight`);
 			const reference = String(1000 + index);
-			const text = writeInvoicD96a(invoice, { controlReference: reference, newlineAfterSegment: index % 2 === 0, test: true });
+			const text = writeInvoicD96a(invoice, {
+				controlReference: reference,
+				newlineAfterSegment: index % 2 === 0,
+				test: true,
+			});
 			const segments = parse(text);
 			assert.deepEqual(structureErrors(segments), [], `${fixture.name}: segment order`);
 
@@ -113,7 +122,9 @@ describe('EANCOM INVOIC D96A writer', () => {
 				invoice.lines.length,
 				`${fixture.name}: one LIN per line`,
 			);
-			const lineAmounts = segments.filter((s) => s.name === 'MOA' && s.elements[0][0] === '203').map((s) => s.elements[0][1]);
+			const lineAmounts = segments
+				.filter((s) => s.name === 'MOA' && s.elements[0][0] === '203')
+				.map((s) => s.elements[0][1]);
 			const summed = lineAmounts.reduce((total, amount) => total + Math.round(Number(amount) * 100), 0);
 			assert.equal(summed, Math.round(Number(totals.lineNetTotal) * 100), `${fixture.name}: MOA 203 sum = MOA 79`);
 			const nads = segments.filter((s) => s.name === 'NAD').map((s) => s.elements[0][0]);
@@ -121,7 +132,9 @@ describe('EANCOM INVOIC D96A writer', () => {
 			written++;
 		}
 		assert.equal(written, fixtures.length);
-		console.log(`# EANCOM: ${written} of ${fixtures.length} fixtures written and parsed cleanly; ${fitAsIs} fit without partner GLNs/item numbers`);
+		console.log(
+			`# EANCOM: ${written} of ${fixtures.length} fixtures written and parsed cleanly; ${fitAsIs} fit without partner GLNs/item numbers`,
+		);
 	});
 
 	it('keeps names with apostrophes, plus signs, colons and question marks intact', () => {
@@ -146,7 +159,11 @@ describe('EANCOM INVOIC D96A writer', () => {
 		const moved = [...segments];
 		const cux = moved.findIndex((s) => s.name === 'CUX');
 		const [cuxSegment] = moved.splice(cux, 1);
-		moved.splice(moved.findIndex((s) => s.name === 'UNS'), 0, cuxSegment); // CUX after the lines
+		moved.splice(
+			moved.findIndex((s) => s.name === 'UNS'),
+			0,
+			cuxSegment,
+		); // CUX after the lines
 		assert.ok(structureErrors(moved).length > 0);
 		const withoutBgm = segments.filter((s) => s.name !== 'BGM');
 		assert.ok(structureErrors(withoutBgm).length > 0);
@@ -207,17 +224,28 @@ describe('EANCOM pre-flight', () => {
 		const invoice = withPartyGlns(eancomReady(base), {});
 		const badGln = { ...invoice, buyer: { ...invoice.buyer, identifiers: [{ id: '5790001234568', scheme: '0088' }] } };
 		assert.equal(partyGln(badGln.buyer), '5790001234568');
-		assert.ok(preflight(badGln, { format: 'edifact-d96a' }).some((f) => f.id === 'EANCOM-GLN-CHECK' && f.flag === 'fatal'));
+		assert.ok(
+			preflight(badGln, { format: 'edifact-d96a' }).some((f) => f.id === 'EANCOM-GLN-CHECK' && f.flag === 'fatal'),
+		);
 		const badGtin = {
 			...invoice,
-			lines: invoice.lines.map((l) => ({ ...l, item: { ...l.item, standardId: { id: '5701234567891', scheme: '0160' } } })),
+			lines: invoice.lines.map((l) => ({
+				...l,
+				item: { ...l.item, standardId: { id: '5701234567891', scheme: '0160' } },
+			})),
 		};
 		assert.ok(preflight(badGtin, { format: 'edifact-d96a' }).some((f) => f.id === 'EANCOM-GTIN-CHECK'));
 		const goodGtin = {
 			...invoice,
-			lines: invoice.lines.map((l) => ({ ...l, item: { name: l.item.name, standardId: { id: '5701234567899', scheme: '0160' } } })),
+			lines: invoice.lines.map((l) => ({
+				...l,
+				item: { name: l.item.name, standardId: { id: '5701234567899', scheme: '0160' } },
+			})),
 		};
-		assert.deepEqual(preflight(goodGtin, { format: 'edifact-d96a' }).filter((f) => f.flag === 'fatal'), []);
+		assert.deepEqual(
+			preflight(goodGtin, { format: 'edifact-d96a' }).filter((f) => f.flag === 'fatal'),
+			[],
+		);
 		const lin = parse(writeInvoicD96a(goodGtin, { controlReference: '3' })).find((s) => s.name === 'LIN')!;
 		assert.deepEqual(lin.elements[2], ['5701234567899', 'SRV']);
 	});
@@ -225,10 +253,16 @@ describe('EANCOM pre-flight', () => {
 	it('reports inconsistent totals (format-neutral BR-CO rules)', () => {
 		const invoice = eancomReady(base);
 		const wrongLine = { ...invoice, lines: [{ ...invoice.lines[0], netAmount: '1.00' }, ...invoice.lines.slice(1)] };
-		assert.ok(preflight(wrongLine, { format: 'edifact-d96a' }).some((f) => f.id === 'EANCOM-MOA-203' && f.flag === 'fatal'));
+		assert.ok(
+			preflight(wrongLine, { format: 'edifact-d96a' }).some((f) => f.id === 'EANCOM-MOA-203' && f.flag === 'fatal'),
+		);
 		const payable = withTotals(invoice).totals!.payable;
 		const wrongBooks = { ...invoice, booked: { payable: String(Number(payable) + 100) } };
-		assert.ok(preflight(wrongBooks, { format: 'edifact-d96a' }).some((f) => f.id === 'EXPORT-BOOKED-TOTALS' && f.flag === 'fatal'));
+		assert.ok(
+			preflight(wrongBooks, { format: 'edifact-d96a' }).some(
+				(f) => f.id === 'EXPORT-BOOKED-TOTALS' && f.flag === 'fatal',
+			),
+		);
 		const wrongTotal = { ...invoice, prepaidAmount: 'x' };
 		assert.ok(preflight(wrongTotal, { format: 'edifact-d96a' }).some((f) => f.flag === 'fatal'));
 	});
@@ -241,9 +275,18 @@ describe('EDIFACT in the document pipeline', () => {
 		const built = buildDocument(invoice, { format: 'edifact-d96a', edifact: { controlReference: '42' } });
 		assert.equal(built.valid, true);
 		assert.ok(built.xml?.startsWith('UNA'));
-		assert.equal(documentFileName('{number}.xml', { number: '2026-1', kind: 'invoice', format: 'edifact-d96a' }), '2026-1.edi');
-		assert.equal(documentFileName('{number}', { number: '2026-1', kind: 'invoice', format: 'edifact-d96a' }), '2026-1.edi');
-		assert.equal(documentFileName('{number}.xml', { number: '2026-1', kind: 'invoice', format: 'peppol-bis3' }), '2026-1.xml');
+		assert.equal(
+			documentFileName('{number}.xml', { number: '2026-1', kind: 'invoice', format: 'edifact-d96a' }),
+			'2026-1.edi',
+		);
+		assert.equal(
+			documentFileName('{number}', { number: '2026-1', kind: 'invoice', format: 'edifact-d96a' }),
+			'2026-1.edi',
+		);
+		assert.equal(
+			documentFileName('{number}.xml', { number: '2026-1', kind: 'invoice', format: 'peppol-bis3' }),
+			'2026-1.xml',
+		);
 		for (const spelling of ['edifact-d96a', 'EDIFACT', 'EANCOM D96A', 'EDIFACT INVOIC (EANCOM D96A)']) {
 			assert.equal(normaliseFormat(spelling), 'edifact-d96a', spelling);
 		}
