@@ -20,8 +20,10 @@ export class InvoiceToUbl implements INodeType {
 		icon: { light: 'file:invoiceToUbl.svg', dark: 'file:invoiceToUbl.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : $parameter["format"] === "edifact-d96a" ? "EDIFACT INVOIC" : "PEPPOL BIS 3" }}',
-		description: 'Turn canonical invoices and credit notes into PEPPOL BIS 3, OIOUBL 2.1 or EDIFACT INVOIC (EANCOM) documents',
+		subtitle:
+			'={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : $parameter["format"] === "edifact-d96a" ? "EDIFACT INVOIC" : "PEPPOL BIS 3" }}',
+		description:
+			'Turn canonical invoices and credit notes into PEPPOL BIS 3, OIOUBL 2.1 or EDIFACT INVOIC (EANCOM) documents',
 		defaults: { name: 'Invoice to UBL' },
 		inputs: ['main'],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
@@ -155,7 +157,8 @@ export class InvoiceToUbl implements INodeType {
 						name: 'edifactTest',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to mark the interchange as a test (UNB test indicator 1): the partner must not book it',
+						description:
+							'Whether to mark the interchange as a test (UNB test indicator 1): the partner must not book it',
 					},
 					{
 						displayName: 'File Name',

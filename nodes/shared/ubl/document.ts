@@ -66,7 +66,19 @@ export function normaliseFormat(value: unknown): DocumentFormat | undefined {
 	)
 		return 'peppol-bis3';
 	if (['oioubl', 'oioubl21'].includes(key)) return 'oioubl21';
-	if (['edifact', 'edifactd96a', 'edifactinvoic', 'edifactinvoiceancomd96a', 'eancom', 'eancomd96a', 'invoic', 'invoicd96a', 'edi'].includes(key))
+	if (
+		[
+			'edifact',
+			'edifactd96a',
+			'edifactinvoic',
+			'edifactinvoiceancomd96a',
+			'eancom',
+			'eancomd96a',
+			'invoic',
+			'invoicd96a',
+			'edi',
+		].includes(key)
+	)
 		return 'edifact-d96a';
 	return undefined;
 }
