@@ -26,7 +26,8 @@ export function glnOf(value: unknown): string | undefined {
 	if (typeof value === 'object' && value !== null) {
 		const record = value as IDataObject;
 		if (record.scheme === '0088' && typeof record.id === 'string') return record.id.trim();
-		return glnOf(record.id ?? record.identifier);
+		// A route's receiver/sender: { endpoint: { scheme, id } } or { participantId } or { id }.
+		return glnOf(record.endpoint ?? record.participantId ?? record.id ?? record.identifier);
 	}
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();

@@ -40,7 +40,10 @@ const nativeModules = [
 
 function findRepoRoot(start: string): string {
 	let dir = start;
-	while (!existsSync(path.join(dir, 'package.json')) || !readFileSync(path.join(dir, 'package.json'), 'utf8').includes(`"name": "${packageName}"`)) {
+	while (
+		!existsSync(path.join(dir, 'package.json')) ||
+		!readFileSync(path.join(dir, 'package.json'), 'utf8').includes(`"name": "${packageName}"`)
+	) {
 		const parent = path.dirname(dir);
 		if (parent === dir) throw new Error(`Cannot find the ${packageName} repository above ${start}`);
 		dir = parent;
@@ -49,7 +52,9 @@ function findRepoRoot(start: string): string {
 }
 
 function lockHash(): string {
-	return createHash('sha256').update(readFileSync(path.join(runtimeDir, 'package-lock.json'))).digest('hex');
+	return createHash('sha256')
+		.update(readFileSync(path.join(runtimeDir, 'package-lock.json')))
+		.digest('hex');
 }
 
 /** Environment for npm and n8n with Node 24 first on PATH and node-gyp pointed at Node 24's headers. */
@@ -69,7 +74,10 @@ export function ensureRuntime(log: (line: string) => void = console.log): number
 	const started = Date.now();
 	log('n8n runtime: installing n8n 2.41.1 and Node 24 (first time only, a few minutes)…');
 	const npmOptions = { cwd: runtimeDir, stdio: 'inherit' as const };
-	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { ...npmOptions, env: process.env });
+	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		...npmOptions,
+		env: process.env,
+	});
 	log('n8n runtime: building native modules for Node 24…');
 	run('npm', ['rebuild', ...nativeModules, '--loglevel=error'], { ...npmOptions, env: node24Env() });
 	writeFileSync(installedMarker, wanted);
@@ -78,9 +86,14 @@ export function ensureRuntime(log: (line: string) => void = console.log): number
 	return seconds;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio: 'inherit' | 'pipe' }) {
+function run(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv; stdio: 'inherit' | 'pipe' },
+) {
 	const result = spawnSync(command, args, options);
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${String(result.status)}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed with exit code ${String(result.status)}`);
 }
 
 /**
@@ -92,7 +105,9 @@ export function installPackage(userFolder: string): void {
 	const target = path.join(nodesDir, 'node_modules', packageName);
 	mkdirSync(path.dirname(target), { recursive: true });
 	const packDir = mkdtempSync(path.join(tmpdir(), 'einvoice-pack-'));
-	const tarball = execFileSync('npm', ['pack', repoRoot, '--silent', '--pack-destination', packDir], { encoding: 'utf8' })
+	const tarball = execFileSync('npm', ['pack', repoRoot, '--silent', '--pack-destination', packDir], {
+		encoding: 'utf8',
+	})
 		.trim()
 		.split('\n')
 		.pop()!;
@@ -105,11 +120,30 @@ export function installPackage(userFolder: string): void {
 	delete manifest.devDependencies;
 	delete manifest.peerDependencies;
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--package-lock=false', '--loglevel=error'], {
-		cwd: target,
-		stdio: 'inherit',
-	});
-	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: manifest.version } }, null, 2));
+	execFileSync(
+		'npm',
+		[
+			'install',
+			'--omit=dev',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{
+			cwd: target,
+			stdio: 'inherit',
+		},
+	);
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [packageName]: manifest.version } },
+			null,
+			2,
+		),
+	);
 	rmSync(packDir, { recursive: true, force: true });
 }
 
@@ -133,7 +167,12 @@ export interface N8nOptions {
 	env?: NodeJS.ProcessEnv;
 }
 
-export const owner = { email: 'owner@einvoice.test', firstName: 'Export', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+export const owner = {
+	email: 'owner@einvoice.test',
+	firstName: 'Export',
+	lastName: 'Owner',
+	password: 'Sandbox-Owner-1',
+};
 
 /** One n8n instance: CLI commands against its user folder, and its server process. */
 export class N8nInstance {
@@ -170,8 +209,13 @@ export class N8nInstance {
 	/** Run an n8n CLI command (import:workflow, import:credentials, execute …) and return its stdout. */
 	async cli(args: string[]): Promise<string> {
 		const brokerPort = await freePort();
-		const result = spawnSync(node24, [n8nBin, ...args], { env: this.env(brokerPort), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (${String(result.status)}): ${result.stderr || result.stdout}`);
+		const result = spawnSync(node24, [n8nBin, ...args], {
+			env: this.env(brokerPort),
+			encoding: 'utf8',
+			maxBuffer: 256 * 1024 * 1024,
+		});
+		if (result.status !== 0)
+			throw new Error(`n8n ${args.join(' ')} failed (${String(result.status)}): ${result.stderr || result.stdout}`);
 		return result.stdout;
 	}
 
@@ -179,7 +223,9 @@ export class N8nInstance {
 		for (const file of files) await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
-	async importCredentials(credentials: { id: string; name: string; type: string; data: Record<string, unknown> }[]): Promise<void> {
+	async importCredentials(
+		credentials: { id: string; name: string; type: string; data: Record<string, unknown> }[],
+	): Promise<void> {
 		const file = path.join(this.options.userFolder, 'credentials-import.json');
 		writeFileSync(file, JSON.stringify(credentials));
 		try {

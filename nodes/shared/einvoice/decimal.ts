@@ -26,7 +26,7 @@ export class InvalidDecimalError extends Error {
 
 function describe(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-	return typeof value === 'object' ? JSON.stringify(value)?.slice(0, 40) ?? String(value) : String(value);
+	return typeof value === 'object' ? (JSON.stringify(value)?.slice(0, 40) ?? String(value)) : String(value);
 }
 
 /**

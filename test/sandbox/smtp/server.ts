@@ -26,7 +26,9 @@ export interface SmtpSandbox {
 }
 
 /** Start the server; it accepts plain SMTP with AUTH LOGIN/PLAIN from the one sandbox user. */
-export async function startSmtpSandbox(options: { port?: number; onMail?: (mail: ReceivedMail) => void } = {}): Promise<SmtpSandbox> {
+export async function startSmtpSandbox(
+	options: { port?: number; onMail?: (mail: ReceivedMail) => void } = {},
+): Promise<SmtpSandbox> {
 	const user = 'sandbox';
 	const password = 'sandbox-smtp';
 	const mails: ReceivedMail[] = [];
@@ -53,7 +55,11 @@ export async function startSmtpSandbox(options: { port?: number; onMail?: (mail:
 							subject: parsed.subject ?? '',
 							text: parsed.text ?? '',
 							html: typeof parsed.html === 'string' ? parsed.html : '',
-							attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+							attachments: parsed.attachments.map((a) => ({
+								filename: a.filename,
+								contentType: a.contentType,
+								size: a.size,
+							})),
 							raw: raw.toString('utf8'),
 						};
 						mails.push(mail);
