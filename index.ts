@@ -61,3 +61,11 @@ export {
 	type BuiltDocument,
 	type DocumentFormatInfo,
 } from './nodes/shared/ubl/document';
+export {
+	writeInvoicD96a,
+	withPartyGlns,
+	partyGln,
+	type InvoicOptions,
+	type EdifactParty,
+} from './nodes/shared/edifact/invoic-d96a';
+export { nextControlReference, type ControlReferenceState } from './nodes/shared/edifact/syntax';
