@@ -144,6 +144,11 @@ export async function startOpensslPeer(options: PeerOptions): Promise<Peer> {
 			const file = (name: string) => path.join(dir, name);
 			const messageId = String(req.headers['message-id'] ?? '');
 			const contentType = String(req.headers['content-type'] ?? '');
+			// signed-receipt-micalg=optional, sha-512 → the MIC algorithm the sender asked for.
+			const micAlgorithm =
+				/signed-receipt-micalg\s*=\s*[^,;]*,\s*(sha-?(?:1|256|384|512))/i
+					.exec(String(req.headers['disposition-notification-options'] ?? ''))?.[1]
+					?.toLowerCase() ?? 'sha-256';
 			let outcome = 'processed';
 			let mic = '';
 			let explanation = 'The message was received, decrypted and its signature verified.';
@@ -208,7 +213,7 @@ export async function startOpensslPeer(options: PeerOptions): Promise<Peer> {
 				}
 				const { stdout } = await run(
 					'openssl',
-					['dgst', '-sha256', '-binary', file(signed ? 'content.mime' : 'decrypted.mime')],
+					['dgst', `-${micAlgorithm.replace('-', '')}`, '-binary', file(signed ? 'content.mime' : 'decrypted.mime')],
 					{
 						encoding: 'buffer',
 					},
@@ -266,7 +271,7 @@ export async function startOpensslPeer(options: PeerOptions): Promise<Peer> {
 				`Reporting-UA: OpenSSL test peer\r\nOriginal-Recipient: rfc822; ${options.as2Id}\r\nFinal-Recipient: rfc822; ${options.as2Id}\r\n` +
 				`Original-Message-ID: ${messageId}\r\nDisposition: automatic-action/MDN-sent-automatically; ${outcome}\r\n` +
 				(mic
-					? `Received-Content-MIC: ${options.wrongMic ? Buffer.alloc(32, 7).toString('base64') : mic}, sha-256\r\n`
+					? `Received-Content-MIC: ${options.wrongMic ? Buffer.alloc(32, 7).toString('base64') : mic}, ${micAlgorithm}\r\n`
 					: '') +
 				`\r\n--${reportBoundary}--\r\n`;
 			await writeFile(file('report.mime'), report);
