@@ -797,3 +797,26 @@ export async function sendAs2(
 	}
 	return result;
 }
+
+/** The AS2 settings from a credential record (the `as2Api` credential's fields). */
+export function as2ConfigFrom(data: Record<string, unknown>): As2Config {
+	const text = (value: unknown) =>
+		typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+	const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
+		allowed.includes(value as T) ? (value as T) : fallback;
+	return {
+		as2From: text(data.as2From).trim(),
+		as2To: text(data.as2To).trim(),
+		url: text(data.url).trim(),
+		privateKey: text(data.privateKey),
+		privateKeyPassphrase: text(data.privateKeyPassphrase) || undefined,
+		certificate: text(data.certificate),
+		partnerCertificate: text(data.partnerCertificate),
+		signing: pick(data.signing, ['sha256', 'sha384', 'sha512', 'none'] as const, 'sha256'),
+		encryption: pick(data.encryption, ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', 'none'] as const, 'aes256-cbc'),
+		keyTransport: pick(data.keyTransport, ['rsa-pkcs1', 'rsa-oaep'] as const, 'rsa-pkcs1'),
+		compress: data.compress === true,
+		transferEncoding: pick(data.transferEncoding, ['base64', 'binary'] as const, 'base64'),
+		mdn: pick(data.mdn, ['signed', 'unsigned', 'none'] as const, 'signed'),
+	};
+}
