@@ -94,7 +94,8 @@ export async function convertItem(
 		format === 'edifact-d96a' ? interchangeSettings(ctx, invoice, json.route, options.edifact ?? {}) : undefined;
 	if (interchange) invoice = interchange.invoice;
 	let pdf: PdfAttachment | undefined;
-	const pdfBinary = options.attachPdf ? item.binary?.[options.pdfProperty] : undefined;
+	// EDIFACT INVOIC has no place for an embedded PDF.
+	const pdfBinary = options.attachPdf && !interchange ? item.binary?.[options.pdfProperty] : undefined;
 	if (pdfBinary) {
 		pdf = {
 			data: await ctx.helpers.getBinaryDataBuffer(itemIndex, options.pdfProperty),

@@ -680,7 +680,17 @@ export async function readMdn(
 	);
 	if (!notificationPart) throw new As2Error('mdn-invalid', 'The MDN has no message/disposition-notification part', mdn);
 	const textPart = reportParts.find((p) => parseContentType(p.headers.get('content-type')).type.startsWith('text/'));
-	if (textPart) mdn.explanation = textPart.body.toString('utf8').trim().slice(0, 2000);
+	if (textPart) {
+		let text = textPart.body.toString('latin1');
+		if (/quoted-printable/i.test(textPart.headers.get('content-transfer-encoding') ?? '')) {
+			text = text
+				.replace(/=\r?\n/g, '')
+				.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+		} else if (/base64/i.test(textPart.headers.get('content-transfer-encoding') ?? '')) {
+			text = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('latin1');
+		}
+		mdn.explanation = Buffer.from(text, 'latin1').toString('utf8').trim().slice(0, 2000);
+	}
 
 	const fields = parseNotification(notificationPart.body);
 	mdn.originalMessageId = fields.get('original-message-id');
