@@ -1,15 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { runPerItem, routeTo } from '../shared/n8n/items';
 import { DOCUMENT_FORMATS } from '../shared/ubl/document';
-import { convertItem, type InvalidMode } from './convert';
+import { convertItem, invoiceSubject, type InvalidMode } from './convert';
 
 // Shown as the node's outputs: one, or "Valid" + "Invalid" when invalid documents get their own output.
 const configuredOutputs = (parameters: { onInvalid?: string }) =>
@@ -30,7 +23,7 @@ export class InvoiceToUbl implements INodeType {
 		subtitle: '={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : "PEPPOL BIS 3" }}',
 		description: 'Turn canonical invoices and credit notes into PEPPOL BIS 3 or OIOUBL 2.1 e-invoice documents',
 		defaults: { name: 'Invoice to UBL' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: ['main'],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		properties: [
 			{
@@ -80,7 +73,8 @@ export class InvoiceToUbl implements INodeType {
 					description: format.description,
 				})),
 				default: 'peppol-bis3',
-				description: 'Document format. An item that carries a route (json.route.format) uses that format instead, unless turned off in the options.',
+				description:
+					"Document format. An item that carries a route (from HubBroker Network) uses the route's format instead, unless turned off in the options.",
 			},
 			{
 				displayName: 'On Invalid Document',
@@ -91,7 +85,8 @@ export class InvoiceToUbl implements INodeType {
 					{
 						name: 'Fail the Item',
 						value: 'fail',
-						description: 'Stop with an error naming every fatal finding (or an error item when the node continues on fail)',
+						description:
+							'Stop with an error naming every fatal finding (or an error item when the node continues on fail)',
 					},
 					{
 						name: 'Send to "Invalid" Output',
@@ -101,11 +96,12 @@ export class InvoiceToUbl implements INodeType {
 					{
 						name: 'Pass With Findings',
 						value: 'pass',
-						description: 'Output every document with json.document.valid and its findings',
+						description: 'Output every document, marked valid or not, with its findings',
 					},
 				],
 				default: 'fail',
-				description: 'What to do when pre-flight checks find a fatal problem (a rule the official validator would fail)',
+				description:
+					'What to do when pre-flight checks find a fatal problem (a rule the official validator would fail)',
 			},
 			{
 				displayName: 'Options',
@@ -134,7 +130,7 @@ export class InvoiceToUbl implements INodeType {
 						type: 'string',
 						default: '{number}.xml',
 						description:
-							'File name of the document. Placeholders: {number}, {kind}, {format}, {customer}, {issueDate}, {system}, {id}.',
+							'File name of the document. Placeholders: {number}, {kind}, {format}, {customer}, {issueDate}, {system}, {sourceId}.',
 					},
 					{
 						displayName: 'PDF Binary Property',
@@ -148,7 +144,7 @@ export class InvoiceToUbl implements INodeType {
 						name: 'useRouteFormat',
 						type: 'boolean',
 						default: true,
-						description: 'Whether the format of the item\'s route (json.route.format) overrides the Format above',
+						description: "Whether the format of the item's route overrides the Format above",
 					},
 				],
 			},
@@ -179,7 +175,14 @@ export class InvoiceToUbl implements INodeType {
 				if (result.valid || onInvalid !== 'output') return result.item;
 				return routeTo(1, result.item);
 			},
-			{ outputs },
+			{
+				outputs,
+				// An invoice given as JSON is not on the item: name it from the parameter in errors.
+				subjectOf: (_item, itemIndex) =>
+					this.getNodeParameter('invoiceSource', itemIndex) === 'json'
+						? invoiceSubject(this.getNodeParameter('invoiceJson', itemIndex))
+						: undefined,
+			},
 		);
 	}
 }

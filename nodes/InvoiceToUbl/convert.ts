@@ -13,6 +13,7 @@ import {
 	DOCUMENT_FORMATS,
 	buildDocument,
 	documentFileName,
+	documentIdentifiers,
 	idempotencyKey,
 	normaliseFormat,
 	type PdfAttachment,
@@ -58,7 +59,12 @@ function fatalSummary(findings: Finding[]): string {
 	return shown.join('; ') + (fatal.length > 5 ? `; and ${fatal.length - 5} more` : '');
 }
 
-export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, options: ConvertOptions): Promise<ConvertResult> {
+export async function convertItem(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	options: ConvertOptions,
+): Promise<ConvertResult> {
 	const node = ctx.getNode();
 	const json = item.json ?? {};
 	const source = isObject(json.source) ? json.source : {};
@@ -94,10 +100,16 @@ export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionDa
 	const built = buildDocument(invoice, { format, pdf, writeInvalid: options.onInvalid !== 'fail' });
 	const number = invoice.number;
 	if (!built.valid && options.onInvalid === 'fail') {
-		throw new NodeOperationError(node, `The ${DOCUMENT_FORMATS[format].label} document is invalid: ${fatalSummary(built.findings)}`, {
-			itemIndex,
-			description: built.findings.map((f) => `${f.flag.toUpperCase()} ${f.id}: ${f.message}${f.path ? ` (${f.path})` : ''}`).join('\n'),
-		});
+		throw new NodeOperationError(
+			node,
+			`The ${DOCUMENT_FORMATS[format].label} document is invalid: ${fatalSummary(built.findings)}`,
+			{
+				itemIndex,
+				description: built.findings
+					.map((f) => `${f.flag.toUpperCase()} ${f.id}: ${f.message}${f.path ? ` (${f.path})` : ''}`)
+					.join('\n'),
+			},
+		);
 	}
 
 	const kind = invoice.kind;
@@ -132,7 +144,14 @@ export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionDa
 		attachedPdf: pdf ? (built.invoice.attachments?.[built.invoice.attachments.length - 1]?.fileName ?? null) : null,
 		binaryProperty: built.xml !== undefined ? options.binaryProperty : null,
 	};
-	if (built.xml !== undefined) document.size = Buffer.byteLength(built.xml, 'utf8');
+	if (built.xml !== undefined) {
+		document.size = Buffer.byteLength(built.xml, 'utf8');
+		// What a delivery node or an SMP lookup needs to know about the document.
+		const ids = documentIdentifiers(built.xml);
+		if (ids.customizationId) document.customizationId = ids.customizationId;
+		if (ids.profileId) document.profileId = ids.profileId;
+		if (ids.documentTypeId) document.documentTypeId = ids.documentTypeId;
+	}
 
 	// The invoice as written, minus the embedded PDF (it travels as binary already).
 	const written: Invoice = { ...built.invoice };
@@ -142,25 +161,52 @@ export async function convertItem(ctx: IExecuteFunctions, item: INodeExecutionDa
 	const out: INodeExecutionData = { json: { ...json, invoice: written as unknown as IDataObject, document } };
 	if (item.binary) out.binary = { ...item.binary };
 	if (built.xml !== undefined) {
-		const binary = await ctx.helpers.prepareBinaryData(Buffer.from(built.xml, 'utf8'), fileName, DOCUMENT_FORMATS[format].mimeType);
+		const binary = await ctx.helpers.prepareBinaryData(
+			Buffer.from(built.xml, 'utf8'),
+			fileName,
+			DOCUMENT_FORMATS[format].mimeType,
+		);
 		out.binary = { ...(out.binary ?? {}), [options.binaryProperty]: binary };
 	}
 	return { item: out, valid: built.valid };
 }
 
-function pickFormat(options: ConvertOptions, json: IDataObject, node: ReturnType<IExecuteFunctions['getNode']>, itemIndex: number): DocumentFormat {
+function pickFormat(
+	options: ConvertOptions,
+	json: IDataObject,
+	node: ReturnType<IExecuteFunctions['getNode']>,
+	itemIndex: number,
+): DocumentFormat {
 	const route = isObject(json.route) ? json.route : undefined;
 	if (options.useRouteFormat && route && route.format !== undefined && route.format !== null && route.format !== '') {
 		const routed = normaliseFormat(route.format);
 		if (!routed) {
-			throw new NodeOperationError(node, `The item's route asks for an unknown format ${JSON.stringify(route.format)}`, {
-				itemIndex,
-				description: `Known formats: ${Object.keys(DOCUMENT_FORMATS).join(', ')}`,
-			});
+			throw new NodeOperationError(
+				node,
+				`The item's route asks for an unknown format ${JSON.stringify(route.format)}`,
+				{
+					itemIndex,
+					description: `Known formats: ${Object.keys(DOCUMENT_FORMATS).join(', ')}`,
+				},
+			);
 		}
 		return routed;
 	}
 	const chosen = normaliseFormat(options.format);
 	if (!chosen) throw new NodeOperationError(node, `Unknown format ${JSON.stringify(options.format)}`, { itemIndex });
 	return chosen;
+}
+
+/** Number and kind of an invoice given as an object or JSON text, for error messages; nothing when unreadable. */
+export function invoiceSubject(value: unknown): { number?: string; kind?: string } | undefined {
+	let raw = value;
+	if (typeof raw === 'string') {
+		try {
+			raw = JSON.parse(raw);
+		} catch {
+			return undefined;
+		}
+	}
+	if (!isObject(raw)) return undefined;
+	return { number: text(raw.number), kind: text(raw.kind) };
 }

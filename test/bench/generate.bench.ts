@@ -17,12 +17,18 @@ import { XmlBuilder2CallbackSink, XmlBuilder2DomSink } from './xmlbuilder2-sinks
 const SIZES = [1, 10, 100, 1000];
 const quietLogger = { log() {}, warn() {}, error() {} };
 
-/** Median µs of `run`, after warm-up, over at least `minRuns` runs or `budgetMs` of wall time. */
+const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
+
+/**
+ * Median µs of `run` over at least `minRuns` runs or `budgetMs` of wall time, after a warm-up of at least
+ * `warmup` runs and half the budget (the JIT needs time, not just a count, to settle on larger documents).
+ */
 async function measure(run: () => unknown, options: { warmup: number; minRuns: number; budgetMs: number }) {
-	for (let i = 0; i < options.warmup; i++) await run();
+	const warming = process.hrtime.bigint();
+	for (let i = 0; i < options.warmup || elapsedMs(warming) < options.budgetMs / 2; i++) await run();
 	const samples: number[] = [];
 	const started = process.hrtime.bigint();
-	while (samples.length < options.minRuns || Number(process.hrtime.bigint() - started) / 1e6 < options.budgetMs) {
+	while (samples.length < options.minRuns || elapsedMs(started) < options.budgetMs) {
 		const t0 = process.hrtime.bigint();
 		await run();
 		samples.push(Number(process.hrtime.bigint() - t0) / 1e3);
@@ -49,45 +55,75 @@ async function main() {
 
 	const rows: string[][] = [];
 	const documents: Record<string, string> = {};
-	const figures: Record<number, { ours: number; preflight: number; peerSerializer: number; peerGenerate: number }> = {};
 	const builderRows: string[][] = [];
-	for (const size of SIZES) {
+	type Figures = { ours: number; preflight: number; peerSerializer: number };
+	const builders: Record<number, { dom: number; callback: number }> = {};
+	const figures: Record<number, Figures> = {};
+	const peerGenerate: Record<number, number> = {};
+	const cases = SIZES.map((size) => {
 		const invoice: Invoice = buildLargeInvoice(size);
-		const peerInput = toPeerInput(invoice) as unknown as PeerInvoice;
-		const budget = size >= 1000 ? 3000 : 1500;
-		const ours = await measure(() => writePeppolBis3(invoice), { warmup: 20, minRuns: 20, budgetMs: budget });
-		const checks = await measure(() => preflight(invoice, { format: 'peppol-bis3' }), {
-			warmup: 20,
-			minRuns: 20,
-			budgetMs: budget / 2,
-		});
-		const serializer = await measure(() => peerSerialize(peerInput), { warmup: 5, minRuns: 10, budgetMs: budget });
-		const generate = await measure(() => peerService.generate(structuredClone(peerInput), { ...peerOptions }), {
+		return {
+			size,
+			invoice,
+			peerInput: toPeerInput(invoice) as unknown as PeerInvoice,
+			budget: size >= 1000 ? 2500 : 1000,
+		};
+	});
+
+	// Two rounds on a shared, loaded machine: each cell keeps the lower of its two medians.
+	for (let round = 0; round < 2; round++) {
+		for (const { size, invoice, peerInput, budget } of cases) {
+			const measured: Figures = {
+				ours: await measure(() => writePeppolBis3(invoice), { warmup: 20, minRuns: 20, budgetMs: budget }),
+				preflight: await measure(() => preflight(invoice, { format: 'peppol-bis3' }), {
+					warmup: 20,
+					minRuns: 20,
+					budgetMs: budget / 2,
+				}),
+				peerSerializer: await measure(() => peerSerialize(peerInput), { warmup: 5, minRuns: 10, budgetMs: budget }),
+			};
+			const previous = figures[size];
+			figures[size] = previous
+				? (Object.fromEntries(
+						Object.entries(measured).map(([key, value]) => [key, Math.min(value, previous[key as keyof Figures])]),
+					) as Figures)
+				: measured;
+		}
+	}
+	// The public generate() compiles the peer's JSON schema on every call (~100+ ms): measured last, on its own.
+	for (const { size, peerInput, budget } of cases) {
+		peerGenerate[size] = await measure(() => peerService.generate(structuredClone(peerInput), { ...peerOptions }), {
 			warmup: 2,
 			minRuns: 5,
 			budgetMs: budget,
 		});
-		// The same writer and documents through xmlbuilder2 (why the writer emits XML itself).
-		const dom = await measure(() => new PeppolBis3Writer(invoice, new XmlBuilder2DomSink()).write(), {
-			warmup: 3,
-			minRuns: 5,
-			budgetMs: budget / 2,
-		});
-		const callback = await measure(() => new PeppolBis3Writer(invoice, new XmlBuilder2CallbackSink()).write(), {
-			warmup: 3,
-			minRuns: 5,
-			budgetMs: budget / 2,
-		});
-		builderRows.push([String(size), fmt(ours), fmt(dom), fmt(callback)]);
-		figures[size] = { ours, preflight: checks, peerSerializer: serializer, peerGenerate: generate };
+	}
+	// The same writer and documents through xmlbuilder2 (why the writer emits XML itself).
+	for (const { size, invoice, budget } of cases) {
+		builders[size] = {
+			dom: await measure(() => new PeppolBis3Writer(invoice, new XmlBuilder2DomSink()).write(), {
+				warmup: 3,
+				minRuns: 5,
+				budgetMs: budget / 2,
+			}),
+			callback: await measure(() => new PeppolBis3Writer(invoice, new XmlBuilder2CallbackSink()).write(), {
+				warmup: 3,
+				minRuns: 5,
+				budgetMs: budget / 2,
+			}),
+		};
+	}
+	for (const { size, invoice, peerInput } of cases) {
+		const f = figures[size];
+		builderRows.push([String(size), fmt(f.ours), fmt(builders[size].dom), fmt(builders[size].callback)]);
 		rows.push([
 			String(size),
-			fmt(ours),
-			fmt(checks),
-			fmt(serializer),
-			fmt(generate),
-			`${(serializer / ours).toFixed(1)}×`,
-			`${(generate / ours).toFixed(0)}×`,
+			fmt(f.ours),
+			fmt(f.preflight),
+			fmt(f.peerSerializer),
+			fmt(peerGenerate[size]),
+			`${(f.peerSerializer / f.ours).toFixed(1)}×`,
+			`${(peerGenerate[size] / f.ours).toFixed(0)}×`,
 		]);
 		documents[`ours-${size}.xml`] = writePeppolBis3(invoice);
 		documents[`peer-${size}.xml`] = String(await peerSerialize(peerInput));

@@ -9,7 +9,7 @@
  */
 import { computeTotals, lineNetAmount } from '../../nodes/shared/einvoice/totals';
 import { dec, money } from '../../nodes/shared/einvoice/decimal';
-import type { Invoice, InvoiceLine, Totals } from '../../nodes/shared/einvoice/model';
+import type { Attachment, Invoice, InvoiceLine, Totals } from '../../nodes/shared/einvoice/model';
 
 export type MutationFamily =
 	| 'mandatory'
@@ -80,6 +80,11 @@ function withGs1CheckDigit(body: string): string {
 }
 
 const S25 = { category: 'S' as const, rate: '25' };
+
+/** The first attachment with embedded content. */
+function embedded(inv: Invoice): Attachment {
+	return inv.attachments!.find((a) => a.contentBase64) ?? inv.attachments![0];
+}
 
 export const MUTATIONS: MutationSpec[] = [
 	// ---------------------------------------------------------------- mandatory terms
@@ -224,7 +229,7 @@ export const MUTATIONS: MutationSpec[] = [
 		family: 'mandatory',
 		description: 'Embedded attachment without file name',
 		on: ['23', '45'],
-		apply: (i) => void delete i.attachments![0].fileName,
+		apply: (i) => void delete embedded(i).fileName,
 	},
 	{
 		id: 'no-taxrep-name',
@@ -335,6 +340,21 @@ export const MUTATIONS: MutationSpec[] = [
 		description: 'Tax currency EUR added without rate or amount',
 		on: ['01', '03'],
 		apply: (i) => void (i.taxCurrency = { code: 'EUR' }),
+	},
+
+	{
+		id: 'attachment-bad-base64',
+		family: 'mandatory',
+		description: 'Attachment content that is not base64',
+		on: ['23', '45'],
+		apply: (i) => void (i.attachments![0].contentBase64 = 'JVBERi0xLjQK%%EOF'),
+	},
+	{
+		id: 'attachment-base64-wrapped',
+		family: 'control',
+		description: 'Attachment base64 wrapped over lines',
+		on: ['23'],
+		apply: (i) => void (i.attachments![0].contentBase64 = i.attachments![0].contentBase64!.replace(/(.{76})/g, '$1\n')),
 	},
 
 	// ---------------------------------------------------------------- arithmetic
@@ -915,8 +935,22 @@ export const MUTATIONS: MutationSpec[] = [
 	{
 		id: 'unit-unknown',
 		family: 'code-list',
-		description: 'Unit code "STK"',
+		description: 'Unit code "PCS" (not in Rec 20)',
 		on: some(3),
+		apply: (i) => void (line(i).unitCode = 'PCS'),
+	},
+	{
+		id: 'unit-danish-tim',
+		family: 'code-list',
+		description: 'Unit code "TIM" (Danish timer, not in Rec 20)',
+		on: some(2),
+		apply: (i) => void (line(i).unitCode = 'TIM'),
+	},
+	{
+		id: 'unit-danish-stk',
+		family: 'control',
+		description: 'Unit code "STK" (Danish stk.; valid Rec 20 code, but it means "stick")',
+		on: some(2),
 		apply: (i) => void (line(i).unitCode = 'STK'),
 	},
 	{
@@ -1022,7 +1056,7 @@ export const MUTATIONS: MutationSpec[] = [
 		family: 'code-list',
 		description: 'Attachment MIME application/zip',
 		on: ['23', '45'],
-		apply: (i) => void (i.attachments![0].mimeCode = 'application/zip'),
+		apply: (i) => void (embedded(i).mimeCode = 'application/zip'),
 	},
 	{
 		id: 'origin-country-unknown',
@@ -1601,6 +1635,80 @@ export const MUTATIONS: MutationSpec[] = [
 		description: 'Tax representative address without country',
 		on: ['35'],
 		apply: (i) => void (i.taxRepresentative!.address.country = ''),
+	},
+
+	// ---------------------------------------------------------------- Sweden and Norway (Severa users)
+	{
+		id: 'se-vat-short',
+		family: 'peppol',
+		description: 'Swedish seller VAT number with 13 characters',
+		on: ['35'],
+		apply: (i) => void (i.seller.vatId = 'SE55603607930'),
+	},
+	{
+		id: 'se-rate-20',
+		family: 'peppol',
+		description: 'Swedish seller with a 20% standard rate',
+		on: ['35'],
+		apply: (i) => void (line(i).vat.rate = '20'),
+	},
+	{
+		id: 'se-rate-12',
+		family: 'control',
+		description: 'Swedish seller with a 12% reduced rate',
+		on: ['35'],
+		apply: (i) => void (line(i).vat.rate = '12'),
+	},
+	{
+		id: 'se-orgnr-check',
+		family: 'peppol',
+		description: 'Swedish seller legal id failing Luhn',
+		on: ['35'],
+		apply: (i) => void (i.seller.legalId = { id: '5560360794', scheme: '0007' }),
+	},
+	{
+		id: 'se-f-skatt',
+		family: 'control',
+		description: 'Swedish seller stating Godkänd för F-skatt',
+		on: ['35'],
+		apply: (i) => void (i.seller.taxRegistrationId = 'Godkänd för F-skatt'),
+	},
+	{
+		id: 'se-f-skatt-wrong',
+		family: 'peppol',
+		description: 'Swedish seller tax registration other than F-skatt',
+		on: ['35'],
+		apply: (i) => void (i.seller.taxRegistrationId = 'F-skatt'),
+	},
+	{
+		id: 'no-seller-vat-format',
+		family: 'peppol',
+		description: 'Norwegian seller VAT number without MVA',
+		on: ['01', '03'],
+		apply: (i) => {
+			i.seller = {
+				...i.seller,
+				vatId: 'NO923609016',
+				legalId: { id: '923609016', scheme: '0192' },
+				endpoint: { scheme: '0192', id: '923609016' },
+				address: { ...i.seller.address, country: 'NO' },
+			};
+		},
+	},
+	{
+		id: 'no-seller-valid',
+		family: 'control',
+		description: 'Norwegian seller with a valid VAT number',
+		on: ['01', '03'],
+		apply: (i) => {
+			i.seller = {
+				...i.seller,
+				vatId: 'NO923609016MVA',
+				legalId: { id: '923609016', scheme: '0192' },
+				endpoint: { scheme: '0192', id: '923609016' },
+				address: { ...i.seller.address, country: 'NO' },
+			};
+		},
 	},
 
 	// ---------------------------------------------------------------- Denmark

@@ -11,7 +11,7 @@
  *   evaluated as n8n's CLI does, property defaults applied, `updateCredentials` persisted for the run;
  * - binary data is stored by n8n-core's `BinaryDataService` in filesystem mode (ids, not inline base64);
  * - poll triggers get a real `PollContext`; static data survives between polls the way n8n stores it (JSON).
- * What stands in: `n8n-nodes-base.manualTrigger`, `noOp` and `stickyNote` (n8n-nodes-base is not installed) are
+ * What stands in: `n8n-nodes-base.manualTrigger`, `scheduleTrigger`, `noOp` and `stickyNote` (n8n-nodes-base is not installed) are
  * minimal built-in types; other built-in nodes can be provided with `registerNodeType` by a test that needs them.
  *
  * Usage:
@@ -25,14 +25,25 @@
  * result.outputs('Invoice to UBL')[1];      // the second output
  * result.error;                             // the workflow error (the engine does not throw)
  * const { items, staticData } = await pollTrigger(workflow, 'Dinero Trigger', previousStaticData, 'trigger');
+ * await listSearch(nodeType('dinero'), 'searchCustomers', { credentials, parameters, filter: 'hansen' });
+ * await loadOptions(nodeType('dinero'), 'getStatuses', { credentials });
+ * await testCredential('dineroApi', { apiKey: 'k', environment: 'sandbox' });   // the credential's `test` request
  * ```
+ * Other helpers: `loadWorkflow(file)` (test/e2e/workflows/ or the repo's workflows/), `binaryBuffer(binary)`,
+ * `inlineBinary(buffer, mimeType, fileName)` for input items, `registerNodeType` / `registerCredentialType` for
+ * test-only types, `nodeType(name)` for full type names.
  * N8N_USER_FOLDER is set to a temporary folder before n8n-core is loaded (n8n writes its config there).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-e2e-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// A private n8n folder (config, binary data) per test process, removed when the process ends.
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 process.env.N8N_LOG_LEVEL ??= 'error';
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 
@@ -125,6 +136,24 @@ class NoOp implements INodeType {
 	}
 }
 
+class ScheduleTrigger implements INodeType {
+	description = {
+		displayName: 'Schedule Trigger',
+		name: 'scheduleTrigger',
+		group: ['trigger', 'schedule'],
+		version: [1, 1.1, 1.2, 1.3],
+		description: 'Stand-in for n8n-nodes-base.scheduleTrigger: one item with the time, as a manual run of it gives',
+		defaults: { name: 'Schedule Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		return [items.length ? items : [{ json: { timestamp: new Date().toISOString() } }]];
+	}
+}
+
 class StickyNote implements INodeType {
 	description = {
 		displayName: 'Sticky Note',
@@ -152,7 +181,9 @@ export async function loadPackage(): Promise<{ nodes: string[]; credentials: str
 		class BuildDirectoryLoader extends core.PackageDirectoryLoader {
 			resolvePath(file: string): string {
 				const relative = path.relative(repoRoot, path.resolve(repoRoot, file));
-				return relative.startsWith(`dist${path.sep}`) ? path.join(buildRoot, relative.slice(5)) : path.resolve(repoRoot, file);
+				return relative.startsWith(`dist${path.sep}`)
+					? path.join(buildRoot, relative.slice(5))
+					: path.resolve(repoRoot, file);
 			}
 		}
 		const loader = new BuildDirectoryLoader(repoRoot);
@@ -162,6 +193,7 @@ export async function loadPackage(): Promise<{ nodes: string[]; credentials: str
 		registry['n8n-nodes-base.manualTrigger'] ??= new ManualTrigger();
 		registry['n8n-nodes-base.noOp'] ??= new NoOp();
 		registry['n8n-nodes-base.stickyNote'] ??= new StickyNote();
+		registry['n8n-nodes-base.scheduleTrigger'] ??= new ScheduleTrigger();
 		await Container.get(core.BinaryDataService).init();
 		loaded = true;
 	}
@@ -191,7 +223,14 @@ export function getCredentialType(name: string): ICredentialType {
 /** The loaded node type (after `loadPackage`). */
 export function getNodeType(typeName: string, version?: number): INodeType {
 	const type = registry[typeName];
-	if (!type) throw new Error(`Unknown node type ${typeName}; is it listed in package.json n8n.nodes?`);
+	if (!type) {
+		throw new Error(
+			typeName.startsWith(`${PACKAGE_NAME}.`)
+				? `Unknown node type ${typeName}; is it listed in package.json n8n.nodes?`
+				: `Node type ${typeName} is not available in the harness (n8n-nodes-base is not installed); ` +
+						'register a stand-in with registerNodeType() in the test',
+		);
+	}
 	return workflowLib.NodeHelpers.getVersionedNodeType(type, version);
 }
 
@@ -240,7 +279,14 @@ function resolveCredentialValue(
 ): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	if (!workflow || !node) throw new Error('Credential expressions need a workflow and a node');
-	const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials } as never, undefined, '');
+	const resolved = workflow.expression.getSimpleParameterValue(
+		node,
+		value,
+		'internal',
+		{ $credentials: credentials } as never,
+		undefined,
+		'',
+	);
 	return resolved === undefined || resolved === null || resolved === '' ? '' : String(resolved);
 }
 
@@ -280,11 +326,14 @@ async function runPreAuthentication(
 ): Promise<ICredentialDataDecryptedObject | undefined> {
 	const type = credentialTypes[typeName];
 	if (!type?.preAuthentication) return undefined;
-	const expirable = credentialProperties(typeName).find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+	const expirable = credentialProperties(typeName).find(
+		(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+	);
 	if (!expirable) return undefined;
 	if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !expired) return undefined;
 	const output = (await type.preAuthentication.call(helpers as never, credentials)) as ICredentialDataDecryptedObject;
-	if (output[expirable.name] === undefined) throw new Error(`${typeName}: preAuthentication returned no ${expirable.name}`);
+	if (output[expirable.name] === undefined)
+		throw new Error(`${typeName}: preAuthentication returned no ${expirable.name}`);
 	return output;
 }
 
@@ -292,7 +341,8 @@ function makeCredentialsHelper(store: CredentialStore, used: Set<string>) {
 	const lookup = (details: INodeCredentialsDetails | undefined, type: string): ICredentialDataDecryptedObject => {
 		const byId = details?.id ? store[details.id] : undefined;
 		const data = byId ?? store[type];
-		if (!data) throw new Error(`No credential data for type ${type}${details?.id ? ` (id ${details.id})` : ''} in this run`);
+		if (!data)
+			throw new Error(`No credential data for type ${type}${details?.id ? ` (id ${details.id})` : ''} in this run`);
 		used.add(type);
 		return data;
 	};
@@ -400,7 +450,7 @@ function makeWorkflow(json: WorkflowJson, staticData: IDataObject | undefined) {
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1', ...(json.settings ?? {}) },
-		staticData: staticData ? structuredClone(staticData) : structuredClone(json.staticData ?? {}) ?? {},
+		staticData: staticData ? structuredClone(staticData) : (structuredClone(json.staticData ?? {}) ?? {}),
 	});
 }
 
@@ -461,7 +511,9 @@ function applyParameterOverrides(json: WorkflowJson, overrides?: Record<string, 
 	return {
 		...json,
 		nodes: json.nodes.map((node) =>
-			overrides[node.name] ? { ...node, parameters: { ...node.parameters, ...overrides[node.name] } as INode['parameters'] } : node,
+			overrides[node.name]
+				? { ...node, parameters: { ...node.parameters, ...overrides[node.name] } as INode['parameters'] }
+				: node,
 		),
 	};
 }
@@ -476,14 +528,24 @@ export async function runWorkflow(workflowOrFile: WorkflowJson | string, options
 	const start = options.startNode
 		? workflow.getNode(options.startNode)
 		: (json.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger') ??
-			json.nodes.find((n) => n.type !== 'n8n-nodes-base.stickyNote' && getNodeType(n.type, n.typeVersion).description.inputs.length === 0));
+			json.nodes.find(
+				(n) =>
+					n.type !== 'n8n-nodes-base.stickyNote' &&
+					registry[n.type] !== undefined &&
+					getNodeType(n.type, n.typeVersion).description.inputs.length === 0,
+			));
 	if (!start) throw new Error('The workflow has no start node');
 	const startNode = workflow.getNode(start.name);
 	if (!startNode) throw new Error(`Start node ${start.name} not found`);
 
 	const store: CredentialStore = structuredClone(options.credentials ?? {});
 	const used = new Set<string>();
-	const additionalData = makeAdditionalData(mode, { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, used);
+	const additionalData = makeAdditionalData(
+		mode,
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		store,
+		used,
+	);
 	const pinData: IPinData = { ...(json.pinData ?? {}) };
 	if (options.input) pinData[startNode.name] = toItems(options.input);
 	const executor = new core.WorkflowExecute(additionalData, mode);
@@ -523,7 +585,13 @@ export async function pollTrigger(
 	nodeName: string,
 	staticData: IDataObject | undefined,
 	mode: 'manual' | 'trigger' = 'trigger',
-	options: { credentials?: CredentialStore; parameters?: Record<string, IDataObject>; activation?: 'init' | 'activate' | 'update' | 'manual' } = {},
+	options: {
+		credentials?: CredentialStore;
+		parameters?: Record<string, IDataObject>;
+		activation?: 'init' | 'activate' | 'update' | 'manual';
+		/** What `this.getPollBudgetMs()` returns (n8n's default is 5 minutes). */
+		pollBudgetMs?: number;
+	} = {},
 ): Promise<PollResult> {
 	await loadPackage();
 	const source = typeof workflowOrFile === 'string' ? loadWorkflow(workflowOrFile) : workflowOrFile;
@@ -535,8 +603,29 @@ export async function pollTrigger(
 	const type = getNodeType(node.type, node.typeVersion);
 	if (typeof type.poll !== 'function') throw new Error(`${node.type} is not a polling trigger`);
 	const store: CredentialStore = structuredClone(options.credentials ?? {});
-	const additionalData = makeAdditionalData(mode, { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, new Set());
-	const context = core.getExecutePollFunctions(workflow, node, additionalData, mode, options.activation ?? (mode === 'manual' ? 'manual' : 'activate'));
+	const additionalData = makeAdditionalData(
+		mode,
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		store,
+		new Set(),
+	);
+	const activation = options.activation ?? (mode === 'manual' ? 'manual' : 'activate');
+	const context =
+		options.pollBudgetMs === undefined
+			? core.getExecutePollFunctions(workflow, node, additionalData, mode, activation)
+			: new core.PollContext(
+					workflow,
+					node,
+					additionalData,
+					mode,
+					activation,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					() => options.pollBudgetMs!,
+				);
 	try {
 		const items = await type.poll.call(context);
 		return { items: items ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData ?? {})) as IDataObject };
@@ -571,7 +660,10 @@ export interface CredentialTestResult {
  * Run a credential type's `test` request the way n8n's "Test credential" does: expressions in the request resolved
  * against the credential, `preAuthentication` and `authenticate` applied, response rules checked.
  */
-export async function testCredential(typeName: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function testCredential(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	await loadPackage();
 	const type = getCredentialType(typeName);
 	const test = type.test;
@@ -596,13 +688,19 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 		ignoreHttpStatusErrors: true,
 	};
 	if (request.baseURL) options.baseURL = String(resolve(request.baseURL));
-	if (request.headers) options.headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, resolve(v)])) as IDataObject;
-	if (request.qs) options.qs = Object.fromEntries(Object.entries(request.qs).map(([k, v]) => [k, resolve(v)])) as IDataObject;
+	if (request.headers)
+		options.headers = Object.fromEntries(
+			Object.entries(request.headers).map(([k, v]) => [k, resolve(v)]),
+		) as IDataObject;
+	if (request.qs)
+		options.qs = Object.fromEntries(Object.entries(request.qs).map(([k, v]) => [k, resolve(v)])) as IDataObject;
 	if (request.body) options.body = request.body as IDataObject;
 	const http = async (o: IHttpRequestOptions) => await outboundRequest(o);
-	const pre = await runPreAuthentication({ helpers: { httpRequest: http } }, credentials, typeName, false).catch((error: Error) => {
-		throw Object.assign(new Error(`preAuthentication failed: ${error.message}`), { cause: error });
-	});
+	const pre = await runPreAuthentication({ helpers: { httpRequest: http } }, credentials, typeName, false).catch(
+		(error: Error) => {
+			throw Object.assign(new Error(`preAuthentication failed: ${error.message}`), { cause: error });
+		},
+	);
 	if (pre) Object.assign(credentials, pre);
 	const authenticated = await applyAuthentication(credentials, typeName, options, workflow, probeNode);
 	let response: { statusCode: number; body: unknown };
@@ -616,12 +714,19 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 			return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
 		}
 		if (rule.type === 'responseSuccessBody') {
-			const value = rule.properties.key.split('.').reduce<unknown>((acc, key) => (acc as IDataObject | undefined)?.[key], response.body);
-			if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
+			const value = rule.properties.key
+				.split('.')
+				.reduce<unknown>((acc, key) => (acc as IDataObject | undefined)?.[key], response.body);
+			if (value === rule.properties.value)
+				return { status: 'Error', message: rule.properties.message, statusCode: response.statusCode };
 		}
 	}
 	if (response.statusCode >= 400) {
-		return { status: 'Error', message: `Authorization failed - please check your credentials (HTTP ${response.statusCode})`, statusCode: response.statusCode };
+		return {
+			status: 'Error',
+			message: `Authorization failed - please check your credentials (HTTP ${response.statusCode})`,
+			statusCode: response.statusCode,
+		};
 	}
 	return { status: 'OK', message: 'Connection successful!', statusCode: response.statusCode };
 }
@@ -629,6 +734,71 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 async function outboundRequest(options: IHttpRequestOptions): Promise<unknown> {
 	// The same HTTP stack n8n-core uses for httpRequest/httpRequestWithAuthentication.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { OutboundHttp } = require('@n8n/backend-network') as { OutboundHttp: new () => { requests(): { request(o: IHttpRequestOptions): Promise<unknown> } } };
+	const { OutboundHttp } = require('@n8n/backend-network') as {
+		OutboundHttp: new () => { requests(): { request(o: IHttpRequestOptions): Promise<unknown> } };
+	};
 	return await Container.get(OutboundHttp).requests().request(options);
+}
+
+export interface MethodCallOptions {
+	credentials?: CredentialStore;
+	/** Parameters of the node, as the editor has them when the method runs. */
+	parameters?: IDataObject;
+	/** Node credentials reference, e.g. `{ dineroApi: { id: '1', name: 'Dinero' } }` (default: one per listed type). */
+	nodeCredentials?: INode['credentials'];
+}
+
+function methodContext(typeName: string, options: MethodCallOptions, path: string) {
+	const type = getNodeType(typeName);
+	const credentialsRef: INode['credentials'] =
+		options.nodeCredentials ??
+		Object.fromEntries((type.description.credentials ?? []).map((c) => [c.name, { id: c.name, name: c.name }]));
+	const node: INode = {
+		id: 'method-node',
+		name: type.description.defaults.name ?? type.description.displayName,
+		type: typeName,
+		typeVersion: Array.isArray(type.description.version)
+			? type.description.version.slice(-1)[0]
+			: type.description.version,
+		position: [0, 0],
+		parameters: (options.parameters ?? {}) as INode['parameters'],
+		credentials: credentialsRef,
+	};
+	const json: WorkflowJson = { nodes: [node], connections: {} };
+	const workflow = makeWorkflow(json, undefined);
+	const additionalData = makeAdditionalData(
+		'internal',
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		structuredClone(options.credentials ?? {}),
+		new Set(),
+	);
+	(additionalData as unknown as { currentNodeParameters: IDataObject }).currentNodeParameters =
+		options.parameters ?? {};
+	return { type, context: new core.LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, path) };
+}
+
+/** Call a node's `methods.listSearch.<method>` (resource locator search) as the editor does. */
+export async function listSearch(
+	typeName: string,
+	method: string,
+	options: MethodCallOptions & { filter?: string; paginationToken?: string } = {},
+): Promise<import('n8n-workflow').INodeListSearchResult> {
+	await loadPackage();
+	const { type, context } = methodContext(typeName, options, 'parameters');
+	const fn = type.methods?.listSearch?.[method];
+	if (!fn) throw new Error(`${typeName} has no listSearch method ${method}`);
+	return await fn.call(context, options.filter, options.paginationToken);
+}
+
+/** Call a node's `methods.loadOptions.<method>` (dropdown options) as the editor does. */
+export async function loadOptions(
+	typeName: string,
+	method: string,
+	options: MethodCallOptions = {},
+): Promise<import('n8n-workflow').INodePropertyOptions[]> {
+	await loadPackage();
+	const { type, context } = methodContext(typeName, options, 'parameters');
+	const fn = type.methods?.loadOptions?.[method];
+	if (!fn) throw new Error(`${typeName} has no loadOptions method ${method}`);
+	return await fn.call(context);
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollTrigger, registerCredentialType, registerNodeType, type WorkflowJson } from './harness';
+import { pollTrigger, registerCredentialType, registerNodeType, runWorkflow, type WorkflowJson } from './harness';
 import { ProbeApi, ProbeTrigger, type ProbeDocument } from './support/probe-nodes';
 import { startScriptedServer, type ScriptedServer } from './support/scripted-server';
 
@@ -93,12 +93,65 @@ describe('poll cursor in a real PollContext', () => {
 			{ id: 'y', updatedAt: '2026-03-02T11:00:00Z' },
 			{ id: 'z', updatedAt: '2026-03-03T11:00:00Z' },
 		];
-		const start = { 'node:Probe Trigger': { pollCursor: { v: 1, since: '2026-03-02T11:00:00.000Z', seen: { y: Date.parse('2026-03-02T11:00:00Z') } } } };
+		const start = {
+			'node:Probe Trigger': {
+				pollCursor: { v: 1, since: '2026-03-02T11:00:00.000Z', seen: { y: Date.parse('2026-03-02T11:00:00Z') } },
+			},
+		};
 		const poll = await pollTrigger(workflow(), 'Probe Trigger', start, 'manual', { credentials: credentials() });
 		assert.deepEqual(emitted(poll.items), ['z', 'y']);
 		assert.deepEqual(poll.staticData, start);
-		const active = await pollTrigger(workflow(), 'Probe Trigger', poll.staticData, 'trigger', { credentials: credentials() });
+		const active = await pollTrigger(workflow(), 'Probe Trigger', poll.staticData, 'trigger', {
+			credentials: credentials(),
+		});
 		assert.deepEqual(emitted(active.items), ['z']);
+	});
+
+	it('stops paging when the poll budget is spent and leaves the rest for the next poll', async () => {
+		documents = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, updatedAt: `2026-03-06T10:00:0${i}Z` }));
+		const start = { 'node:Probe Trigger': { pollCursor: { v: 1, since: '2026-03-06T00:00:00.000Z', seen: {} } } };
+		let state: IDataObject = start;
+		const seen: string[] = [];
+		let polls = 0;
+		for (; polls < 10; polls++) {
+			const poll = await pollTrigger(workflow(), 'Probe Trigger', state, 'trigger', {
+				credentials: credentials(),
+				pollBudgetMs: 0,
+			});
+			assert.equal(poll.error, undefined);
+			if (!poll.items) break;
+			// One page per poll; the inclusive query repeats the boundary document, which the cursor drops.
+			assert.ok(poll.items[0].length <= 2);
+			seen.push(...emitted(poll.items));
+			state = poll.staticData;
+		}
+		assert.deepEqual(seen, ['p0', 'p1', 'p2', 'p3', 'p4'], 'in order, nothing lost or repeated');
+		assert.ok(polls >= 3, `a budget of one page per poll needs several polls, took ${polls}`);
+	});
+
+	it('runs as the start of a workflow in the editor (manual mode: poll() called by the engine)', async () => {
+		documents = [
+			{ id: 'm1', updatedAt: '2026-03-07T10:00:00Z' },
+			{ id: 'm2', updatedAt: '2026-03-08T10:00:00Z' },
+		];
+		const flow = workflow();
+		flow.nodes.push({
+			id: '2',
+			name: 'Next',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		});
+		flow.connections = { 'Probe Trigger': { main: [[{ node: 'Next', type: 'main', index: 0 }]] } };
+		const result = await runWorkflow(flow, { credentials: credentials() });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(
+			result.output('Next').map((i) => i.json.id),
+			['m2', 'm1'],
+		);
+		const nodeData = (result.staticData['node:Probe Trigger'] ?? {}) as IDataObject;
+		assert.equal(nodeData.pollCursor, undefined, 'manual runs leave the cursor alone');
 	});
 
 	it('a failing poll does not move the cursor', async () => {
@@ -108,7 +161,9 @@ describe('poll cursor in a real PollContext', () => {
 		const failed = await pollTrigger(workflow(), 'Probe Trigger', start, 'trigger', { credentials: credentials() });
 		assert.match(String(failed.error?.message), /Probe: bad filter \[HTTP 400\]/);
 		assert.deepEqual(failed.staticData, start);
-		const retried = await pollTrigger(workflow(), 'Probe Trigger', failed.staticData, 'trigger', { credentials: credentials() });
+		const retried = await pollTrigger(workflow(), 'Probe Trigger', failed.staticData, 'trigger', {
+			credentials: credentials(),
+		});
 		assert.deepEqual(emitted(retried.items), ['q']);
 	});
 });

@@ -40,7 +40,10 @@ const nativeModules = [
 
 function findRepoRoot(start: string): string {
 	let dir = start;
-	while (!existsSync(path.join(dir, 'package.json')) || !readFileSync(path.join(dir, 'package.json'), 'utf8').includes(`"name": "${packageName}"`)) {
+	while (
+		!existsSync(path.join(dir, 'package.json')) ||
+		!readFileSync(path.join(dir, 'package.json'), 'utf8').includes(`"name": "${packageName}"`)
+	) {
 		const parent = path.dirname(dir);
 		if (parent === dir) throw new Error(`Cannot find the ${packageName} repository above ${start}`);
 		dir = parent;
@@ -49,7 +52,9 @@ function findRepoRoot(start: string): string {
 }
 
 function lockHash(): string {
-	return createHash('sha256').update(readFileSync(path.join(runtimeDir, 'package-lock.json'))).digest('hex');
+	return createHash('sha256')
+		.update(readFileSync(path.join(runtimeDir, 'package-lock.json')))
+		.digest('hex');
 }
 
 /** Environment for npm and n8n with Node 24 first on PATH and node-gyp pointed at Node 24's headers. */
@@ -69,7 +74,10 @@ export function ensureRuntime(log: (line: string) => void = console.log): number
 	const started = Date.now();
 	log('n8n runtime: installing n8n 2.41.1 and Node 24 (first time only, a few minutes)…');
 	const npmOptions = { cwd: runtimeDir, stdio: 'inherit' as const };
-	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { ...npmOptions, env: process.env });
+	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		...npmOptions,
+		env: process.env,
+	});
 	log('n8n runtime: building native modules for Node 24…');
 	run('npm', ['rebuild', ...nativeModules, '--loglevel=error'], { ...npmOptions, env: node24Env() });
 	writeFileSync(installedMarker, wanted);
@@ -78,9 +86,14 @@ export function ensureRuntime(log: (line: string) => void = console.log): number
 	return seconds;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio: 'inherit' | 'pipe' }) {
+function run(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv; stdio: 'inherit' | 'pipe' },
+) {
 	const result = spawnSync(command, args, options);
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${String(result.status)}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed with exit code ${String(result.status)}`);
 }
 
 /**
@@ -92,7 +105,9 @@ export function installPackage(userFolder: string): void {
 	const target = path.join(nodesDir, 'node_modules', packageName);
 	mkdirSync(path.dirname(target), { recursive: true });
 	const packDir = mkdtempSync(path.join(tmpdir(), 'einvoice-pack-'));
-	const tarball = execFileSync('npm', ['pack', repoRoot, '--silent', '--pack-destination', packDir], { encoding: 'utf8' })
+	const tarball = execFileSync('npm', ['pack', repoRoot, '--silent', '--pack-destination', packDir], {
+		encoding: 'utf8',
+	})
 		.trim()
 		.split('\n')
 		.pop()!;
@@ -105,11 +120,30 @@ export function installPackage(userFolder: string): void {
 	delete manifest.devDependencies;
 	delete manifest.peerDependencies;
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--package-lock=false', '--loglevel=error'], {
-		cwd: target,
-		stdio: 'inherit',
-	});
-	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: manifest.version } }, null, 2));
+	execFileSync(
+		'npm',
+		[
+			'install',
+			'--omit=dev',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{
+			cwd: target,
+			stdio: 'inherit',
+		},
+	);
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [packageName]: manifest.version } },
+			null,
+			2,
+		),
+	);
 	rmSync(packDir, { recursive: true, force: true });
 }
 
@@ -133,7 +167,12 @@ export interface N8nOptions {
 	env?: NodeJS.ProcessEnv;
 }
 
-export const owner = { email: 'owner@einvoice.test', firstName: 'Export', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+export const owner = {
+	email: 'owner@einvoice.test',
+	firstName: 'Export',
+	lastName: 'Owner',
+	password: 'Sandbox-Owner-1',
+};
 
 /** One n8n instance: CLI commands against its user folder, and its server process. */
 export class N8nInstance {
@@ -170,8 +209,13 @@ export class N8nInstance {
 	/** Run an n8n CLI command (import:workflow, import:credentials, execute …) and return its stdout. */
 	async cli(args: string[]): Promise<string> {
 		const brokerPort = await freePort();
-		const result = spawnSync(node24, [n8nBin, ...args], { env: this.env(brokerPort), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (${String(result.status)}): ${result.stderr || result.stdout}`);
+		const result = spawnSync(node24, [n8nBin, ...args], {
+			env: this.env(brokerPort),
+			encoding: 'utf8',
+			maxBuffer: 256 * 1024 * 1024,
+		});
+		if (result.status !== 0)
+			throw new Error(`n8n ${args.join(' ')} failed (${String(result.status)}): ${result.stderr || result.stdout}`);
 		return result.stdout;
 	}
 
@@ -179,7 +223,9 @@ export class N8nInstance {
 		for (const file of files) await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
-	async importCredentials(credentials: { id: string; name: string; type: string; data: Record<string, unknown> }[]): Promise<void> {
+	async importCredentials(
+		credentials: { id: string; name: string; type: string; data: Record<string, unknown> }[],
+	): Promise<void> {
 		const file = path.join(this.options.userFolder, 'credentials-import.json');
 		writeFileSync(file, JSON.stringify(credentials));
 		try {
@@ -192,6 +238,13 @@ export class N8nInstance {
 	/** Start the server and wait for /healthz. */
 	async start(timeoutMs = 120_000): Promise<void> {
 		this.process = spawn(node24, [n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		// Never leave an n8n behind when the test or script that started it ends.
+		const child = this.process;
+		const killChild = () => {
+			if (child.exitCode === null) child.kill('SIGKILL');
+		};
+		process.once('exit', killChild);
+		child.once('exit', () => process.removeListener('exit', killChild));
 		const collect = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-20_000);
 		};
@@ -256,5 +309,59 @@ export class N8nInstance {
 			if (!/already|400|instance owner/i.test((error as Error).message)) throw error;
 		}
 		await this.rest('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	}
+}
+
+export interface DataTableColumn {
+	name: string;
+	type: 'string' | 'number' | 'boolean' | 'date';
+}
+
+export interface DataTableInfo {
+	id: string;
+	name: string;
+}
+
+/** Data Tables of the owner's personal project, through the same REST API the editor uses. */
+export class DataTables {
+	private projectId?: string;
+
+	constructor(private readonly n8n: N8nInstance) {}
+
+	private async project(): Promise<string> {
+		this.projectId ??= (await this.n8n.rest<{ id: string }>('GET', '/rest/projects/personal')).id;
+		return this.projectId;
+	}
+
+	async list(): Promise<DataTableInfo[]> {
+		const result = await this.n8n.rest<{ data?: DataTableInfo[] } | DataTableInfo[]>(
+			'GET',
+			`/rest/projects/${await this.project()}/data-tables`,
+		);
+		return Array.isArray(result) ? result : (result.data ?? []);
+	}
+
+	/** Create the table unless one with that name exists; returns its id. */
+	async ensure(name: string, columns: DataTableColumn[], seedRows: Record<string, unknown>[] = []): Promise<string> {
+		const existing = (await this.list()).find((t) => t.name === name);
+		if (existing) return existing.id;
+		const created = await this.n8n.rest<DataTableInfo>('POST', `/rest/projects/${await this.project()}/data-tables`, {
+			name,
+			columns,
+		});
+		if (seedRows.length > 0) await this.insert(created.id, seedRows);
+		return created.id;
+	}
+
+	async insert(id: string, rows: Record<string, unknown>[]): Promise<void> {
+		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
+	}
+
+	async rows(id: string): Promise<Record<string, unknown>[]> {
+		const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
+			'GET',
+			`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=1000&skip=0`,
+		);
+		return result.data ?? [];
 	}
 }

@@ -80,7 +80,12 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	res: http.ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
 	res.end(JSON.stringify(body));
 }

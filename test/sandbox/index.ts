@@ -13,6 +13,7 @@ export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
 	const { system } = readDatasetInfo(datasetDir);
 	const load = emulators[system];
-	if (!load) throw new Error(`No sandbox emulator for system '${system}' (known: ${Object.keys(emulators).join(', ')})`);
+	if (!load)
+		throw new Error(`No sandbox emulator for system '${system}' (known: ${Object.keys(emulators).join(', ')})`);
 	return (await load())(datasetDir, options);
 }

@@ -40,7 +40,10 @@ export function validatorPath(): string {
 }
 
 /** Validate files in one validator process (it warms up once and is much faster per file in a batch). */
-export function validateFiles(files: string[], options: { rules?: string; warnings?: boolean } = {}): Promise<ValidatorResult[]> {
+export function validateFiles(
+	files: string[],
+	options: { rules?: string; warnings?: boolean } = {},
+): Promise<ValidatorResult[]> {
 	const args = ['--jsonl'];
 	if (options.rules) args.push(`--rules=${options.rules}`);
 	if (!options.warnings) args.push('--no-warnings');

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { InvoiceInputError, readInvoiceInput } from '../../nodes/shared/einvoice/input';
-import { documentFileName, idempotencyKey, normaliseFormat } from '../../nodes/shared/ubl/document';
+import {
+	documentFileName,
+	documentIdentifiers,
+	idempotencyKey,
+	normaliseFormat,
+	pdfAttachment,
+} from '../../nodes/shared/ubl/document';
 import { loadCanonicalFixtures } from '../fixtures/canonical';
 
 const fixtures = loadCanonicalFixtures();
@@ -40,7 +46,14 @@ describe('canonical invoice input', () => {
 	});
 
 	it('lists every problem with its path instead of crashing', () => {
-		const found = problems({ kind: 'bill', number: '', issueDate: '02-11-2026', currency: 'kr', seller: 'ACME', lines: [{ quantity: 'two', price: {}, vat: { category: 'X' } }, 7] });
+		const found = problems({
+			kind: 'bill',
+			number: '',
+			issueDate: '02-11-2026',
+			currency: 'kr',
+			seller: 'ACME',
+			lines: [{ quantity: 'two', price: {}, vat: { category: 'X' } }, 7],
+		});
 		assert.deepEqual(found, [
 			'kind must be "invoice" or "creditNote", got "bill"',
 			'number is missing',
@@ -92,9 +105,20 @@ describe('canonical invoice input', () => {
 
 describe('document naming', () => {
 	it('expands file-name placeholders and keeps names safe', () => {
-		const context = { number: '2026/1001', kind: 'invoice', format: 'peppol-bis3' as const, customer: 'Hansen & Søn: ApS', issueDate: '2026-11-02', system: 'Dinero', id: 'g-1' };
+		const context = {
+			number: '2026/1001',
+			kind: 'invoice',
+			format: 'peppol-bis3' as const,
+			customer: 'Hansen & Søn: ApS',
+			issueDate: '2026-11-02',
+			system: 'Dinero',
+			id: 'g-1',
+		};
 		assert.equal(documentFileName('{number}.xml', context), '2026_1001.xml');
-		assert.equal(documentFileName('{system}-{kind}-{number}-{format}', context), 'Dinero-invoice-2026_1001-peppol-bis3.xml');
+		assert.equal(
+			documentFileName('{system}-{kind}-{number}-{format}', context),
+			'Dinero-invoice-2026_1001-peppol-bis3.xml',
+		);
 		assert.equal(documentFileName('{customer} {issueDate}.xml', context), 'Hansen & Søn_ ApS 2026-11-02.xml');
 		assert.equal(documentFileName('{unknown}-{number}.xml', context), '{unknown}-2026_1001.xml');
 		assert.equal(documentFileName('../../{number}.xml', context), '2026_1001.xml');
@@ -103,7 +127,14 @@ describe('document naming', () => {
 	});
 
 	it('gives a stable UUID v5 idempotency key per source document and format', () => {
-		const parts = { system: 'Dinero', account: '112233', id: 'g-1', kind: 'invoice', number: '1001', format: 'peppol-bis3' as const };
+		const parts = {
+			system: 'Dinero',
+			account: '112233',
+			id: 'g-1',
+			kind: 'invoice',
+			number: '1001',
+			format: 'peppol-bis3' as const,
+		};
 		const key = idempotencyKey(parts);
 		assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 		assert.equal(idempotencyKey({ ...parts }), key);
@@ -118,5 +149,42 @@ describe('document naming', () => {
 		assert.equal(normaliseFormat('OIOUBL 2.1'), 'oioubl21');
 		assert.equal(normaliseFormat('edifact'), undefined);
 		assert.equal(normaliseFormat(3), undefined);
+	});
+
+	it('reads the PEPPOL document type and process identifiers from a document', () => {
+		const xml =
+			'<?xml version="1.0"?><CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2" xmlns:cbc="x">' +
+			'<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>' +
+			'<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID></CreditNote>';
+		assert.deepEqual(documentIdentifiers(xml), {
+			rootElement: 'CreditNote',
+			rootNamespace: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
+			customizationId: 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0',
+			profileId: 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
+			processId: 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
+			documentTypeId:
+				'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1',
+		});
+		assert.throws(() => documentIdentifiers('<Order/>'), /Not a UBL Invoice or CreditNote/);
+	});
+
+	it('attaches a PDF served as octet-stream with the PDF MIME code, named after the invoice when unnamed', () => {
+		const invoice = fixtures[0].invoice;
+		const pdf = Buffer.from('%PDF-1.7\n%%EOF');
+		const attachment = pdfAttachment(invoice, { data: pdf, mimeType: 'application/octet-stream' });
+		assert.deepEqual(attachment, {
+			id: invoice.number,
+			description: 'Faktura (PDF)',
+			contentBase64: pdf.toString('base64'),
+			mimeCode: 'application/pdf',
+			fileName: `${invoice.number}.pdf`,
+		});
+		const png = pdfAttachment(invoice, {
+			data: Buffer.from([0x89, 0x50]),
+			mimeType: 'image/png',
+			fileName: 'scan.png',
+		});
+		assert.equal(png.mimeCode, 'image/png');
+		assert.equal(png.id, 'scan');
 	});
 });

@@ -171,6 +171,14 @@ describe('preflight: mandatory terms (BR-01…BR-65)', () => {
 			'UBL-DT-07',
 		);
 	});
+	it('EXPORT-BASE64: attachment content must be base64', () => {
+		const pdf = { id: 'a', mimeCode: 'application/pdf', fileName: 'a.pdf' };
+		assertFatal((inv) => (inv.attachments = [{ ...pdf, contentBase64: 'JVBERi0%%' }]), 'EXPORT-BASE64');
+		assert.deepEqual(
+			fatalIds((inv) => (inv.attachments = [{ ...pdf, contentBase64: 'JVBE\nRi0x' }])),
+			[],
+		);
+	});
 	it('BR-53 tax currency without BT-111', () => {
 		assertFatal((inv) => (inv.taxCurrency = { code: 'EUR' }), 'BR-53');
 		assert.deepEqual(
@@ -310,6 +318,23 @@ describe('preflight: arithmetic (BR-CO-10…17, R120, R040)', () => {
 		// The writer drops trailing zeros beyond 2 decimals, so 1750.000 is written 1750.00.
 		assert.deepEqual(
 			fatalIds((inv) => (inv.totals = { ...computeTotals(inv), payable: '1750.000' })),
+			[],
+		);
+	});
+	it('accepts numbers where the model expects decimal strings, as the writer does', () => {
+		assert.deepEqual(
+			fatalIds((inv) => {
+				inv.lines[0].quantity = 2 as unknown as string;
+				inv.lines[0].price.amount = 100 as unknown as string;
+				inv.lines[0].vat.rate = 25 as unknown as string;
+			}),
+			[],
+		);
+		assertFatal((inv) => (inv.lines[0].netAmount = 200.001 as unknown as string), 'BR-DEC-23');
+	});
+	it('a leading plus sign is a decimal (xs:decimal allows it)', () => {
+		assert.deepEqual(
+			fatalIds((inv) => (inv.roundingAmount = '+0.10')),
 			[],
 		);
 	});
@@ -728,6 +753,57 @@ describe('preflight: DK rules', () => {
 	});
 });
 
+describe('preflight: Swedish and Norwegian sellers', () => {
+	const swedish = (inv: Invoice) => {
+		inv.seller = {
+			...inv.seller,
+			vatId: 'SE556036079301',
+			legalId: { id: '5560360793', scheme: '0007' },
+			endpoint: { scheme: '0007', id: '5560360793' },
+			address: { ...inv.seller.address, country: 'SE' },
+		};
+	};
+	it('SE-R-001/006/013/005', () => {
+		assert.deepEqual(fatalIds(swedish), []);
+		assertFatal((inv) => (swedish(inv), (inv.seller.vatId = 'SE5560360793')), 'SE-R-001');
+		assertFatal((inv) => (swedish(inv), (inv.lines[0].vat.rate = '20')), 'SE-R-006');
+		assertFatal((inv) => (swedish(inv), (inv.seller.legalId = { id: '5560360794', scheme: '0007' })), 'SE-R-013');
+		assertFatal((inv) => (swedish(inv), (inv.seller.taxRegistrationId = 'F-skatt')), 'SE-R-005');
+	});
+	it('NO-R-001 VAT number format, NO-R-002 warning', () => {
+		const norwegian = (vatId: string) => (inv: Invoice) => {
+			inv.seller = { ...inv.seller, vatId, legalId: undefined, address: { ...inv.seller.address, country: 'NO' } };
+		};
+		assertFatal(norwegian('NO923609016'), 'NO-R-001');
+		const findings = check(norwegian('NO923609016MVA'));
+		assert.ok(!findings.some((f) => f.flag === 'fatal'));
+		assert.ok(findings.some((f) => f.id === 'NO-R-002' && f.flag === 'warning'));
+	});
+});
+
+describe('preflight: Dutch sellers', () => {
+	const dutch = (inv: Invoice) => {
+		inv.seller = {
+			...inv.seller,
+			vatId: 'NL123456789B01',
+			legalId: { id: '12345678', scheme: '0106' },
+			endpoint: { scheme: '0106', id: '12345678' },
+			address: { line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
+		};
+	};
+	it('NL-R-002/003/007/008', () => {
+		assert.deepEqual(fatalIds(dutch), []);
+		assertFatal((inv) => (dutch(inv), delete inv.seller.address.postalCode), 'NL-R-002');
+		assertFatal((inv) => (dutch(inv), (inv.seller.legalId = { id: '12345678', scheme: '0184' })), 'NL-R-003');
+		assertFatal((inv) => (dutch(inv), (inv.paymentMeans = [])), 'NL-R-007');
+		assertFatal((inv) => {
+			dutch(inv);
+			inv.buyer = { ...inv.buyer, legalId: undefined, address: { ...inv.buyer.address, country: 'NL' } };
+			inv.paymentMeans![0].code = '42';
+		}, 'NL-R-008');
+	});
+});
+
 describe('preflight: identifier check digits', () => {
 	it('GLN, NO org, BE enterprise, SE org, ABN', () => {
 		assert.ok(isValidGln('5798000000001') && !isValidGln('5798000000002') && !isValidGln('57980000000A1'));
@@ -760,5 +836,35 @@ describe('preflight: its own totals equal computeTotals', () => {
 			compared++;
 		}
 		assert.ok(compared >= 300, `compared only ${compared}`);
+	});
+});
+
+describe('preflight: never throws, never falls back to its catch-all', () => {
+	it('on 3000 invoices with a random field replaced by a value of the wrong shape', () => {
+		let seed = 20261121;
+		const random = () => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed / 2147483648;
+		};
+		const oddValues: unknown[] = [null, '', '  ', 'abc', '1,5', -1, 0, 1e20, NaN, {}, [], [null], true, { id: 5 }, '+'];
+		const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+			if (value === null || typeof value !== 'object') return [prefix];
+			const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+			return [prefix, ...keys.flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k]))];
+		};
+		const fixtures = loadCanonicalFixtures().filter((f) => f.invoice.lines.length < 100);
+		for (let run = 0; run < 3000; run++) {
+			const invoice = JSON.parse(JSON.stringify(fixtures[run % fixtures.length].invoice)) as Invoice;
+			const all = paths(invoice).filter((p) => p.length > 0);
+			const target = all[Math.floor(random() * all.length)];
+			const odd = oddValues[Math.floor(random() * oddValues.length)];
+			let parent = invoice as unknown as Record<string | number, unknown>;
+			for (const key of target.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+			parent[target[target.length - 1]] = odd;
+			const findings = preflight(invoice, { format: 'peppol-bis3' });
+			assert.ok(Array.isArray(findings));
+			const crash = findings.find((f) => f.id === 'EXPORT-PREFLIGHT');
+			assert.equal(crash, undefined, `${target.join('.')} = ${JSON.stringify(odd)}: ${crash?.message}`);
+		}
 	});
 });

@@ -11,8 +11,22 @@ const base: Invoice = {
 	seller: { name: 'Sælger ApS', address: { country: 'DK' } },
 	buyer: { name: 'Køber A/S', address: { country: 'DK' } },
 	lines: [
-		{ id: '1', quantity: '3', unitCode: 'C62', price: { amount: '33.333' }, vat: { category: 'S', rate: '25' }, item: { name: 'A' } },
-		{ id: '2', quantity: '1', unitCode: 'C62', price: { amount: '10' }, vat: { category: 'Z', rate: '0' }, item: { name: 'B' } },
+		{
+			id: '1',
+			quantity: '3',
+			unitCode: 'C62',
+			price: { amount: '33.333' },
+			vat: { category: 'S', rate: '25' },
+			item: { name: 'A' },
+		},
+		{
+			id: '2',
+			quantity: '1',
+			unitCode: 'C62',
+			price: { amount: '10' },
+			vat: { category: 'Z', rate: '0' },
+			item: { name: 'B' },
+		},
 	],
 };
 
@@ -47,8 +61,15 @@ test('document allowance with percent and a charge go into their category', () =
 test('reconcile puts a whole-krone rounding into BT-114 and rejects a real difference', () => {
 	const r = reconcile({ ...base, lines: [base.lines[0]], booked: { payable: '125.00' } });
 	assert.equal(r.totals?.payable, '125.00');
-	const r2 = reconcile({ ...base, lines: [{ ...base.lines[0], price: { amount: '33.35' } }], booked: { payable: '125.00' } });
+	const r2 = reconcile({
+		...base,
+		lines: [{ ...base.lines[0], price: { amount: '33.35' } }],
+		booked: { payable: '125.00' },
+	});
 	assert.equal(r2.roundingAmount, '-0.06');
 	assert.equal(r2.totals?.payable, '125.00');
-	assert.throws(() => reconcile({ ...base, booked: { payable: '200.00' } }), /computed payable amount 135.00 differs from booked total 200.00/);
+	assert.throws(
+		() => reconcile({ ...base, booked: { payable: '200.00' } }),
+		/computed payable amount 135.00 differs from booked total 200.00/,
+	);
 });

@@ -26,7 +26,7 @@ export class InvalidDecimalError extends Error {
 
 function describe(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-	return typeof value === 'object' ? JSON.stringify(value)?.slice(0, 40) ?? String(value) : String(value);
+	return typeof value === 'object' ? (JSON.stringify(value)?.slice(0, 40) ?? String(value)) : String(value);
 }
 
 /**
@@ -37,7 +37,9 @@ export function dec(value: unknown, field = 'value'): Big {
 	if (value instanceof Big) return value;
 	if (typeof value === 'string') {
 		const trimmed = value.trim();
-		if (trimmed.length > 0 && trimmed.length <= 64 && DECIMAL_PATTERN.test(trimmed)) return new Big(trimmed);
+		// big.js rejects a leading "+" that xs:decimal (and so UBL) allows, e.g. PayableRoundingAmount "+0.10".
+		if (trimmed.length > 0 && trimmed.length <= 64 && DECIMAL_PATTERN.test(trimmed))
+			return new Big(trimmed.charCodeAt(0) === 43 /* + */ ? trimmed.slice(1) : trimmed);
 	} else if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e15) {
 		return new Big(value);
 	}

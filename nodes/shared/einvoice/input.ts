@@ -82,7 +82,8 @@ class Checker {
 		}
 		if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) parent[key] = value.slice(0, 10);
 		const text = parent[key];
-		if (typeof text !== 'string' || !ISO_DATE.test(text)) this.problem(path, `must be a date YYYY-MM-DD, got ${describe(value)}`);
+		if (typeof text !== 'string' || !ISO_DATE.test(text))
+			this.problem(path, `must be a date YYYY-MM-DD, got ${describe(value)}`);
 	}
 
 	/** A decimal: a decimal string or a finite number (normalised to a string). Never NaN, never a float in the model. */
@@ -113,7 +114,8 @@ function describe(value: unknown): string {
 function checkAddress(c: Checker, parent: Json, key: string, path: string, required: boolean): void {
 	const address = c.object(parent, key, path, required);
 	if (!address) return;
-	for (const field of ['line1', 'line2', 'line3', 'city', 'postalCode', 'countrySubdivision']) c.text(address, field, `${path}.${field}`, false);
+	for (const field of ['line1', 'line2', 'line3', 'city', 'postalCode', 'countrySubdivision'])
+		c.text(address, field, `${path}.${field}`, false);
 	c.text(address, 'country', `${path}.country`, true);
 	if (typeof address.country === 'string' && !/^[A-Z]{2}$/.test(address.country)) {
 		c.problem(`${path}.country`, `must be an ISO 3166-1 alpha-2 code such as DK, got ${describe(address.country)}`);
@@ -152,7 +154,8 @@ function checkAllowanceCharges(c: Checker, parent: Json, path: string, documentL
 	list?.forEach((entry, i) => {
 		const where = `${path}[${i}]`;
 		if (!isObject(entry)) return c.problem(where, `must be an object, got ${describe(entry)}`);
-		if (typeof entry.isCharge !== 'boolean') c.problem(`${where}.isCharge`, 'must be true (charge) or false (allowance)');
+		if (typeof entry.isCharge !== 'boolean')
+			c.problem(`${where}.isCharge`, 'must be true (charge) or false (allowance)');
 		c.decimal(entry, 'amount', `${where}.amount`, false);
 		c.decimal(entry, 'baseAmount', `${where}.baseAmount`, false);
 		c.decimal(entry, 'percent', `${where}.percent`, false);
@@ -183,9 +186,11 @@ export function readInvoiceInput(value: unknown): Invoice {
 	const invoice = structuredClone(raw);
 	const c = new Checker();
 
-	if (invoice.kind === undefined && (invoice.typeCode === '381' || invoice.typeCode === 381)) invoice.kind = 'creditNote';
+	if (invoice.kind === undefined && (invoice.typeCode === '381' || invoice.typeCode === 381))
+		invoice.kind = 'creditNote';
 	if (invoice.kind === undefined) invoice.kind = 'invoice';
-	if (invoice.kind !== 'invoice' && invoice.kind !== 'creditNote') c.problem('kind', `must be "invoice" or "creditNote", got ${describe(invoice.kind)}`);
+	if (invoice.kind !== 'invoice' && invoice.kind !== 'creditNote')
+		c.problem('kind', `must be "invoice" or "creditNote", got ${describe(invoice.kind)}`);
 	c.text(invoice, 'typeCode', 'typeCode', false);
 	c.text(invoice, 'number', 'number', true);
 	c.date(invoice, 'issueDate', 'issueDate', true);
@@ -195,7 +200,15 @@ export function readInvoiceInput(value: unknown): Invoice {
 	if (typeof invoice.currency === 'string' && !/^[A-Z]{3}$/.test(invoice.currency)) {
 		c.problem('currency', `must be an ISO 4217 code such as DKK, got ${describe(invoice.currency)}`);
 	}
-	for (const key of ['buyerReference', 'orderReference', 'salesOrderReference', 'contractReference', 'projectReference', 'paymentTerms', 'accountingCost']) {
+	for (const key of [
+		'buyerReference',
+		'orderReference',
+		'salesOrderReference',
+		'contractReference',
+		'projectReference',
+		'paymentTerms',
+		'accountingCost',
+	]) {
 		c.text(invoice, key, key, false);
 	}
 	checkParty(c, invoice, 'seller', 'seller');

@@ -130,8 +130,9 @@ export interface DirectDebit {
 }
 
 /**
- * Danish FIK / giro payment ("indbetalingskort"). The card type says which: 01, 04, 15 (giro),
- * 71, 73, 75 (FIK). Written as PaymentMeansCode 93 with PaymentID `<type>#<paymentId>` style values by the writers.
+ * Danish FIK / giro payment ("indbetalingskort"). The card type says which: 01, 04, 15 (giro, PaymentMeansCode 50)
+ * or 71, 73, 75 (FIK, PaymentMeansCode 93). The writers put `<cardType>#<paymentId>` in PaymentID and the creditor
+ * number in the account; the code itself comes from `PaymentMeans.code`.
  */
 export interface DanishGiro {
 	cardType: '01' | '04' | '15' | '71' | '73' | '75';

@@ -13,6 +13,7 @@
  */
 import Big from 'big.js';
 import * as codes from './codes';
+import { isValidNoOrgNumber, isValidSeOrgNumber } from './preflight-identifiers';
 import { HUNDRED, ZERO, dec, money, round } from './decimal';
 import type { DocumentFormat, Finding } from './findings';
 import type {
@@ -237,6 +238,8 @@ class PeppolChecks {
 	private readonly sellerCountry: string;
 	private readonly buyerCountry: string;
 	private readonly domesticDk: boolean;
+	/** BT-115 as written, once the totals are checked. */
+	private payable?: Big;
 
 	constructor(private readonly invoice: Invoice) {
 		this.isCreditNote = invoice.kind === 'creditNote';
@@ -257,6 +260,8 @@ class PeppolChecks {
 		this.totals();
 		this.booked();
 		this.denmark();
+		this.norwaySweden();
+		this.netherlands();
 		return this.findings;
 	}
 
@@ -322,7 +327,7 @@ class PeppolChecks {
 
 	/** BR-DEC / UBL-DT-01: an amount written with more than 2 decimals. */
 	private maxTwoDecimals(value: unknown, path: string, decId: string | undefined, what: string): void {
-		if (typeof value !== 'string' || !isPresent(value)) return;
+		if ((typeof value !== 'string' && typeof value !== 'number') || !isPresent(value)) return;
 		let written: Big;
 		try {
 			written = dec(value);
@@ -890,7 +895,7 @@ class PeppolChecks {
 		const lines = this.invoice.lines;
 		if (!Array.isArray(lines) || lines.length === 0) {
 			this.add('BR-16', 'An invoice shall have at least one invoice line (BG-25)', 'lines');
-			if (!Array.isArray(lines) && lines !== undefined) this.computable = false;
+			if (!Array.isArray(lines)) this.computable = false; // computeTotals needs an array, even an empty one
 			return;
 		}
 		const period = this.invoice.invoicingPeriod;
@@ -1170,6 +1175,10 @@ class PeppolChecks {
 			if (!text(a.id))
 				this.add('BR-52', 'Each additional supporting document shall have a reference (BT-122)', `${path}.id`);
 			if (isPresent(a.contentBase64)) {
+				// xs:base64Binary (the writer drops whitespace): the XSD rejects anything else.
+				const content = String(a.contentBase64).replace(/\s+/g, '');
+				if (content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content))
+					this.add('EXPORT-BASE64', 'The attachment content is not valid base64', `${path}.contentBase64`);
 				const mime = text(a.mimeCode);
 				if (!mime) this.add('UBL-DT-06', 'An embedded document needs a MIME code', `${path}.mimeCode`);
 				else if (!codes.MIME_CODES.has(mime)) {
@@ -1424,6 +1433,7 @@ class PeppolChecks {
 
 	private checkTotals(t: TotalsView, path: string): void {
 		const { lineNet, allowances, charges, taxExclusive, vatTotal, taxInclusive, prepaid, rounding, payable } = t;
+		this.payable = payable;
 		const vatInTaxCurrency = t.vatInTaxCurrency;
 		const rows = t.rows;
 		for (const row of rows) {
@@ -1438,7 +1448,18 @@ class PeppolChecks {
 		}
 
 		// Tax currency: BT-111 present (BR-53) and with the same sign as BT-110 (PEPPOL-EN16931-R055).
-		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
+		const sameCurrency = text(this.invoice.taxCurrency?.code) === text(this.invoice.currency);
+		if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code) && sameCurrency) {
+			// BT-6 = BT-5 (already PEPPOL-EN16931-R005): BT-110 doubles as the amount in BT-6 for BR-53 and R055.
+			if (!t.has.vatInTaxCurrency)
+				this.add('PEPPOL-EN16931-R054', 'A VAT accounting currency needs its own VAT total (BT-111)', 'taxCurrency');
+			else
+				this.add(
+					'BR-CO-15',
+					'BT-110 and BT-111 in the same currency: the invoice has two VAT totals',
+					'taxCurrency.code',
+				);
+		} else if (this.invoice.taxCurrency && text(this.invoice.taxCurrency.code)) {
 			if (!t.has.vatInTaxCurrency) {
 				for (const id of ['BR-53', 'PEPPOL-EN16931-R054', 'PEPPOL-EN16931-R055'])
 					this.add(
@@ -1446,12 +1467,6 @@ class PeppolChecks {
 						'With a VAT accounting currency (BT-6) the VAT total in that currency (BT-111) shall be provided; give taxCurrency.vatTotal or exchangeRate',
 						'taxCurrency',
 					);
-			} else if (text(this.invoice.taxCurrency.code) === text(this.invoice.currency)) {
-				this.add(
-					'BR-CO-15',
-					'BT-110 and BT-111 in the same currency: the invoice has two VAT totals',
-					'taxCurrency.code',
-				);
 			} else if (
 				vatTotal &&
 				vatInTaxCurrency &&
@@ -1717,9 +1732,9 @@ class PeppolChecks {
 				'The legal registration id of a Danish seller must have scheme 0184 (CVR)',
 				'seller.legalId.scheme',
 			);
-		if (this.isCreditNote && this.buyerCountry === 'DK' && this.computable) {
-			const payable = this.num(inv.totals?.payable, 'totals.payable', false) ?? safePayable(inv);
-			if (payable?.lt(0))
+		if (this.isCreditNote && this.buyerCountry === 'DK') {
+			// BT-115 as written (given or computed); without totals there is none to be negative.
+			if (this.payable?.lt(0))
 				this.add('DK-R-016', 'A Danish credit note cannot have a negative amount due (BT-115)', 'totals.payable');
 		}
 		if (!this.domesticDk) return;
@@ -1761,6 +1776,110 @@ class PeppolChecks {
 			);
 		});
 		array(inv.allowanceCharges).forEach((ac, i) => ac && this.danishTaxCharge(ac, `allowanceCharges[${i}]`));
+	}
+
+	// -------------------------------------------------------------------------------------------------
+	// Norway (NO-R-*) and Sweden (SE-R-*): the fatal national rules for sellers there.
+
+	private norwaySweden(): void {
+		const { seller, taxRepresentative } = this.invoice;
+		const vatId = text(seller?.vatId);
+		// PEPPOL's $supplierCountry: the VAT prefix, else the tax representative's, else the address country.
+		const supplierCountry = (vatId ?? text(taxRepresentative?.vatId) ?? this.sellerCountry).slice(0, 2).toUpperCase();
+		if (supplierCountry === 'NO') {
+			if (vatId?.startsWith('NO') && !(/^NO[0-9]{9}MVA$/.test(vatId) && isValidNoOrgNumber(vatId.slice(2, 11))))
+				this.add(
+					'NO-R-001',
+					'A Norwegian VAT number is NO + a valid organisation number (9 digits) + MVA',
+					'seller.vatId',
+				);
+			if (text(seller?.taxRegistrationId) !== 'Foretaksregisteret')
+				this.add(
+					'NO-R-002',
+					'Most Norwegian sellers must state "Foretaksregisteret" (seller tax registration id, BT-32)',
+					'seller.taxRegistrationId',
+					'warning',
+				);
+		}
+		if (this.sellerCountry !== 'SE') return;
+		if (vatId?.startsWith('SE')) {
+			if (vatId.length !== 14) this.add('SE-R-001', 'A Swedish VAT number has 14 characters', 'seller.vatId');
+			if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(vatId.slice(2, 14)))
+				this.add('SE-R-002', 'The last 12 characters of a Swedish VAT number are digits', 'seller.vatId');
+			const rates = new Set<string>();
+			for (const u of this.uses) if (u.category === 'S') rates.add(u.rate ? u.rate.toFixed() : '');
+			for (const rate of rates)
+				if (!['25', '12', '6'].includes(rate))
+					this.add('SE-R-006', `Swedish standard rates are 25, 12 or 6 (not ${rate || 'missing'})`, 'lines');
+		}
+		const legal = seller?.legalId;
+		if (legal && isPresent(legal.id)) {
+			const id = String(legal.id).replace(/\s+/g, ' ').trim();
+			if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(String(legal.id)))
+				this.add('SE-R-003', 'Swedish organisation numbers are numeric', 'seller.legalId.id');
+			if (id.length !== 10) this.add('SE-R-004', 'Swedish organisation numbers have 10 digits', 'seller.legalId.id');
+			if (!isValidSeOrgNumber(id))
+				this.add('SE-R-013', 'The check digit of the Swedish organisation number is wrong (Luhn)', 'seller.legalId.id');
+			const fTax = text(seller?.taxRegistrationId);
+			if (fTax !== undefined && fTax.replace(/\s+/g, ' ').toUpperCase() !== 'GODKÄND FÖR F-SKATT')
+				this.add(
+					'SE-R-005',
+					'A Swedish seller tax registration must read "Godkänd för F-skatt"',
+					'seller.taxRegistrationId',
+				);
+		}
+	}
+
+	// -------------------------------------------------------------------------------------------------
+	// The Netherlands (NL-R-*): Dutch sellers.
+
+	private netherlands(): void {
+		if (this.sellerCountry !== 'NL') return;
+		const inv = this.invoice;
+		const domestic = this.buyerCountry === 'NL';
+		const fullAddress = (a: PostalAddress | undefined) =>
+			Boolean(text(a?.line1) && text(a?.city) && text(a?.postalCode));
+		const kvkOrOin = (id: Identifier | undefined) =>
+			!id || !isPresent(id.id) || (['0106', '0190'].includes(text(id.scheme) ?? '') && Boolean(text(id.id)));
+		if (this.isCreditNote && !array(inv.precedingInvoices).some((p) => text(p?.number)))
+			this.add('NL-R-001', 'A Dutch credit note must reference the invoice it credits (BT-25)', 'precedingInvoices');
+		if (inv.seller?.address && !fullAddress(inv.seller.address))
+			this.add('NL-R-002', 'A Dutch seller address needs street, city and post code', 'seller.address');
+		if (!kvkOrOin(inv.seller?.legalId))
+			this.add('NL-R-003', 'A Dutch seller legal id must be a KVK (0106) or OIN (0190) number', 'seller.legalId');
+		if (domestic && inv.buyer?.address && !fullAddress(inv.buyer.address))
+			this.add('NL-R-004', 'A Dutch buyer address needs street, city and post code', 'buyer.address');
+		if (domestic && !kvkOrOin(inv.buyer?.legalId))
+			this.add('NL-R-005', 'A Dutch buyer legal id must be a KVK (0106) or OIN (0190) number', 'buyer.legalId');
+		const rep = inv.taxRepresentative;
+		if (rep?.address && text(rep.address.country)?.toUpperCase() === 'NL' && !fullAddress(rep.address))
+			this.add(
+				'NL-R-006',
+				'A Dutch tax representative address needs street, city and post code',
+				'taxRepresentative.address',
+			);
+		const payable = this.payable;
+		if (payable && (this.isCreditNote ? payable.lt(0) : payable.gt(0)) && array(inv.paymentMeans).length === 0)
+			this.add('NL-R-007', 'A Dutch seller must give payment means when the buyer pays', 'paymentMeans');
+		if (domestic)
+			array(inv.paymentMeans).forEach((pm, i) => {
+				if (!['30', '48', '49', '57', '58', '59'].includes(text(pm?.code) ?? ''))
+					this.add(
+						'NL-R-008',
+						'Between Dutch parties the payment means code is 30, 48, 49, 57, 58 or 59',
+						`paymentMeans[${i}].code`,
+					);
+			});
+		if (
+			array(inv.lines).some((l) => text(l?.orderLineReference)) &&
+			!text(inv.orderReference) &&
+			!text(inv.salesOrderReference)
+		)
+			this.add(
+				'NL-R-009',
+				'A Dutch invoice with order line references needs the order reference (BT-13)',
+				'orderReference',
+			);
 	}
 
 	private danishPaymentMeans(pm: PaymentMeans, path: string): void {
@@ -1849,12 +1968,4 @@ export function writtenPayeeAccount(pm: PaymentMeans): string | undefined {
  */
 export function preflightComputedTotals(invoice: Invoice): Totals | undefined {
 	return new PeppolChecks(invoice).computedTotals();
-}
-
-function safePayable(invoice: Invoice): Big | undefined {
-	try {
-		return dec(computeTotals(invoice).payable);
-	} catch {
-		return undefined;
-	}
 }

@@ -7,15 +7,7 @@
  */
 import { HUNDRED, ZERO, dec, money, round } from './decimal';
 import type Big from 'big.js';
-import type {
-	AllowanceCharge,
-	Invoice,
-	InvoiceLine,
-	Totals,
-	VatBreakdown,
-	VatCategory,
-	VatInfo,
-} from './model';
+import type { AllowanceCharge, Invoice, InvoiceLine, Totals, VatBreakdown, VatCategory, VatInfo } from './model';
 
 /** Thrown when the computed totals disagree with the booked ones beyond what the rules allow. */
 export class TotalsMismatchError extends Error {
@@ -36,7 +28,11 @@ export const VAT_CATEGORY_TOLERANCE = dec('1');
 export function allowanceChargeAmount(ac: AllowanceCharge, field: string): Big {
 	if (ac.amount !== undefined && ac.amount !== '') return round(dec(ac.amount, `${field} amount`));
 	if (ac.baseAmount !== undefined && ac.percent !== undefined) {
-		return round(dec(ac.baseAmount, `${field} base amount`).times(dec(ac.percent, `${field} percent`)).div(HUNDRED));
+		return round(
+			dec(ac.baseAmount, `${field} base amount`)
+				.times(dec(ac.percent, `${field} percent`))
+				.div(HUNDRED),
+		);
 	}
 	throw new Error(`${field} has neither an amount nor a base amount with a percentage`);
 }
@@ -46,7 +42,8 @@ export function allowanceChargeAmount(ac: AllowanceCharge, field: string): Big {
  * A given `netAmount` is respected (it is what the source booked); preflight checks it (BR-CO-10 family).
  */
 export function lineNetAmount(line: InvoiceLine): Big {
-	if (line.netAmount !== undefined && line.netAmount !== '') return round(dec(line.netAmount, `line ${line.id} net amount`));
+	if (line.netAmount !== undefined && line.netAmount !== '')
+		return round(dec(line.netAmount, `line ${line.id} net amount`));
 	return computeLineNetAmount(line);
 }
 

@@ -2,8 +2,10 @@
  * Runs an operation once per input item, the way every action node of this package behaves:
  * - each output item gets `pairedItem` pointing at its input item (unless the operation set one);
  * - an error on one item never stops the others when the node continues on fail: the item goes out with
- *   `json.error` (naming the invoice number, the system and the cause), its input json and binary kept, and the
- *   error attached so that n8n's "continue (using error output)" routes it to the error output;
+ *   `json.error` (a message naming the invoice number, the system and the cause) and `json.details` ({ system,
+ *   number, kind, itemIndex, httpCode?, description? }), its binary and `pairedItem`. On the regular output it keeps
+ *   its input json; with "Continue (using error output)" it carries only error + details, which is what n8n routes to
+ *   the error output, where n8n merges the input item's json back in;
  * - otherwise the error is thrown as `NodeApiError` / `NodeOperationError` carrying `itemIndex` and a message that
  *   names the invoice and the system.
  *
@@ -30,6 +32,8 @@ export interface RunOptions {
 	outputs?: number;
 	/** Default system name for errors when the item has no `json.source.system`. */
 	system?: string;
+	/** What an error about this item should name, when it is not in `json.source` / `json.invoice`. */
+	subjectOf?: (item: INodeExecutionData, itemIndex: number) => ItemSubject | undefined;
 }
 
 /** What an error about an item should name: its invoice number (or other label) and its system. */
@@ -48,6 +52,16 @@ export function itemSubject(item: INodeExecutionData | undefined, fallbackSystem
 	const kind = firstText(source.kind, invoice.kind);
 	const system = firstText(source.system) ?? fallbackSystem;
 	return { number, kind, system };
+}
+
+function subjectFor(item: INodeExecutionData, itemIndex: number, options: RunOptions): ItemSubject {
+	const fromItem = itemSubject(item, options.system);
+	if (fromItem.number || !options.subjectOf) return fromItem;
+	try {
+		return { ...fromItem, ...options.subjectOf(item, itemIndex) };
+	} catch {
+		return fromItem; // describing the item must never hide the original error
+	}
 }
 
 /** "Invoice 1001 (Dinero)", "Credit note 7 (Billy)", "Item 3" … */
@@ -72,18 +86,26 @@ export async function runPerItem(
 			const result = await operation(item, itemIndex);
 			for (const { output, items: produced } of normalise(result)) {
 				if (output < 0 || output >= outputs.length) throw new Error(`Output ${output} does not exist on this node`);
-				for (const out of produced) outputs[output].push(out.pairedItem === undefined ? { ...out, pairedItem: paired } : out);
+				for (const out of produced)
+					outputs[output].push(out.pairedItem === undefined ? { ...out, pairedItem: paired } : out);
 			}
 		} catch (caught) {
-			const subject = itemSubject(item, options.system);
+			const subject = subjectFor(item, itemIndex, options);
 			const error = toNodeError(ctx, caught, itemIndex, describeSubject(subject, itemIndex));
 			if (!ctx.continueOnFail()) throw error;
-			// n8n replaces the json of an item that carries `.error` by `{ error }` (WorkflowExecute.normalizeNodeErrors),
-			// so the error travels as json. On the error output n8n merges the paired input json back in.
+			const details: IDataObject = { itemIndex };
+			if (subject.system) details.system = subject.system;
+			if (subject.number) details.number = subject.number;
+			if (subject.kind) details.kind = subject.kind;
+			if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
+			if (error.description) details.description = error.description;
+			// On the error output only `error`/`details` may be set (n8n routes by that shape and merges the paired
+			// input json back in); on the regular output the item keeps its own json so later nodes (a ledger row)
+			// still see `source`, `invoice` …. Never `item.error`: the engine would replace the json with the message.
 			const errorItem: INodeExecutionData =
 				ctx.getNode().onError === 'continueErrorOutput'
-					? { json: { error: error.message }, pairedItem: paired }
-					: { json: { ...item.json, error: error.message }, pairedItem: paired };
+					? { json: { error: error.message, details }, pairedItem: paired }
+					: { json: { ...item.json, error: error.message, details }, pairedItem: paired };
 			if (item.binary) errorItem.binary = item.binary;
 			outputs[0].push(errorItem);
 		}
@@ -122,7 +144,11 @@ function normalise(result: ItemResult): Routed[] {
 }
 
 function isRouted(value: unknown): value is Routed {
-	return isObject(value) && typeof (value as { output?: unknown }).output === 'number' && Array.isArray((value as { items?: unknown }).items);
+	return (
+		isObject(value) &&
+		typeof (value as { output?: unknown }).output === 'number' &&
+		Array.isArray((value as { items?: unknown }).items)
+	);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -98,7 +98,13 @@ function iso(ms: number): string {
 function isCursor(value: unknown): value is PollCursor {
 	if (!value || typeof value !== 'object') return false;
 	const c = value as Partial<PollCursor>;
-	return c.v === 1 && typeof c.since === 'string' && !Number.isNaN(Date.parse(c.since)) && !!c.seen && typeof c.seen === 'object';
+	return (
+		c.v === 1 &&
+		typeof c.since === 'string' &&
+		!Number.isNaN(Date.parse(c.since)) &&
+		!!c.seen &&
+		typeof c.seen === 'object'
+	);
 }
 
 /** A fresh cursor starting at `exportSince` or now. */
@@ -114,11 +120,22 @@ export function newCursor(options: OpenOptions = {}): PollCursor {
  * Read the cursor from static data, or start one. `isNew` is true on first activation, after the "export since"
  * option changed, or when the stored cursor was unreadable. Does not write: `saveCursor` does.
  */
-export function openCursor(staticData: Record<string, unknown>, options: OpenOptions = {}): { cursor: PollCursor; isNew: boolean } {
+export function openCursor(
+	staticData: Record<string, unknown>,
+	options: OpenOptions = {},
+): { cursor: PollCursor; isNew: boolean } {
 	const stored = staticData[CURSOR_KEY];
 	const origin = options.exportSince?.trim() || undefined;
 	if (isCursor(stored) && (origin === undefined || stored.origin === origin)) {
-		return { cursor: { v: 1, since: stored.since, seen: { ...stored.seen }, ...(stored.origin ? { origin: stored.origin } : {}) }, isNew: false };
+		return {
+			cursor: {
+				v: 1,
+				since: stored.since,
+				seen: { ...stored.seen },
+				...(stored.origin ? { origin: stored.origin } : {}),
+			},
+			isNew: false,
+		};
 	}
 	return { cursor: newCursor(options), isNew: true };
 }

@@ -28,6 +28,17 @@ interface Window {
 
 const windows = new Map<string, Window>();
 
+/** Thrown when the key is paused (by a Retry-After) for longer than the caller may wait. */
+export class RateLimitBlockedError extends Error {
+	constructor(
+		readonly key: string,
+		readonly until: number,
+	) {
+		super(`requests are paused until ${new Date(until).toISOString()} as the service asked (Retry-After)`);
+		this.name = 'RateLimitBlockedError';
+	}
+}
+
 function windowFor(key: string): Window {
 	let w = windows.get(key);
 	if (!w) {
@@ -44,13 +55,19 @@ const IN_FLIGHT_POLL_MS = 25;
  * Wait until a request may start under `limit`, then record it. Call the returned `release` when the response (or
  * failure) arrives; until then the request counts as happening now.
  */
-export async function acquireRateLimit(limit: RateLimit, signal?: AbortSignal): Promise<() => void> {
+export async function acquireRateLimit(
+	limit: RateLimit,
+	signal?: AbortSignal,
+	maxBlockMs = Infinity,
+): Promise<() => void> {
 	if (!(limit.limit > 0) || !(limit.windowMs > 0)) return () => {};
 	const w = windowFor(limit.key);
 	for (;;) {
 		const now = Date.now();
 		w.starts = w.starts.filter((t) => t > now - limit.windowMs);
 		let wait = w.blockedUntil - now;
+		// A long pause the service asked for (e.g. a daily quota) fails fast instead of hanging the execution.
+		if (wait > maxBlockMs) throw new RateLimitBlockedError(limit.key, w.blockedUntil);
 		if (wait <= 0 && w.starts.length < limit.limit) {
 			const stamp = { released: false };
 			w.starts.push(Infinity);

@@ -28,11 +28,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { acquireRateLimit, blockRateLimitKey, type RateLimit } from './rate-limit';
+import { acquireRateLimit, blockRateLimitKey, RateLimitBlockedError, type RateLimit } from './rate-limit';
 import { TokenFetchError, type TokenSource } from './token';
 
 /** The n8n contexts a client can call from: node execution, polling, list search/load options, webhooks, hooks. */
-export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type RequestContext =
+	IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface RetryPolicy {
 	/** Attempts in total, including the first (default 5). */
@@ -45,7 +46,14 @@ export interface RetryPolicy {
 	maxTotalWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export const DEFAULT_RETRY: RetryPolicy = {
+	maxAttempts: 5,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+	maxTotalWaitMs: 120_000,
+};
 
 /** A remote error as the service's extractor sees it. */
 export interface RemoteError {
@@ -65,6 +73,8 @@ export interface Service {
 	errorMessage?: (error: RemoteError) => string | undefined;
 	/** Default retry policy for this service. */
 	retry?: Partial<RetryPolicy>;
+	/** Per-attempt timeout in ms (default 60 000), so a server that never answers cannot hang an execution. */
+	timeoutMs?: number;
 	/**
 	 * Status that means "token expired" (default 401). n8n then runs the credential's `preAuthentication` and repeats
 	 * the request once. `false` when the credential has no `preAuthentication`, so a 401 is not sent twice.
@@ -83,6 +93,7 @@ export interface ApiRequestOptions {
 	/** Send and parse JSON (default true unless `encoding` is set). */
 	json?: boolean;
 	encoding?: IHttpRequestOptions['encoding'];
+	/** Per-attempt timeout in ms (default: the service's `timeoutMs`, else 60 s). A timed-out attempt counts as a network error. */
 	timeout?: number;
 	/** Item the request is made for; set on the error. */
 	itemIndex?: number;
@@ -137,7 +148,11 @@ const RETRYABLE_NETWORK_CODES = new Set([
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 
 /** JSON request, returns the parsed body. */
-export async function apiRequest<T = unknown>(this: RequestContext, service: Service, options: ApiRequestOptions): Promise<T> {
+export async function apiRequest<T = unknown>(
+	this: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+): Promise<T> {
 	const response = await apiRequestFull.call(this, service, options);
 	return response.body as T;
 }
@@ -152,7 +167,11 @@ export async function apiRequestFull<T = unknown>(
 }
 
 /** Request returning the body as bytes (PDF downloads and other files). */
-export async function apiRequestBinary(this: RequestContext, service: Service, options: ApiRequestOptions): Promise<BinaryResponse> {
+export async function apiRequestBinary(
+	this: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+): Promise<BinaryResponse> {
 	const response = await send(this, service, { ...options, encoding: 'arraybuffer', json: false });
 	const data = toBuffer(response.body);
 	const contentType = headerValue(response.headers, 'content-type');
@@ -175,7 +194,15 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 	let tokenRefreshed = false;
 
 	for (let attempt = 1; ; attempt++) {
-		const release = options.rateLimit ? await acquireRateLimit(options.rateLimit, signal) : undefined;
+		let release: (() => void) | undefined;
+		if (options.rateLimit) {
+			try {
+				release = await acquireRateLimit(options.rateLimit, signal, policy.maxTotalWaitMs - waited);
+			} catch (error) {
+				if (!(error instanceof RateLimitBlockedError)) throw error;
+				throw await pausedApiError(ctx, service, options, error);
+			}
+		}
 		let outcome: FullResponse | { networkError: Error & { code?: string } };
 		try {
 			outcome = await attemptRequest(ctx, service, options, method, expiredStatus);
@@ -224,15 +251,21 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 				retryAfterMs = parseRetryAfter(headerValue(outcome.headers, 'retry-after'));
 				if (retryAfterMs !== undefined && options.rateLimit) blockRateLimitKey(options.rateLimit.key, retryAfterMs);
 			}
-			if (!retryable || attempt >= policy.maxAttempts) throw await remoteApiError(ctx, service, options, outcome, attempt);
+			if (!retryable || attempt >= policy.maxAttempts)
+				throw await remoteApiError(ctx, service, options, outcome, attempt);
 			if (retryAfterMs !== undefined && waited + retryAfterMs > policy.maxTotalWaitMs) {
 				throw await remoteApiError(ctx, service, options, outcome, attempt, retryAfterMs);
 			}
 		}
 
 		const delay = retryAfterMs ?? backoffDelay(attempt, policy);
+		const reason = 'networkError' in outcome ? outcome.networkError.code! : `HTTP ${outcome.statusCode}`;
+		ctx.logger?.debug(
+			`${service.system}: ${reason} on ${method} ${options.url}; retry ${attempt + 1}/${policy.maxAttempts} in ${delay} ms`,
+		);
 		if (waited + delay > policy.maxTotalWaitMs) {
-			if ('networkError' in outcome) throw await networkApiError(ctx, service, options, outcome.networkError.code!, attempt);
+			if ('networkError' in outcome)
+				throw await networkApiError(ctx, service, options, outcome.networkError.code!, attempt);
 			throw await remoteApiError(ctx, service, options, outcome, attempt);
 		}
 		waited += delay;
@@ -260,14 +293,17 @@ async function attemptRequest(
 		returnFullResponse: true,
 		// Statuses come back as responses so retries and error messages are ours; the token-expired status still
 		// throws so that n8n runs the credential's preAuthentication refresh and repeats the request once.
-		ignoreHttpStatusErrors: { ignore: true, except: options.token || expiredStatus === undefined ? [] : [expiredStatus] },
+		ignoreHttpStatusErrors: {
+			ignore: true,
+			except: options.token || expiredStatus === undefined ? [] : [expiredStatus],
+		},
 		json: options.encoding ? false : (options.json ?? true),
 	};
 	if (options.baseURL !== undefined) request.baseURL = options.baseURL;
 	if (options.qs !== undefined) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
 	if (options.encoding !== undefined) request.encoding = options.encoding;
-	if (options.timeout !== undefined) request.timeout = options.timeout;
+	request.timeout = options.timeout ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, service.credentialType, request)) as {
 		statusCode: number;
 		headers: Record<string, string | string[] | undefined>;
@@ -289,7 +325,11 @@ function remoteFromThrown(error: unknown): FullResponse | undefined {
 }
 
 function networkCode(error: unknown): string | undefined {
-	for (let e = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+	for (
+		let e = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0;
+		e && depth < 5;
+		depth++
+	) {
 		if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return e.code;
 		if (typeof e.message === 'string') {
 			if (/socket hang up/i.test(e.message)) return 'ECONNRESET';
@@ -309,7 +349,11 @@ function cancelSignal(ctx: RequestContext): AbortSignal | undefined {
 
 function isCancelled(error: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted) return true;
-	for (let e = error as { cause?: unknown; code?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+	for (
+		let e = error as { cause?: unknown; code?: unknown; name?: unknown } | undefined, depth = 0;
+		e && depth < 4;
+		depth++
+	) {
 		if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError' || e.name === 'AbortError') return true;
 		e = e.cause as typeof e;
 	}
@@ -403,13 +447,31 @@ function decodeBody(body: unknown): unknown {
 	return body;
 }
 
-const MESSAGE_KEYS = ['message', 'Message', 'error_description', 'errorMessage', 'ErrorMessage', 'detail', 'title', 'error', 'Error', 'errors', 'Errors', 'msg', 'reason', 'description'];
+const MESSAGE_KEYS = [
+	'message',
+	'Message',
+	'error_description',
+	'errorMessage',
+	'ErrorMessage',
+	'detail',
+	'title',
+	'error',
+	'Error',
+	'errors',
+	'Errors',
+	'msg',
+	'reason',
+	'description',
+];
 
 /** Find a human message in a typical error body: `{message}`, `{error: {message}}`, `{errors: [...]}`, problem+json … */
 export function defaultErrorMessage(body: unknown, depth = 0): string | undefined {
 	if (depth > 4 || body === undefined || body === null) return undefined;
 	if (typeof body === 'string') {
-		const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+		const text = body
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim();
 		return text ? truncate(text, 300) : undefined;
 	}
 	if (typeof body === 'number' || typeof body === 'boolean') return String(body);
@@ -479,8 +541,13 @@ async function remoteApiError(
 	retryAfterMs?: number,
 ): Promise<NodeApiError> {
 	const secrets = await secretsOf(ctx, service, options);
-	const remote: RemoteError = { statusCode: response.statusCode, headers: response.headers, body: decodeBody(response.body) };
-	const remoteMessage = service.errorMessage?.(remote) ?? defaultErrorMessage(remote.body) ?? statusText(response.statusCode);
+	const remote: RemoteError = {
+		statusCode: response.statusCode,
+		headers: response.headers,
+		body: decodeBody(response.body),
+	};
+	const remoteMessage =
+		service.errorMessage?.(remote) ?? defaultErrorMessage(remote.body) ?? statusText(response.statusCode);
 	let message = `${prefix(service, options)}: ${remoteMessage} [HTTP ${response.statusCode}]`;
 	if (retryAfterMs !== undefined) message += ` — the service asks to retry after ${Math.ceil(retryAfterMs / 1000)} s`;
 	else if (attempts > 1) message += ` after ${attempts} attempts`;
@@ -510,6 +577,23 @@ async function networkApiError(
 	const error = new NodeApiError(ctx.getNode(), { message, code, system: service.system } as JsonObject, {
 		message,
 		description: `The request to ${service.system} failed before a response arrived (${code}).`,
+		itemIndex: options.itemIndex,
+	});
+	error.message = message;
+	return error;
+}
+
+async function pausedApiError(
+	ctx: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+	cause: RateLimitBlockedError,
+): Promise<NodeApiError> {
+	const message = `${prefix(service, options)}: ${cause.message}`;
+	const error = new NodeApiError(ctx.getNode(), { message, system: service.system } as JsonObject, {
+		message,
+		description: 'An earlier request was answered 429/503 with a Retry-After longer than this node may wait.',
+		httpCode: '429',
 		itemIndex: options.itemIndex,
 	});
 	error.message = message;

@@ -52,7 +52,8 @@ const cache = new Map<string, CacheEntry>();
 /** Digest of a credential's identity. Secrets are hashed with the rest, so a changed secret gives a new key. */
 export function credentialIdentity(...parts: unknown[]): string {
 	const hash = createHash('sha256');
-	for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part ?? null)).update('\u0000');
+	for (const part of parts)
+		hash.update(typeof part === 'string' ? part : JSON.stringify(part ?? null)).update('\u0000');
 	return hash.digest('hex');
 }
 
@@ -144,7 +145,9 @@ export async function fetchOAuth2Token(http: HttpRequester, request: OAuth2Token
 	if (request.grantType === 'refresh_token') fields.refresh_token = request.refreshToken ?? '';
 	const headers: IDataObject = { Accept: 'application/json', ...request.headers };
 	if ((request.clientAuthentication ?? 'header') === 'header' && request.clientId !== undefined) {
-		const basic = Buffer.from(`${encodeURIComponent(request.clientId)}:${encodeURIComponent(request.clientSecret ?? '')}`).toString('base64');
+		const basic = Buffer.from(
+			`${encodeURIComponent(request.clientId)}:${encodeURIComponent(request.clientSecret ?? '')}`,
+		).toString('base64');
 		headers.Authorization = `Basic ${basic}`;
 	} else {
 		if (request.clientId !== undefined) fields.client_id = request.clientId;
@@ -170,18 +173,29 @@ export async function fetchOAuth2Token(http: HttpRequester, request: OAuth2Token
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-		throw new TokenFetchError(`the token request failed before a response arrived${code ? ` (${code})` : ''}`, undefined, code ?? 'ENETWORK');
+		const code =
+			(error as { code?: string; cause?: { code?: string } }).code ??
+			(error as { cause?: { code?: string } }).cause?.code;
+		throw new TokenFetchError(
+			`the token request failed before a response arrived${code ? ` (${code})` : ''}`,
+			undefined,
+			code ?? 'ENETWORK',
+		);
 	}
 	const parsed = parseBody(response.body);
 	if (response.statusCode >= 400) {
 		const error = typeof parsed.error === 'string' ? parsed.error : undefined;
 		const description = typeof parsed.error_description === 'string' ? parsed.error_description : undefined;
-		const text = [error, description].filter(Boolean).join(': ') || (typeof parsed.message === 'string' ? parsed.message : '');
-		throw new TokenFetchError(`the token request was refused${text ? `: ${text}` : ''} [HTTP ${response.statusCode}]`, response.statusCode);
+		const text =
+			[error, description].filter(Boolean).join(': ') || (typeof parsed.message === 'string' ? parsed.message : '');
+		throw new TokenFetchError(
+			`the token request was refused${text ? `: ${text}` : ''} [HTTP ${response.statusCode}]`,
+			response.statusCode,
+		);
 	}
 	const accessToken = parsed.access_token ?? parsed.accessToken;
-	if (typeof accessToken !== 'string' || !accessToken) throw new TokenFetchError('the token response has no access_token', response.statusCode);
+	if (typeof accessToken !== 'string' || !accessToken)
+		throw new TokenFetchError('the token response has no access_token', response.statusCode);
 	const expiresIn = Number(parsed.expires_in ?? parsed.expiresIn);
 	return {
 		accessToken,

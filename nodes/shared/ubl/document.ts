@@ -92,7 +92,9 @@ export function pdfAttachment(invoice: Invoice, pdf: PdfAttachment): Attachment 
 		id: fileName.replace(/\.[^.]+$/, '') || invoice.number,
 		description: pdf.description ?? (invoice.kind === 'creditNote' ? 'Kreditnota (PDF)' : 'Faktura (PDF)'),
 		contentBase64: pdf.data.toString('base64'),
-		mimeCode: pdf.mimeType || 'application/pdf',
+		// Some APIs serve PDFs as application/octet-stream, which PEPPOL's MIME code list (BR-CL-24) refuses.
+		mimeCode:
+			pdf.data.subarray(0, 5).toString('latin1') === '%PDF-' ? 'application/pdf' : pdf.mimeType || 'application/pdf',
 		fileName,
 	};
 }
@@ -139,7 +141,7 @@ export interface FileNameContext {
 
 /**
  * Expand a file-name pattern such as `{number}.xml` or `{system}-{kind}-{number}-{format}.xml`. Placeholders:
- * {number} {kind} {format} {customer} {issueDate} {system} {id}. Characters unsafe in file names become `_`;
+ * {number} {kind} {format} {customer} {issueDate} {system} {sourceId} (alias {id}). Characters unsafe in file names become `_`;
  * `.xml` is added when the pattern has no extension.
  */
 export function documentFileName(pattern: string, context: FileNameContext): string {
@@ -151,6 +153,7 @@ export function documentFileName(pattern: string, context: FileNameContext): str
 		issuedate: context.issueDate,
 		system: context.system,
 		id: context.id,
+		sourceid: context.id,
 	};
 	const expanded = (pattern || '{number}.xml').replace(/\{(\w+)\}/g, (whole, name: string) => {
 		const key = name.toLowerCase();
@@ -191,4 +194,42 @@ export function idempotencyKey(parts: {
 	hash[8] = (hash[8] & 0x3f) | 0x80;
 	const hex = hash.subarray(0, 16).toString('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface DocumentIdentifiers {
+	/** `Invoice` or `CreditNote`. */
+	rootElement: string;
+	rootNamespace: string;
+	/** cbc:CustomizationID, e.g. `urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0`. */
+	customizationId?: string;
+	/** cbc:ProfileID, e.g. `urn:fdc:peppol.eu:2017:poacc:billing:01:1.0`. */
+	profileId?: string;
+	/** PEPPOL document type identifier value (scheme busdox-docid-qns), as an SMP lists it. */
+	documentTypeId?: string;
+	/** PEPPOL process identifier value (scheme cenbii-procid-ubl), i.e. the ProfileID. */
+	processId?: string;
+}
+
+/**
+ * The identifiers a delivery or SMP lookup needs, read from a written document: root element and namespace,
+ * CustomizationID and ProfileID, and from them the PEPPOL document type and process identifiers.
+ */
+export function documentIdentifiers(xml: string): DocumentIdentifiers {
+	const root = /<(?:([A-Za-z_][\w.-]*):)?(Invoice|CreditNote)\b([^>]*)>/.exec(xml);
+	if (!root) throw new Error('Not a UBL Invoice or CreditNote');
+	const prefix = root[1];
+	const ns = new RegExp(`xmlns${prefix ? `:${prefix}` : ''}\\s*=\\s*"([^"]*)"`).exec(root[3]);
+	const value = (name: string) => {
+		const match = new RegExp(`<cbc:${name}(?:\\s[^>]*)?>([^<]*)</cbc:${name}>`).exec(xml);
+		return match ? match[1].trim() : undefined;
+	};
+	const ids: DocumentIdentifiers = { rootElement: root[2], rootNamespace: ns ? ns[1] : '' };
+	const customizationId = value('CustomizationID');
+	const profileId = value('ProfileID');
+	if (customizationId) {
+		ids.customizationId = customizationId;
+		ids.documentTypeId = `${ids.rootNamespace}::${ids.rootElement}##${customizationId}::2.1`;
+	}
+	if (profileId) ids.profileId = ids.processId = profileId;
+	return ids;
 }

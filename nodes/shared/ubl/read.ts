@@ -374,7 +374,7 @@ function readTotals(root: XmlNode, taxCurrencyCode: string | undefined): Totals 
 			exemptionReasonCode: text(category, 'TaxExemptionReasonCode'),
 		});
 	});
-	return compact({
+	const totals: Totals = compact({
 		lineNetTotal: amount(text(monetary, 'LineExtensionAmount')) ?? '',
 		allowanceTotal: amount(text(monetary, 'AllowanceTotalAmount')),
 		chargeTotal: amount(text(monetary, 'ChargeTotalAmount')),
@@ -387,6 +387,9 @@ function readTotals(root: XmlNode, taxCurrencyCode: string | undefined): Totals 
 		payable: amount(text(monetary, 'PayableAmount')) ?? '',
 		vatBreakdown,
 	});
+	// Totals elements without any amount in them carry nothing; the writer then computes the totals.
+	const hasAmount = Object.values(totals).some((value) => typeof value === 'string' && value !== '');
+	return hasAmount || vatBreakdown.length > 0 ? totals : undefined;
 }
 
 /** Carry BT-120/BT-121 from the breakdown to every line and allowance/charge of the same category and rate. */

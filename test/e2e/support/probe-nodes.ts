@@ -10,7 +10,9 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
@@ -46,11 +48,26 @@ export class ProbeTokenApi implements ICredentialType {
 	displayName = 'Probe Token API';
 	properties = [
 		{ displayName: 'Client ID', name: 'clientId', type: 'string' as const, default: '' },
-		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string' as const, typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string' as const,
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string' as const, default: '' },
-		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden' as const, typeOptions: { expirable: true, password: true }, default: '' },
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden' as const,
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
 	];
-	async preAuthentication(this: { helpers: { httpRequest: (o: IHttpRequestOptions) => Promise<unknown> } }, credentials: ICredentialDataDecryptedObject) {
+	async preAuthentication(
+		this: { helpers: { httpRequest: (o: IHttpRequestOptions) => Promise<unknown> } },
+		credentials: ICredentialDataDecryptedObject,
+	) {
 		const token = await fetchOAuth2Token((o) => this.helpers.httpRequest(o), {
 			tokenUrl: `${String(credentials.baseUrl)}/token`,
 			grantType: 'client_credentials',
@@ -71,7 +88,13 @@ export class ProbeClientApi implements ICredentialType {
 	displayName = 'Probe Client API';
 	properties = [
 		{ displayName: 'Client ID', name: 'clientId', type: 'string' as const, default: '' },
-		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string' as const, typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string' as const,
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string' as const, default: '' },
 	];
 	authenticate = { type: 'generic' as const, properties: { headers: { 'X-Client': '={{$credentials.clientId}}' } } };
@@ -117,12 +140,35 @@ const description: INodeTypeDescription = {
 		{ displayName: 'Base Delay', name: 'baseDelayMs', type: 'number', default: 20 },
 		{ displayName: 'Max Total Wait', name: 'maxTotalWaitMs', type: 'number', default: 10_000 },
 		{ displayName: 'Idempotent', name: 'idempotent', type: 'boolean', default: false },
+		{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 0 },
 		{ displayName: 'Paged', name: 'paged', type: 'boolean', default: false },
 	],
 };
 
 export class HttpProbe implements INodeType {
 	description = description;
+
+	methods = {
+		listSearch: {
+			async searchCustomers(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				const baseURL = this.getCurrentNodeParameter('baseUrl') as string;
+				const page = paginationToken ? Number(paginationToken) : 1;
+				const customers = (await apiRequest.call(this, probeService('probeApi'), {
+					baseURL,
+					url: '/customers',
+					qs: { q: filter ?? '', page },
+				})) as Array<{ id: string; name: string }>;
+				return {
+					results: customers.map((c) => ({ name: c.name, value: c.id })),
+					paginationToken: customers.length === 2 ? String(page + 1) : undefined,
+				};
+			},
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runPerItem(
@@ -142,7 +188,11 @@ export class HttpProbe implements INodeType {
 					itemIndex: i,
 					subject,
 					idempotent: (this.getNodeParameter('idempotent', i) as boolean) || undefined,
-					rateLimit: limit > 0 ? { key: `probe:${baseURL}`, limit, windowMs: this.getNodeParameter('rateWindowMs', i) as number } : undefined,
+					timeout: (this.getNodeParameter('timeoutMs', i) as number) || undefined,
+					rateLimit:
+						limit > 0
+							? { key: `probe:${baseURL}`, limit, windowMs: this.getNodeParameter('rateWindowMs', i) as number }
+							: undefined,
 					retry: {
 						maxAttempts: this.getNodeParameter('maxAttempts', i) as number,
 						baseDelayMs: this.getNodeParameter('baseDelayMs', i) as number,
@@ -151,7 +201,12 @@ export class HttpProbe implements INodeType {
 				};
 				if (credentialType === 'probeClientApi') {
 					const credentials = await this.getCredentials('probeClientApi');
-					const identity = credentialIdentity('probe', credentials.baseUrl, credentials.clientId, credentialIdentity(credentials.clientSecret));
+					const identity = credentialIdentity(
+						'probe',
+						credentials.baseUrl,
+						credentials.clientId,
+						credentialIdentity(credentials.clientSecret),
+					);
 					const token = cachedToken(identity, () =>
 						fetchOAuth2Token((o) => this.helpers.httpRequest(o), {
 							tokenUrl: `${String(credentials.baseUrl)}/token`,
@@ -176,11 +231,24 @@ export class HttpProbe implements INodeType {
 				if (mode === 'binary') {
 					const file = await apiRequestBinary.call(this, service, common);
 					const binary = await this.helpers.prepareBinaryData(file.data, file.fileName ?? 'file.bin', file.mimeType);
-					return { json: { fileName: file.fileName ?? null, mimeType: file.mimeType ?? null }, binary: { data: binary } };
+					return {
+						json: { fileName: file.fileName ?? null, mimeType: file.mimeType ?? null },
+						binary: { data: binary },
+					};
 				}
 				if (mode === 'full') {
-					const full = (await apiRequestFull.call(this, service, common)) as { statusCode: number; body: IDataObject; headers: IDataObject };
-					return { json: { statusCode: full.statusCode, body: full.body, requestId: String(full.headers['x-request-id'] ?? '') } };
+					const full = (await apiRequestFull.call(this, service, common)) as {
+						statusCode: number;
+						body: IDataObject;
+						headers: IDataObject;
+					};
+					return {
+						json: {
+							statusCode: full.statusCode,
+							body: full.body,
+							requestId: String(full.headers['x-request-id'] ?? ''),
+						},
+					};
 				}
 				const body = (await apiRequest.call(this, service, common)) as IDataObject;
 				return { json: body };
@@ -221,19 +289,27 @@ export class ProbeTrigger implements INodeType {
 		const budget = this.getNodeParameter('budget') as number;
 		const staticData = this.getWorkflowStaticData('node');
 		const keyOf = (doc: ProbeDocument) => ({ id: doc.id, timestamp: doc.updatedAt });
+		// Stop paging when the poll budget is spent; safe because the API lists oldest first.
+		const deadline = Date.now() + this.getPollBudgetMs() * 0.8;
 		const fetchSince = async (since: string) =>
 			(
 				await pageByNumber(
 					async (page, pageSize) =>
-						(await apiRequest.call(this, service, { baseURL, url: '/documents', qs: { changedSince: since, page, pageSize } })) as ProbeDocument[],
-					{ pageSize: 2, firstPage: 1 },
+						(await apiRequest.call(this, service, {
+							baseURL,
+							url: '/documents',
+							qs: { changedSince: since, page, pageSize },
+						})) as ProbeDocument[],
+					{ pageSize: 2, firstPage: 1, onPage: () => Date.now() < deadline },
 				)
 			).items;
 		if (this.getMode() === 'manual') {
 			const latest = latestDocuments(await fetchSince('1970-01-01T00:00:00.000Z'), keyOf, 2);
 			return latest.length ? [latest.map((doc) => ({ json: { ...doc } }))] : null;
 		}
-		const { cursor } = openCursor(staticData, { exportSince: (this.getNodeParameter('exportSince') as string) || undefined });
+		const { cursor } = openCursor(staticData, {
+			exportSince: (this.getNodeParameter('exportSince') as string) || undefined,
+		});
 		const docs = await fetchSince(queryFrom(cursor));
 		const { documents, next } = selectNew(cursor, docs, keyOf, { limit: budget > 0 ? budget : undefined });
 		const output = documents.map((doc) => ({ json: { ...doc } }));

@@ -29,11 +29,18 @@ function apiSince(all: Doc[], since: string): Doc[] {
 }
 
 /** One poll as a trigger does it, with a JSON round trip of the static data (a restart between polls). */
-function poll(store: { json: string }, all: Doc[], options: { limit?: number; now?: Date; exportSince?: string; lookbackMs?: number } = {}) {
+function poll(
+	store: { json: string },
+	all: Doc[],
+	options: { limit?: number; now?: Date; exportSince?: string; lookbackMs?: number } = {},
+) {
 	const staticData = JSON.parse(store.json) as Record<string, unknown>;
 	const { cursor, isNew } = openCursor(staticData, { now: options.now, exportSince: options.exportSince });
 	const fetched = apiSince(all, queryFrom(cursor, options.lookbackMs ?? 0));
-	const { documents, next, deferred } = selectNew(cursor, fetched, keyOf, { limit: options.limit, lookbackMs: options.lookbackMs });
+	const { documents, next, deferred } = selectNew(cursor, fetched, keyOf, {
+		limit: options.limit,
+		lookbackMs: options.lookbackMs,
+	});
 	saveCursor(staticData, next);
 	store.json = JSON.stringify(staticData);
 	return { emitted: ids(documents), isNew, deferred, cursor: next };
@@ -64,7 +71,11 @@ describe('poll cursor', () => {
 
 	it('starts at the "export since" date when set, and restarts when that option changes', () => {
 		const store = { json: '{}' };
-		const all = [doc('old', '2025-12-31T23:00:00Z'), doc('jan', '2026-01-15T08:00:00Z'), doc('feb', '2026-02-01T00:00:00Z')];
+		const all = [
+			doc('old', '2025-12-31T23:00:00Z'),
+			doc('jan', '2026-01-15T08:00:00Z'),
+			doc('feb', '2026-02-01T00:00:00Z'),
+		];
 		assert.deepEqual(poll(store, all, { exportSince: '2026-01-01' }).emitted, ['jan', 'feb']);
 		assert.deepEqual(poll(store, all, { exportSince: '2026-01-01' }).emitted, []);
 		// Clearing the option keeps the cursor.
@@ -115,13 +126,21 @@ describe('poll cursor', () => {
 			[doc('a', '2026-03-01T11:00:00Z'), doc('b', '2026-03-01T11:30:00Z'), doc('a', '2026-03-01T12:00:00Z')],
 			keyOf,
 		);
-		assert.deepEqual(documents.map((d) => `${d.id}@${d.updatedAt}`), ['b@2026-03-01T11:30:00Z', 'a@2026-03-01T12:00:00Z']);
+		assert.deepEqual(
+			documents.map((d) => `${d.id}@${d.updatedAt}`),
+			['b@2026-03-01T11:30:00Z', 'a@2026-03-01T12:00:00Z'],
+		);
 		assert.equal(next.since, '2026-03-01T12:00:00.000Z');
 	});
 
 	it('orders by timestamp, then id, whatever order the API used', () => {
 		const cursor = newCursor({ exportSince: T0 });
-		const docs = [doc('c', '2026-03-01T11:00:00Z'), doc('b', '2026-03-01T11:00:00Z'), doc('a', '2026-03-01T12:00:00Z'), doc('z', '2026-03-01T10:30:00Z')];
+		const docs = [
+			doc('c', '2026-03-01T11:00:00Z'),
+			doc('b', '2026-03-01T11:00:00Z'),
+			doc('a', '2026-03-01T12:00:00Z'),
+			doc('z', '2026-03-01T10:30:00Z'),
+		];
 		assert.deepEqual(ids(selectNew(cursor, docs, keyOf).documents), ['z', 'b', 'c', 'a']);
 	});
 
@@ -143,7 +162,9 @@ describe('poll cursor', () => {
 
 	it('prunes ids that fell out of the window so static data stays small', () => {
 		const cursor = newCursor({ exportSince: T0 });
-		const many = Array.from({ length: 50 }, (_, i) => doc(`d${i}`, new Date(Date.parse('2026-03-01T11:00:00Z') + i * 1000).toISOString()));
+		const many = Array.from({ length: 50 }, (_, i) =>
+			doc(`d${i}`, new Date(Date.parse('2026-03-01T11:00:00Z') + i * 1000).toISOString()),
+		);
 		const { next } = selectNew(cursor, many, keyOf);
 		assert.deepEqual(Object.keys(next.seen), ['d49']);
 		const withWindow = selectNew(cursor, many, keyOf, { lookbackMs: 5000 }).next;
@@ -250,7 +271,8 @@ describe('poll cursor', () => {
 			}
 			assert.equal(new Set(emitted).size, emitted.length, `round ${round}: a version was emitted twice`);
 			// Every current version is emitted (superseded versions may be skipped if they changed before being polled).
-			for (const d of all) assert.ok(emitted.includes(`${d.id}@${d.updatedAt}`), `round ${round}: ${d.id}@${d.updatedAt} never emitted`);
+			for (const d of all)
+				assert.ok(emitted.includes(`${d.id}@${d.updatedAt}`), `round ${round}: ${d.id}@${d.updatedAt} never emitted`);
 			for (const e of emitted) assert.ok(expected.has(e));
 		}
 	});
