@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UBL_NAMESPACES, writePeppolBis3 } from '../../nodes/shared/ubl/peppol-bis3';
 import { UblReadError, readUbl } from '../../nodes/shared/ubl/read';
+import { writeOioubl21 } from '../../nodes/shared/ubl/oioubl21';
+import { readOioubl21 } from '../../nodes/shared/ubl/read-oioubl21';
 import { loadCanonicalFixtures } from '../fixtures/canonical';
 
 const fixtures = loadCanonicalFixtures();
@@ -77,12 +79,10 @@ describe('UBL reader', () => {
 		assert.deepEqual(readUbl(xml), readUbl(writePeppolBis3(fixture('01-'))));
 	});
 
-	it('refuses OIOUBL with a clear message until the OIOUBL reader is wired', () => {
-		const xml = minimal('Invoice', UBL_NAMESPACES.invoice, '').replace(
-			'<cbc:ID>1</cbc:ID>',
-			'<cbc:CustomizationID>OIOUBL-2.1</cbc:CustomizationID><cbc:ID>1</cbc:ID>',
-		);
-		assert.throws(() => readUbl(xml), /OIOUBL reading not available/);
+	it('hands OIOUBL documents (CustomizationID OIOUBL-*) to the OIOUBL reader', () => {
+		const xml = writeOioubl21(fixture('01-'));
+		assert.deepEqual(readUbl(xml), readOioubl21(xml));
+		assert.equal(readUbl(xml).buyer.endpoint?.id, fixture('01-').buyer.endpoint?.id);
 	});
 
 	it('reads Danish FIK/giro payment ids back into the giro model', () => {

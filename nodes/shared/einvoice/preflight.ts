@@ -31,18 +31,15 @@ import type {
 } from './model';
 import { defaultTypeCode } from './model';
 import { IDENTIFIER_RULES } from './preflight-identifiers';
+import { preflightOioubl } from './preflight-oioubl';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
 export type PreflightCheck = (invoice: Invoice) => Finding[];
 
-/**
- * One rule set per output format. OIOUBL 2.1 (NemHandel F-INV…/F-LIB… rules) is contributed by
- * `preflight-oioubl.ts`; until it exists, OIOUBL documents get the format-neutral checks only.
- */
+/** One rule set per output format. OIOUBL 2.1 (NemHandel F-INV…/F-LIB… rules) lives in `preflight-oioubl.ts`. */
 const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 	'peppol-bis3': (invoice) => new PeppolChecks(invoice).run(),
-	// OIOUBL 2.1 rules: plug `preflightOioubl` from './preflight-oioubl' in here when it lands.
-	oioubl21: (invoice) => new PeppolChecks(invoice).runFormatNeutral(),
+	oioubl21: (invoice) => preflightOioubl(invoice),
 };
 
 /** Check an invoice for the given format. Never throws: malformed input becomes findings. */

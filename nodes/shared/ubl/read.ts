@@ -34,6 +34,7 @@ import type {
 import { defaultTypeCode } from '../einvoice/model';
 import { vatKey } from '../einvoice/totals';
 import { UBL_NAMESPACES } from './peppol-bis3';
+import { readOioubl21 } from './read-oioubl21';
 
 /** The document could not be read as a UBL invoice or credit note. */
 export class UblReadError extends Error {
@@ -459,9 +460,7 @@ export function readUbl(xml: string): Invoice {
 	if (!root) throw new UblReadError(`Not a UBL document: <${rootName}> could not be read`);
 
 	const customizationId = text(root, 'CustomizationID');
-	if (customizationId?.startsWith('OIOUBL-')) {
-		throw new UblReadError(`OIOUBL reading not available yet (CustomizationID ${customizationId})`);
-	}
+	if (customizationId?.startsWith('OIOUBL-')) return readOioubl21(xml);
 	return readParsedUbl(root, rootName);
 }
 
