@@ -61,3 +61,9 @@ export {
 	type BuiltDocument,
 	type DocumentFormatInfo,
 } from './nodes/shared/ubl/document';
+export {
+	mapSeveraInvoice,
+	SeveraMappingError,
+	type SeveraDocument,
+	type SeveraMapOptions,
+} from './nodes/Severa/mapper';
