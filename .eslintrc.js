@@ -27,7 +27,7 @@ module.exports = {
 			plugins: ['eslint-plugin-n8n-nodes-base'],
 			extends: ['plugin:n8n-nodes-base/credentials'],
 			rules: {
-				// Community packages link full documentation URLs; the rule expects n8n's internal doc slugs.
+				// This rule wants n8n's own docs slugs (camelCase names); community credentials link to full URLs.
 				'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 			},
 		},
