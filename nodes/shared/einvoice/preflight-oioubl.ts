@@ -18,7 +18,7 @@ import {
 	INVOICE_TYPE_CODES_12,
 	ORDER_REQUIRED_PROFILES,
 	PAYMENT_MEANS_CODES,
-	UNIT_TO_OIOUBL,
+	oioublUnit,
 	oioublIdValue,
 	oioublScheme,
 } from '../ubl/oioubl-codes';
@@ -133,7 +133,7 @@ function checkInvoice(invoice: Invoice, options: OioublPreflightOptions, fatal: 
 		if (!line.id?.trim()) fatal(rule('F-INV140', 'F-CRN084'), 'Line id is empty', `${path}.id`);
 		if (!line.item?.name?.trim())
 			fatal(rule('F-INV163', 'F-CRN110'), `Line ${line.id}: the item name is empty`, `${path}.item.name`);
-		const unit = UNIT_TO_OIOUBL[line.unitCode] ?? line.unitCode;
+		const unit = oioublUnit(line.unitCode);
 		if (!OIOUBL_UNIT_CODES.has(unit)) {
 			fatal(
 				'F-LIB318',

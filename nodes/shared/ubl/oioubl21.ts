@@ -34,7 +34,7 @@ import {
 	PAYMENT_ID_SCHEME_ID,
 	PROJECT_LABEL,
 	TAX_SCHEME,
-	UNIT_TO_OIOUBL,
+	oioublUnit,
 	VAT_TO_OIOUBL,
 	invoiceTypeListId,
 	oioublIdValue,
@@ -738,7 +738,7 @@ function writeLine(
 	cur: string,
 ): void {
 	const net = money(lineNetAmount(line));
-	const unit = UNIT_TO_OIOUBL[line.unitCode] ?? line.unitCode;
+	const unit = oioublUnit(line.unitCode);
 	out.open(tag);
 	out.leaf('cbc:ID', line.id);
 	out.leaf('cbc:Note', line.note);
