@@ -23,7 +23,7 @@ import {
 	oioublScheme,
 } from '../ubl/oioubl-codes';
 import { OIOUBL_COUNTRY_CODES, OIOUBL_CURRENCY_CODES, OIOUBL_UNIT_CODES } from '../ubl/oioubl-codelists';
-import { danishAccount, legalEntityId, oioublPaymentCode, oioublSubtotals } from '../ubl/oioubl21';
+import { danishAccount, legalEntityId, oioublPaymentCode, oioublSubtotals, oioublTaxCurrency } from '../ubl/oioubl21';
 
 export interface OioublPreflightOptions {
 	/** The profile the document will be written with (as `writeOioubl21`'s option). */
@@ -117,16 +117,6 @@ function checkInvoice(invoice: Invoice, options: OioublPreflightOptions, fatal: 
 		if (!ac.vat) fatal('F-LIB226', 'A document allowance or charge needs a VAT category', `${path}.vat`);
 		checkAllowanceCharge(ac, path, 'document', false, fatal, isCredit);
 	});
-
-	if (invoice.taxCurrency && invoice.taxCurrency.code !== invoice.currency) {
-		const tc = invoice.taxCurrency;
-		if (tc.code !== 'DKK' && tc.code !== 'EUR') {
-			fatal(rule('F-INV016', 'F-CRN011'), `Tax currency must be DKK or EUR, not ${tc.code}`, 'taxCurrency.code');
-		}
-		if (tc.exchangeRate !== undefined && isDecimal(tc.exchangeRate) && dec(tc.exchangeRate).lte(0)) {
-			fatal('F-LIB089', 'The tax exchange rate must be positive', 'taxCurrency.exchangeRate');
-		}
-	}
 
 	invoice.lines.forEach((line, i) => {
 		const path = `lines[${i}]`;
@@ -407,10 +397,16 @@ function checkTotals(invoice: Invoice, fatal: Report, rule: (i: string, c: strin
 		fatal(rule('F-INV338', 'F-CRN208'), 'The rounding amount must be within ±10.00', 'roundingAmount');
 	if (totals.prepaid && dec(totals.prepaid).lt(0))
 		fatal('F-LIB013', 'The prepaid amount must not be negative', 'prepaidAmount');
-	const tc = invoice.taxCurrency;
-	if (tc && tc.code !== invoice.currency) {
-		const hasStandard = subtotals.some((s) => s.oioublId === 'StandardRated');
-		if (!hasStandard || (tc.exchangeRate === undefined && tc.vatTotal === undefined)) {
+	// The tax currency is only written with standard rated VAT (see `oioublTaxCurrency`).
+	const tc = oioublTaxCurrency(invoice, totals);
+	if (tc) {
+		if (tc.code !== 'DKK' && tc.code !== 'EUR') {
+			fatal(rule('F-INV016', 'F-CRN011'), `Tax currency must be DKK or EUR, not ${tc.code}`, 'taxCurrency.code');
+		}
+		if (tc.exchangeRate !== undefined && isDecimal(tc.exchangeRate) && dec(tc.exchangeRate).lte(0)) {
+			fatal('F-LIB089', 'The tax exchange rate must be positive', 'taxCurrency.exchangeRate');
+		}
+		if (tc.exchangeRate === undefined && tc.vatTotal === undefined) {
 			fatal(
 				rule('F-INV018', 'F-CRN013'),
 				'A tax currency needs the VAT in that currency (exchange rate or amount) on standard rated VAT',
