@@ -74,7 +74,9 @@ export async function convertItem(
 		const field = options.invoice.field || 'invoice';
 		raw = readPath(json, field);
 		if (raw === undefined || raw === null) {
-			throw new NodeOperationError(node, `The item has no canonical invoice in json.${field}`, {
+			// A source node that could not map a document says why in json.error; keep that cause.
+			const cause = typeof json.error === 'string' && json.error ? `: ${json.error}` : '';
+			throw new NodeOperationError(node, `The item has no canonical invoice in json.${field}${cause}`, {
 				itemIndex,
 				description: 'Connect a source node (Dinero, Billy, Severa) before this node, or choose Invoice Source "JSON".',
 			});

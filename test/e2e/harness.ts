@@ -634,6 +634,31 @@ export async function pollTrigger(
 	}
 }
 
+/**
+ * Call the list-search method of a node inside a workflow (resource locator "From List") with a real
+ * `LoadOptionsContext`, as the editor does; `listSearch` below does the same from a bare node type.
+ */
+export async function listSearchInWorkflow(
+	workflowOrFile: WorkflowJson | string,
+	nodeName: string,
+	method: string,
+	filter?: string,
+	options: { credentials?: CredentialStore } = {},
+): Promise<import('n8n-workflow').INodeListSearchResult> {
+	await loadPackage();
+	const json = structuredClone(typeof workflowOrFile === 'string' ? loadWorkflow(workflowOrFile) : workflowOrFile);
+	const workflow = makeWorkflow(json, undefined);
+	const node = workflow.getNode(nodeName);
+	if (!node) throw new Error(`Node ${nodeName} not found`);
+	const type = getNodeType(node.type, node.typeVersion);
+	const search = type.methods?.listSearch?.[method];
+	if (!search) throw new Error(`${node.type} has no list search method ${method}`);
+	const store: CredentialStore = structuredClone(options.credentials ?? {});
+	const additionalData = makeAdditionalData('manual', { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, new Set());
+	const context = new core.LoadOptionsContext(workflow, node, additionalData, '');
+	return await search.call(context as never, filter);
+}
+
 /** The bytes of a binary property, whether stored by the binary data service or inline. */
 export async function binaryBuffer(binary: IBinaryData): Promise<Buffer> {
 	return await Container.get(core.BinaryDataService).getAsBuffer(binary);

@@ -5,7 +5,11 @@
 import { readDatasetInfo, type Emulator, type EmulatorFactory, type EmulatorOptions } from './emulator';
 
 export const emulators: Record<string, () => Promise<EmulatorFactory>> = {
-	// dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+	billy: async () => (await import('./billy/emulator')).createBillyEmulator,
+	dinero: async () => (await import('./dinero/emulator')).createDineroEmulator,
+	zenvoices: async () => (await import('./zenvoices/emulator')).createZenvoicesEmulator,
+	severa: async () => (await import('./severa/emulator')).createSeveraEmulator,
+	maventa: async () => (await import('./maventa/emulator')).createMaventaEmulator,
 };
 
 export async function startSandbox(datasetDir: string, options?: EmulatorOptions): Promise<Emulator> {
