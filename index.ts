@@ -85,3 +85,11 @@ export {
 	type CustomerRule,
 	type Route,
 } from './nodes/shared/routing';
+export {
+	mapBillyInvoice,
+	billyBuyer,
+	billySeller,
+	BillyMappingError,
+	type BillyMapOptions,
+	type BillyPaymentSettings,
+} from './nodes/Billy/mapper';

@@ -19,6 +19,8 @@ import { binaryBuffer, nodeType, runWorkflow, type WorkflowJson } from '../e2e/h
 import { readDatasetInfo, type DatasetInfo, type Emulator } from '../sandbox/emulator';
 import { startSandbox } from '../sandbox/index';
 import { normalizeKeys, parseDineroJson } from '../../nodes/Dinero/json';
+import { DEFAULT_BILLY_TOKEN } from '../sandbox/billy/emulator';
+import { billyInventory } from '../sandbox/billy/inventory';
 
 export type ReportStatus = 'exported' | 'skipped' | 'failed';
 
@@ -115,6 +117,22 @@ export const SYSTEMS: Record<string, SystemAdapter> = {
 			}
 			return entries;
 		},
+	},
+	billy: {
+		trigger: 'billyTrigger',
+		credentialType: 'billyApi',
+		credentials: (emulator, info) => ({
+			environment: 'sandbox',
+			baseUrl: emulator.url,
+			accessToken: String(settingsOf(info).accessToken ?? DEFAULT_BILLY_TOKEN),
+		}),
+		parameters: (info) => ({
+			events: ['invoiceApproved', 'creditNoteApproved'],
+			exportSince: String(settingsOf(info).exportSince ?? ''),
+			options: { output: 'canonical', manualCount: 1_000_000, paymentDetails: settingsOf(info).paymentMeans ?? {} },
+		}),
+		inventory: (dir, info) =>
+			billyInventory(dir, settingsOf(info).exportSince ? String(settingsOf(info).exportSince) : undefined),
 	},
 };
 
