@@ -62,6 +62,44 @@ export {
 	type DocumentFormatInfo,
 } from './nodes/shared/ubl/document';
 export {
+	participantDnsName,
+	lookupParticipant,
+	ParticipantLookup,
+	parseParticipant,
+	validateParticipant,
+	matchCustomer,
+	candidatesFor,
+	SML_ZONES,
+	type LookupOptions,
+	type LookupResult,
+	type ParticipantId,
+	type CustomerIdentifiers,
+	type MatchResult,
+} from './nodes/shared/network';
+export {
+	resolveRoute,
+	applyOverrides,
+	findCustomerRule,
+	normaliseCustomerRule,
+	type AdaptorDefaults,
+	type CustomerRule,
+	type Route,
+} from './nodes/shared/routing';
+export {
+	mapBillyInvoice,
+	billyBuyer,
+	billySeller,
+	BillyMappingError,
+	type BillyMapOptions,
+	type BillyPaymentSettings,
+} from './nodes/Billy/mapper';
+export {
+	mapSeveraInvoice,
+	SeveraMappingError,
+	type SeveraDocument,
+	type SeveraMapOptions,
+} from './nodes/Severa/mapper';
+export {
 	writeInvoicD96a,
 	withPartyGlns,
 	partyGln,
@@ -69,3 +107,13 @@ export {
 	type EdifactParty,
 } from './nodes/shared/edifact/invoic-d96a';
 export { nextControlReference, type ControlReferenceState } from './nodes/shared/edifact/syntax';
+export {
+	sendAs2,
+	buildAs2Message,
+	readMdn,
+	checkAs2Config,
+	As2Error,
+	type As2Config,
+	type As2Result,
+	type As2Mdn,
+} from './nodes/shared/delivery/as2';

@@ -25,6 +25,7 @@ export class InvoiceToUbl implements INodeType {
 		description:
 			'Turn canonical invoices and credit notes into PEPPOL BIS 3, OIOUBL 2.1 or EDIFACT INVOIC (EANCOM) documents',
 		defaults: { name: 'Invoice to UBL' },
+		usableAsTool: true,
 		inputs: ['main'],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		properties: [
