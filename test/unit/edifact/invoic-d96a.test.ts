@@ -75,9 +75,12 @@ describe('EANCOM INVOIC D96A writer', () => {
 
 	it('writes every canonical fixture as an interchange that an independent parser reads in D.96A order', () => {
 		let fitAsIs = 0;
+		let fitWithGlns = 0;
 		let written = 0;
 		for (const [index, fixture] of fixtures.entries()) {
 			if (!preflight(fixture.invoice, { format: 'edifact-d96a' }).some((f) => f.flag === 'fatal')) fitAsIs++;
+			const glnsOnly = withPartyGlns(fixture.invoice, { seller: SELLER_GLN, buyer: BUYER_GLN });
+			if (!preflight(glnsOnly, { format: 'edifact-d96a' }).some((f) => f.flag === 'fatal')) fitWithGlns++;
 			const invoice = eancomReady(fixture.invoice);
 			const fatal = preflight(invoice, { format: 'edifact-d96a' }).filter((f) => f.flag === 'fatal');
 			assert.deepEqual(fatal, [], `${fixture.name}: EANCOM pre-flight`);
@@ -133,7 +136,7 @@ describe('EANCOM INVOIC D96A writer', () => {
 		}
 		assert.equal(written, fixtures.length);
 		console.log(
-			`# EANCOM: ${written} of ${fixtures.length} fixtures written and parsed cleanly; ${fitAsIs} fit without partner GLNs/item numbers`,
+			`# EANCOM: ${written} of ${fixtures.length} fixtures written and parsed cleanly; EANCOM pre-flight clean as-is: ${fitAsIs}, with partner GLNs only: ${fitWithGlns}, with GLNs and item numbers: ${written}`,
 		);
 	});
 
@@ -290,6 +293,19 @@ describe('EDIFACT in the document pipeline', () => {
 		for (const spelling of ['edifact-d96a', 'EDIFACT', 'EANCOM D96A', 'EDIFACT INVOIC (EANCOM D96A)']) {
 			assert.equal(normaliseFormat(spelling), 'edifact-d96a', spelling);
 		}
+	});
+
+	it('reports an invoice EANCOM cannot address as findings, also when asked to write it anyway', () => {
+		const raw = loadCanonicalFixtures()[0].invoice;
+		const built = buildDocument(raw, {
+			format: 'edifact-d96a',
+			writeInvalid: true,
+			edifact: { controlReference: '1' },
+		});
+		assert.equal(built.valid, false);
+		assert.equal(built.xml, undefined);
+		const ids = built.findings.map((f) => f.id);
+		for (const id of ['EANCOM-GLN-SELLER', 'EANCOM-GLN-BUYER', 'EXPORT-WRITE']) assert.ok(ids.includes(id), id);
 	});
 
 	it('refuses to write an interchange without a control reference', () => {
