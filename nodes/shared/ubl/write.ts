@@ -23,6 +23,8 @@ export function writeUbl(invoice: Invoice, options: WriteUblOptions): string {
 			}
 			return writeInvoicD96a(invoice, options.edifact);
 		default:
-			throw new Error(`No UBL writer for format '${String(options.format)}' (available: peppol-bis3, oioubl21, edifact-d96a)`);
+			throw new Error(
+				`No UBL writer for format '${String(options.format)}' (available: peppol-bis3, oioubl21, edifact-d96a)`,
+			);
 	}
 }
