@@ -132,6 +132,19 @@ describe('AS2 delivery', () => {
 		}
 	});
 
+	it('sends binary (no base64) to the OpenSSL receiver, for an interchange on one line', async () => {
+		const oneLine = documents.find((d) => !d.content.includes(0x0a))!;
+		const result = await sendAs2(
+			payload(oneLine.content),
+			{ ...opensslConfig, transferEncoding: 'binary' },
+			loopbackPost,
+		);
+		assert.equal(result.status, 'delivered', result.message);
+		const got = openssl.received.find((r) => r.messageId === result.messageId)!;
+		assert.ok(got.payload.equals(oneLine.content));
+		assert.equal(got.mic, result.mic!.value);
+	});
+
 	it('delivers EANCOM interchanges to the libas2 receiver (RSA-OAEP), MIC confirmed in its MDN', async () => {
 		const times: number[] = [];
 		for (const document of documents) {
