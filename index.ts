@@ -86,6 +86,12 @@ export {
 	type Route,
 } from './nodes/shared/routing';
 export {
+	mapDineroDocument,
+	vatResolver as dineroVatResolver,
+	DineroMappingError,
+	type DineroMapInput,
+} from './nodes/Dinero/mapper';
+export {
 	mapBillyInvoice,
 	billyBuyer,
 	billySeller,
