@@ -86,6 +86,12 @@ export {
 	type Route,
 } from './nodes/shared/routing';
 export {
+	mapDineroDocument,
+	vatResolver as dineroVatResolver,
+	DineroMappingError,
+	type DineroMapInput,
+} from './nodes/Dinero/mapper';
+export {
 	mapBillyInvoice,
 	billyBuyer,
 	billySeller,
@@ -93,3 +99,27 @@ export {
 	type BillyMapOptions,
 	type BillyPaymentSettings,
 } from './nodes/Billy/mapper';
+export {
+	mapSeveraInvoice,
+	SeveraMappingError,
+	type SeveraDocument,
+	type SeveraMapOptions,
+} from './nodes/Severa/mapper';
+export {
+	writeInvoicD96a,
+	withPartyGlns,
+	partyGln,
+	type InvoicOptions,
+	type EdifactParty,
+} from './nodes/shared/edifact/invoic-d96a';
+export { nextControlReference, type ControlReferenceState } from './nodes/shared/edifact/syntax';
+export {
+	sendAs2,
+	buildAs2Message,
+	readMdn,
+	checkAs2Config,
+	As2Error,
+	type As2Config,
+	type As2Result,
+	type As2Mdn,
+} from './nodes/shared/delivery/as2';

@@ -18,7 +18,7 @@ import { fetchOAuth2Token } from '../nodes/shared/n8n/token';
 export class DineroApi implements ICredentialType {
 	name = 'dineroApi';
 
-	displayName = 'Dinero API (Personal API Key)';
+	displayName = 'Dinero Personal API Key API';
 
 	documentationUrl = 'https://developer.dinero.dk/documentation/personal-integration';
 

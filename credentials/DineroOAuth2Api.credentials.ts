@@ -10,7 +10,7 @@ export class DineroOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'Dinero OAuth2 API (Visma Connect)';
+	displayName = 'Dinero (Visma Connect) OAuth2 API';
 
 	documentationUrl = 'https://developer.dinero.dk/documentation/authorization';
 

@@ -34,9 +34,13 @@ const documentOutput: INodeProperties = {
 		{
 			name: 'Canonical Invoice',
 			value: 'canonical',
-			description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL',
+			description: 'EN 16931 invoice in JSON.invoice, ready for Invoice to UBL',
 		},
-		{ name: 'Raw Dinero Document', value: 'raw', description: 'The document with its lines, in json.dinero' },
+		{
+			name: 'Raw Dinero Document',
+			value: 'raw',
+			description: 'The document with its lines, in the dinero field of the item',
+		},
 		{ name: 'Summary', value: 'summary', description: 'List fields only: one request per 1000 documents' },
 	],
 	default: 'canonical',
@@ -184,6 +188,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { resource: documentResources, operation: ['getMany'] } },
 		options: [
 			customerLocator('customer', 'Customer', 'Only documents to this customer'),
+			{ displayName: 'Changed Since', name: 'changedSince', type: 'dateTime', default: '' },
 			{ displayName: 'Date From', name: 'dateFrom', type: 'dateTime', default: '' },
 			{ displayName: 'Date To', name: 'dateTo', type: 'dateTime', default: '' },
 			{
@@ -210,7 +215,6 @@ const properties: INodeProperties[] = [
 				default: [],
 				description: 'Booked documents in these statuses (default: all booked). Drafts are never returned.',
 			},
-			{ displayName: 'Changed Since', name: 'changedSince', type: 'dateTime', default: '' },
 		],
 	},
 	{

@@ -144,9 +144,13 @@ export const outputProperty: INodeProperties = {
 		{
 			name: 'Canonical Invoice',
 			value: 'canonical',
-			description: 'EN 16931 invoice in json.invoice, ready for Invoice to UBL',
+			description: 'EN 16931 invoice in JSON.invoice, ready for Invoice to UBL',
 		},
-		{ name: 'Raw Dinero Document', value: 'raw', description: 'The document as Dinero returns it, in json.dinero' },
+		{
+			name: 'Raw Dinero Document',
+			value: 'raw',
+			description: 'The document as Dinero returns it, in the dinero field of the item',
+		},
 	],
 	default: 'canonical',
 };

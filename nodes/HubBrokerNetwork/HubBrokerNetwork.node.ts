@@ -1,18 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import * as sendAs2 from './actions/delivery/sendAs2.operation';
 import * as sendHttp from './actions/delivery/sendHttp.operation';
 import * as sendSftp from './actions/delivery/sendSftp.operation';
 import { networkSettings } from './actions/network.settings';
 import * as lookup from './actions/participant/lookup.operation';
 import * as matchCustomers from './actions/participant/matchCustomers.operation';
 import * as resolve from './actions/route/resolve.operation';
+import { as2ApiTest } from './methods/as2CredentialTest';
 import { sftpGatewayApiTest } from './methods/credentialTest';
 
 const operations: Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>> = {
 	participant: { lookup: lookup.execute, matchCustomers: matchCustomers.execute },
 	route: { resolve: resolve.execute },
-	delivery: { sendSftp: sendSftp.execute, sendHttp: sendHttp.execute },
+	delivery: { sendSftp: sendSftp.execute, sendHttp: sendHttp.execute, sendAs2: sendAs2.execute },
 };
 
 export class HubBrokerNetwork implements INodeType {
@@ -24,7 +26,7 @@ export class HubBrokerNetwork implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["operation"] }}',
 		description:
-			'Look up PEPPOL/NemHandel participants, resolve per-customer export rules and deliver to SFTP/HTTP gateways',
+			'Look up PEPPOL/NemHandel participants, resolve per-customer export rules and deliver to SFTP/HTTP/AS2 gateways',
 		defaults: { name: 'HubBroker Network' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -40,6 +42,12 @@ export class HubBrokerNetwork implements INodeType {
 				name: 'httpGatewayApi',
 				required: true,
 				displayOptions: { show: { resource: ['delivery'], operation: ['sendHttp'] } },
+			},
+			{
+				name: 'as2Api',
+				required: true,
+				testedBy: 'as2ApiTest',
+				displayOptions: { show: { resource: ['delivery'], operation: ['sendAs2'] } },
 			},
 		],
 		properties: [
@@ -116,6 +124,12 @@ export class HubBrokerNetwork implements INodeType {
 						action: 'Send a document via HTTP',
 						description: 'POST or PUT the document',
 					},
+					{
+						name: 'Send via AS2',
+						value: 'sendAs2',
+						action: 'Send a document via AS2',
+						description: 'Signed, encrypted AS2 message with a verified MDN receipt (e.g. EDIFACT to a VAN)',
+					},
 				],
 				default: 'sendSftp',
 			},
@@ -125,10 +139,11 @@ export class HubBrokerNetwork implements INodeType {
 			...resolve.description,
 			...sendSftp.description,
 			...sendHttp.description,
+			...sendAs2.description,
 		],
 	};
 
-	methods = { credentialTest: { sftpGatewayApiTest } };
+	methods = { credentialTest: { sftpGatewayApiTest, as2ApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;

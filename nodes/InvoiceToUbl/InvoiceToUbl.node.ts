@@ -20,9 +20,12 @@ export class InvoiceToUbl implements INodeType {
 		icon: { light: 'file:invoiceToUbl.svg', dark: 'file:invoiceToUbl.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : "PEPPOL BIS 3" }}',
-		description: 'Turn canonical invoices and credit notes into PEPPOL BIS 3 or OIOUBL 2.1 e-invoice documents',
+		subtitle:
+			'={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : $parameter["format"] === "edifact-d96a" ? "EDIFACT INVOIC" : "PEPPOL BIS 3" }}',
+		description:
+			'Turn canonical invoices and credit notes into PEPPOL BIS 3, OIOUBL 2.1 or EDIFACT INVOIC (EANCOM) documents',
 		defaults: { name: 'Invoice to UBL' },
+		usableAsTool: true,
 		inputs: ['main'],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		properties: [
@@ -125,6 +128,40 @@ export class InvoiceToUbl implements INodeType {
 						description: 'Binary property to put the XML document in',
 					},
 					{
+						displayName: 'EDIFACT Newline After Segment',
+						name: 'edifactNewline',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to end each EDIFACT segment with a line break after the terminator (') for readability; some VANs want one unbroken line",
+					},
+					{
+						displayName: 'EDIFACT Recipient GLN',
+						name: 'edifactRecipientGln',
+						type: 'string',
+						default: '',
+						placeholder: '5790000000012',
+						description:
+							"Interchange recipient (UNB) and, when the invoice has none, the buyer's GLN. Default: the route's receiver (0088:…), then the buyer's GLN.",
+					},
+					{
+						displayName: 'EDIFACT Sender GLN',
+						name: 'edifactSenderGln',
+						type: 'string',
+						default: '',
+						placeholder: '5790000000012',
+						description:
+							"Our GLN: the interchange sender (UNB) and the supplier (NAD+SU) when the invoice carries none. Default: the seller's GLN.",
+					},
+					{
+						displayName: 'EDIFACT Test Indicator',
+						name: 'edifactTest',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to mark the interchange as a test (UNB test indicator 1): the partner must not book it',
+					},
+					{
 						displayName: 'File Name',
 						name: 'fileName',
 						type: 'string',
@@ -171,6 +208,12 @@ export class InvoiceToUbl implements INodeType {
 					pdfProperty: (options.pdfProperty as string) || 'pdf',
 					fileName: (options.fileName as string) || '{number}.xml',
 					binaryProperty: (options.binaryProperty as string) || 'document',
+					edifact: {
+						senderGln: options.edifactSenderGln as string | undefined,
+						recipientGln: options.edifactRecipientGln as string | undefined,
+						test: options.edifactTest === true,
+						newlineAfterSegment: options.edifactNewline === true,
+					},
 				});
 				if (result.valid || onInvalid !== 'output') return result.item;
 				return routeTo(1, result.item);

@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { DocumentFormat, Finding } from '../shared/einvoice/findings';
 import { readInvoiceInput } from '../shared/einvoice/input';
 import type { Invoice } from '../shared/einvoice/model';
+import { interchangeSettings, type EdifactSettings } from './edifact';
 import {
 	DOCUMENT_FORMATS,
 	buildDocument,
@@ -31,6 +32,8 @@ export interface ConvertOptions {
 	pdfProperty: string;
 	fileName: string;
 	binaryProperty: string;
+	/** Interchange settings used when the format is EDIFACT. */
+	edifact?: EdifactSettings;
 }
 
 export interface ConvertResult {
@@ -91,11 +94,15 @@ export async function convertItem(
 	} else {
 		raw = options.invoice.value;
 	}
-	const invoice: Invoice = readInvoiceInput(raw);
+	let invoice: Invoice = readInvoiceInput(raw);
 
 	const format = pickFormat(options, json, node, itemIndex);
+	const interchange =
+		format === 'edifact-d96a' ? interchangeSettings(ctx, invoice, json.route, options.edifact ?? {}) : undefined;
+	if (interchange) invoice = interchange.invoice;
 	let pdf: PdfAttachment | undefined;
-	const pdfBinary = options.attachPdf ? item.binary?.[options.pdfProperty] : undefined;
+	// EDIFACT INVOIC has no place for an embedded PDF.
+	const pdfBinary = options.attachPdf && !interchange ? item.binary?.[options.pdfProperty] : undefined;
 	if (pdfBinary) {
 		pdf = {
 			data: await ctx.helpers.getBinaryDataBuffer(itemIndex, options.pdfProperty),
@@ -104,7 +111,12 @@ export async function convertItem(
 		};
 	}
 
-	const built = buildDocument(invoice, { format, pdf, writeInvalid: options.onInvalid !== 'fail' });
+	const built = buildDocument(invoice, {
+		format,
+		pdf,
+		writeInvalid: options.onInvalid !== 'fail',
+		edifact: interchange?.options,
+	});
 	const number = invoice.number;
 	if (!built.valid && options.onInvalid === 'fail') {
 		throw new NodeOperationError(
@@ -151,13 +163,24 @@ export async function convertItem(
 		attachedPdf: pdf ? (built.invoice.attachments?.[built.invoice.attachments.length - 1]?.fileName ?? null) : null,
 		binaryProperty: built.xml !== undefined ? options.binaryProperty : null,
 	};
+	const encoding = DOCUMENT_FORMATS[format].encoding ?? 'utf8';
+	if (interchange) {
+		document.interchange = {
+			sender: interchange.options.sender?.id ?? null,
+			recipient: interchange.options.recipient?.id ?? null,
+			controlReference: interchange.options.controlReference,
+			test: interchange.options.test === true,
+		};
+	}
 	if (built.xml !== undefined) {
-		document.size = Buffer.byteLength(built.xml, 'utf8');
+		document.size = Buffer.byteLength(built.xml, encoding);
 		// What a delivery node or an SMP lookup needs to know about the document.
-		const ids = documentIdentifiers(built.xml);
-		if (ids.customizationId) document.customizationId = ids.customizationId;
-		if (ids.profileId) document.profileId = ids.profileId;
-		if (ids.documentTypeId) document.documentTypeId = ids.documentTypeId;
+		if (!interchange) {
+			const ids = documentIdentifiers(built.xml);
+			if (ids.customizationId) document.customizationId = ids.customizationId;
+			if (ids.profileId) document.profileId = ids.profileId;
+			if (ids.documentTypeId) document.documentTypeId = ids.documentTypeId;
+		}
 	}
 
 	// The invoice as written, minus the embedded PDF (it travels as binary already).
@@ -169,7 +192,7 @@ export async function convertItem(
 	if (item.binary) out.binary = { ...item.binary };
 	if (built.xml !== undefined) {
 		const binary = await ctx.helpers.prepareBinaryData(
-			Buffer.from(built.xml, 'utf8'),
+			Buffer.from(built.xml, encoding),
 			fileName,
 			DOCUMENT_FORMATS[format].mimeType,
 		);

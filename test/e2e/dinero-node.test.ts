@@ -3,7 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DineroEmulator } from '../sandbox/dinero/emulator';
-import { binaryBuffer, listSearchInWorkflow, nodeType, runWorkflow, testCredential, type WorkflowJson } from './harness';
+import {
+	binaryBuffer,
+	listSearchInWorkflow,
+	nodeType,
+	runWorkflow,
+	testCredential,
+	type WorkflowJson,
+} from './harness';
 import { datasetCopy, dineroCredentials, seller, startDinero } from './dinero-support';
 
 type Rec = Record<string, unknown>;
@@ -244,9 +251,15 @@ describe('Dinero node in the real engine', () => {
 					')',
 			],
 		);
-		const all = await listSearchInWorkflow(workflow({ resource: 'contact', operation: 'get' }), 'Dinero', 'searchCustomers', '', {
-			credentials: credentials as never,
-		});
+		const all = await listSearchInWorkflow(
+			workflow({ resource: 'contact', operation: 'get' }),
+			'Dinero',
+			'searchCustomers',
+			'',
+			{
+				credentials: credentials as never,
+			},
+		);
 		assert.equal(all.results.length, emulator.data.contacts.length);
 	});
 

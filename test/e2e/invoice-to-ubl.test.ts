@@ -290,14 +290,14 @@ describe('Invoice to UBL in the real engine', () => {
 		const result = await runWorkflow(workflow, {
 			input: [
 				{ json: { invoice, route: { activated: true, format: 'peppol-bis3' } } },
-				{ json: { invoice, route: { activated: true, format: 'edifact' } } },
+				{ json: { invoice, route: { activated: true, format: 'x12-810' } } },
 			],
 			parameters: { [NODE]: { format: 'oioubl21' } },
 		});
 		assert.equal(result.error, undefined);
 		const [routed, unknown] = result.output(NODE);
 		assert.equal((routed.json.document as IDataObject).format, 'peppol-bis3');
-		assert.match(String(unknown.json.error), /route asks for an unknown format "edifact"/);
+		assert.match(String(unknown.json.error), /route asks for an unknown format "x12-810"/);
 
 		// With the route switched off, the node's own format applies.
 		const own = await runWorkflow('invoice-to-ubl.json', {

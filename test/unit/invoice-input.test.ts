@@ -147,7 +147,8 @@ describe('document naming', () => {
 		assert.equal(normaliseFormat('peppol-bis3'), 'peppol-bis3');
 		assert.equal(normaliseFormat('PEPPOL BIS 3'), 'peppol-bis3');
 		assert.equal(normaliseFormat('OIOUBL 2.1'), 'oioubl21');
-		assert.equal(normaliseFormat('edifact'), undefined);
+		assert.equal(normaliseFormat('edifact'), 'edifact-d96a');
+		assert.equal(normaliseFormat('x12-810'), undefined);
 		assert.equal(normaliseFormat(3), undefined);
 	});
 

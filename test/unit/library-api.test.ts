@@ -21,10 +21,12 @@ describe('library API', () => {
 			'idempotencyKey',
 			'documentFileName',
 			'hasFatal',
+			'writeInvoicD96a',
+			'nextControlReference',
 		]) {
 			assert.equal(typeof (library as Record<string, unknown>)[name], 'function', name);
 		}
-		assert.deepEqual(Object.keys(library.DOCUMENT_FORMATS), ['peppol-bis3', 'oioubl21']);
+		assert.deepEqual(Object.keys(library.DOCUMENT_FORMATS), ['peppol-bis3', 'oioubl21', 'edifact-d96a']);
 	});
 
 	it('writes, checks and reads back an invoice', () => {

@@ -9,7 +9,7 @@ export interface Finding {
 }
 
 /** Output formats the package writes. */
-export type DocumentFormat = 'peppol-bis3' | 'oioubl21';
+export type DocumentFormat = 'peppol-bis3' | 'oioubl21' | 'edifact-d96a';
 
 export function hasFatal(findings: Finding[]): boolean {
 	return findings.some((f) => f.flag === 'fatal');

@@ -30,6 +30,7 @@ import type {
 	VatBreakdown,
 } from './model';
 import { defaultTypeCode } from './model';
+import { preflightEdifact } from '../edifact/preflight-edifact';
 import { IDENTIFIER_RULES } from './preflight-identifiers';
 import { preflightOioubl } from './preflight-oioubl';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
@@ -70,6 +71,8 @@ function longTextFindings(invoice: Invoice): Finding[] {
 const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 	'peppol-bis3': (invoice) => new PeppolChecks(invoice).run(),
 	oioubl21: (invoice) => preflightOioubl(invoice),
+	// EANCOM INVOIC: consistent totals (format-neutral) plus what EANCOM needs (GLNs, item ids).
+	'edifact-d96a': (invoice) => [...new PeppolChecks(invoice).runFormatNeutral(), ...preflightEdifact(invoice)],
 };
 
 /** Check an invoice for the given format. Never throws: malformed input becomes findings. */

@@ -129,7 +129,10 @@ export interface MatchResult {
 	}[];
 }
 
-const FORMAT_TYPES: Record<DocumentFormat, { invoice: KnownDocumentType; creditNote: KnownDocumentType }> = {
+/** Formats a PEPPOL/NemHandel receiver can announce in its SMP (EDIFACT travels outside the network). */
+type NetworkFormat = 'peppol-bis3' | 'oioubl21';
+
+const FORMAT_TYPES: Record<NetworkFormat, { invoice: KnownDocumentType; creditNote: KnownDocumentType }> = {
 	'peppol-bis3': { invoice: 'bis3Invoice', creditNote: 'bis3CreditNote' },
 	oioubl21: { invoice: 'oioublInvoice', creditNote: 'oioublCreditNote' },
 };
@@ -138,8 +141,8 @@ const FORMAT_TYPES: Record<DocumentFormat, { invoice: KnownDocumentType; creditN
 export function chooseFormat(
 	receives: Record<KnownDocumentType, boolean>,
 	preferred: DocumentFormat = 'peppol-bis3',
-): DocumentFormat | undefined {
-	const order: DocumentFormat[] = preferred === 'oioubl21' ? ['oioubl21', 'peppol-bis3'] : ['peppol-bis3', 'oioubl21'];
+): NetworkFormat | undefined {
+	const order: NetworkFormat[] = preferred === 'oioubl21' ? ['oioubl21', 'peppol-bis3'] : ['peppol-bis3', 'oioubl21'];
 	return (
 		order.find((f) => receives[FORMAT_TYPES[f].invoice]) ?? order.find((f) => receives[FORMAT_TYPES[f].creditNote])
 	);
@@ -156,7 +159,7 @@ export async function matchCustomer(
 		result.reason = 'no usable identifier (endpoint, EAN/GLN, CVR or VAT id)';
 		return result;
 	}
-	let best: { candidate: Candidate; found: LookupResult; format: DocumentFormat } | undefined;
+	let best: { candidate: Candidate; found: LookupResult; format: NetworkFormat } | undefined;
 	for (const candidate of candidates) {
 		try {
 			const found = await lookup.lookup(candidate);

@@ -71,7 +71,7 @@ export interface RoutableItem {
 	source?: { customerId?: string; customerName?: string; number?: string; updatedAt?: string };
 }
 
-export const FORMATS: DocumentFormat[] = ['peppol-bis3', 'oioubl21'];
+export const FORMATS: DocumentFormat[] = ['peppol-bis3', 'oioubl21', 'edifact-d96a'];
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 

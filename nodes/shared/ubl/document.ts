@@ -11,6 +11,7 @@ import { hasFatal } from '../einvoice/findings';
 import type { Attachment, Invoice } from '../einvoice/model';
 import { preflight } from '../einvoice/preflight';
 import { reconcile } from '../einvoice/totals';
+import type { InvoicOptions } from '../edifact/invoic-d96a';
 import { writeUbl } from './write';
 
 export interface DocumentFormatInfo {
@@ -20,6 +21,8 @@ export interface DocumentFormatInfo {
 	description: string;
 	mimeType: string;
 	extension: string;
+	/** Byte encoding of the document text; default utf8 (EDIFACT UNOC is ISO 8859-1). */
+	encoding?: 'utf8' | 'latin1';
 }
 
 /** Formats the package writes, in the order the node lists them. */
@@ -39,6 +42,14 @@ export const DOCUMENT_FORMATS: Record<DocumentFormat, DocumentFormatInfo> = {
 		mimeType: 'application/xml',
 		extension: 'xml',
 	},
+	'edifact-d96a': {
+		id: 'edifact-d96a',
+		label: 'EDIFACT INVOIC (EANCOM D96A)',
+		description: 'UN/EDIFACT INVOIC D.96A per EANCOM 2002, GLN-addressed, for VANs and AS2 trading partners',
+		mimeType: 'application/EDIFACT',
+		extension: 'edi',
+		encoding: 'latin1',
+	},
 };
 
 export function isDocumentFormat(value: unknown): value is DocumentFormat {
@@ -55,6 +66,20 @@ export function normaliseFormat(value: unknown): DocumentFormat | undefined {
 	)
 		return 'peppol-bis3';
 	if (['oioubl', 'oioubl21'].includes(key)) return 'oioubl21';
+	if (
+		[
+			'edifact',
+			'edifactd96a',
+			'edifactinvoic',
+			'edifactinvoiceancomd96a',
+			'eancom',
+			'eancomd96a',
+			'invoic',
+			'invoicd96a',
+			'edi',
+		].includes(key)
+	)
+		return 'edifact-d96a';
 	return undefined;
 }
 
@@ -72,6 +97,8 @@ export interface BuildOptions {
 	pdf?: PdfAttachment;
 	/** Write the XML even when pre-flight finds fatal problems (to inspect it or send it to an Invalid output). */
 	writeInvalid?: boolean;
+	/** Interchange settings of an EDIFACT document. */
+	edifact?: InvoicOptions;
 }
 
 export interface BuiltDocument {
@@ -111,10 +138,10 @@ export function buildDocument(input: Invoice, options: BuildOptions): BuiltDocum
 	const valid = !hasFatal(findings);
 	const built: BuiltDocument = { invoice, format: options.format, findings, valid };
 	if (valid) {
-		built.xml = writeUbl(invoice, { format: options.format });
+		built.xml = writeUbl(invoice, { format: options.format, edifact: options.edifact });
 	} else if (options.writeInvalid) {
 		try {
-			built.xml = writeUbl(invoice, { format: options.format });
+			built.xml = writeUbl(invoice, { format: options.format, edifact: options.edifact });
 		} catch (error) {
 			built.findings = [
 				...findings,
@@ -166,7 +193,10 @@ export function documentFileName(pattern: string, context: FileNameContext): str
 		.trim()
 		.replace(/^[.\s_-]+/, '');
 	if (!safe || /^\.?xml$/i.test(safe)) safe = `${context.number || 'document'}.xml`.replace(/[\\/:*?"<>|]+/g, '_');
-	if (!/\.[A-Za-z0-9]{1,5}$/.test(safe)) safe += `.${DOCUMENT_FORMATS[context.format]?.extension ?? 'xml'}`;
+	const extension = DOCUMENT_FORMATS[context.format]?.extension ?? 'xml';
+	if (!/\.[A-Za-z0-9]{1,5}$/.test(safe)) safe += `.${extension}`;
+	// A non-XML format keeps the pattern but not its `.xml` (the node's default pattern is `{number}.xml`).
+	else if (extension !== 'xml' && /\.xml$/i.test(safe)) safe = `${safe.slice(0, -4)}.${extension}`;
 	return safe.length > 200 ? safe.slice(safe.length - 200) : safe;
 }
 

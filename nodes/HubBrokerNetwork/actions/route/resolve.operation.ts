@@ -59,6 +59,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'PEPPOL BIS 3', value: 'peppol-bis3' },
 			{ name: 'OIOUBL 2.1', value: 'oioubl21' },
+			{ name: 'EDIFACT INVOIC (EANCOM D96A)', value: 'edifact-d96a' },
 		],
 		default: 'peppol-bis3',
 		displayOptions: { show },
