@@ -540,6 +540,7 @@ function mapApprovedInvoice(input: BillyInvoice, options: BillyMapOptions): Invo
 	if (!source.currencyId) fail('it has no currency');
 	if (!source.invoiceNo) fail('it has no number');
 	if (!source.lines) fail('its lines were not loaded (include=invoice.lines:embed)');
+	if (!Array.isArray(source.lines)) fail('its lines are not a list');
 	const kind = billyKind(source);
 	const taxRates = options.taxRates instanceof Map ? options.taxRates : new Map(options.taxRates.map((r) => [r.id, r]));
 	const vatCache = new Map<string, BillyVat>();

@@ -9,6 +9,7 @@
  * - Discounts (percent) → line allowances whose amount is what Dinero booked; text lines → notes.
  * - Totals: computed by totals.ts, then reconciled with the booked totals (ARCHITECTURE rule 4).
  */
+import { normaliseTextFields } from '../shared/einvoice/shape';
 import { dec, money, plain, round, ZERO } from '../shared/einvoice/decimal';
 import type {
 	AllowanceCharge,
@@ -406,6 +407,20 @@ function paymentTerms(document: DineroDocument): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Map one booked Dinero invoice or credit note to the canonical invoice, with totals reconciled. */
+/** Contact fields read as text (see shape.ts). */
+const DINERO_CONTACT_TEXT = [
+	'Name',
+	'Street',
+	'ZipCode',
+	'City',
+	'CountryKey',
+	'VatNumber',
+	'EanNumber',
+	'Email',
+	'AttPerson',
+	'Phone',
+];
+
 export function mapDineroDocument(input: DineroMapInput): Invoice {
 	const { document, kind } = input;
 	if (!document || typeof document !== 'object' || Array.isArray(document))
@@ -415,8 +430,14 @@ export function mapDineroDocument(input: DineroMapInput): Invoice {
 	if (document.DeletedAt) throw new DineroMappingError(`${label} is deleted`);
 	const number = String(document.Number ?? '').trim();
 	if (!number) throw new DineroMappingError(`${label} has no number`);
+	const contact = input.contact && typeof input.contact === 'object' ? { ...input.contact } : input.contact;
+	const problems = normaliseTextFields(
+		{ contact },
+		DINERO_CONTACT_TEXT.map((f) => `contact.${f}`),
+	);
+	if (problems.length) throw new DineroMappingError(`${label}: ${problems.join('; ')}`, number);
 	try {
-		return mapBooked(input, number, label);
+		return mapBooked({ ...input, contact }, number, label);
 	} catch (error) {
 		if (error instanceof DineroMappingError) {
 			throw error.documentNumber

@@ -8,6 +8,7 @@
  * - the customer's free-text `eInvoiceAddress` becomes an endpoint with its EAS scheme;
  * - booked VAT is rounded per row; it is matched per category so the document agrees with the books.
  */
+import { normaliseTextFields } from '../shared/einvoice/shape';
 import { ZERO, dec, money, round } from '../shared/einvoice/decimal';
 import type {
 	Endpoint,
@@ -307,13 +308,45 @@ function amount(value: number | null | undefined, field: string): Big {
 }
 
 /** Map one Severa invoice or credit note with its rows, customer, organisation and bank accounts. */
+/** Fields read as text (see shape.ts): a wrong type fails the invoice naming the field. */
+const SEVERA_ADDRESS = ['addressline', 'postalCode', 'city', 'country', 'state'];
+const SEVERA_TEXT_FIELDS = [
+	...['referenceNumber', 'date', 'dueDate', 'entryDate', 'notes', 'orderNumber', 'ourReference', 'yourReference'],
+	...['receiverVatNumber', 'senderVatNumber', 'receiverContactEmail', 'receiverContactName', 'receiverCustomerName'],
+	...['senderName', 'freeText1', 'freeText2'],
+	...SEVERA_ADDRESS.map((f) => `receiverAddress.${f}`),
+	...SEVERA_ADDRESS.map((f) => `senderAddress.${f}`),
+]
+	.map((f) => `invoice.${f}`)
+	.concat(['rows[].description', 'rows[].measurementUnit', 'rows[].rowType', 'rows[].code[]'])
+	.concat([
+		'customer.name',
+		'customer.vatNumber',
+		'customer.eInvoiceAddress',
+		'customer.eInvoiceOperator',
+		'customer.email',
+	]);
+
 export function mapSeveraInvoice(doc: SeveraDocument, options: SeveraMapOptions = {}): Invoice {
-	const { invoice: src, customer, organization } = doc ?? {};
+	const { invoice: src, organization } = doc ?? {};
 	if (!src || typeof src !== 'object' || Array.isArray(src))
 		throw new SeveraMappingError('Severa answered with no invoice record (empty or not an object)');
 	const label = `Severa invoice ${src.number ?? src.guid}`;
+	let checked: SeveraDocument;
 	try {
-		return mapInner(doc, options, label, customer, organization);
+		checked = structuredClone({ ...doc, organization: undefined as never });
+	} catch (error) {
+		const deep = error instanceof RangeError;
+		throw new SeveraMappingError(
+			`${label}: the answer cannot be read (${deep ? 'nested too deeply' : (error as Error).message})`,
+		);
+	}
+	if (!Array.isArray(checked.rows)) throw new SeveraMappingError(`${label}: its rows are not a list`);
+	if (!checked.invoice.date) throw new SeveraMappingError(`${label}: it has no invoice date`);
+	const problems = normaliseTextFields(checked, SEVERA_TEXT_FIELDS);
+	if (problems.length) throw new SeveraMappingError(`${label}: ${problems.join('; ')}`);
+	try {
+		return mapInner({ ...checked, organization }, options, label, checked.customer, organization);
 	} catch (error) {
 		if (error instanceof SeveraMappingError || error instanceof TotalsMismatchError) throw error;
 		const message = (error as Error).message;

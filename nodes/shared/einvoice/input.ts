@@ -189,7 +189,9 @@ export function readInvoiceInput(value: unknown): Invoice {
 		invoice = structuredClone(raw);
 	} catch (error) {
 		// structuredClone recurses: JSON nested thousands of levels deep overflows the stack.
-		throw new InvoiceInputError([`the invoice cannot be read (${(error as Error).message})`]);
+		throw new InvoiceInputError([
+			`the invoice cannot be read (${error instanceof RangeError ? 'nested too deeply' : (error as Error).message})`,
+		]);
 	}
 	const c = new Checker();
 
