@@ -27,6 +27,11 @@ export interface RunConfig {
 	sources: SourceConfig[];
 	receiverUrl: string;
 	notifyUrl: string;
+	/**
+	 * When the trigger's static data is saved: `emit` as n8n does (when the poll emits, before the execution runs),
+	 * or `execution` (after the execution, as if the cursor moved only with finished work).
+	 */
+	staticDataAt: 'emit' | 'execution';
 }
 
 function triggerWorkflow(source: SourceConfig): WorkflowJson {
@@ -153,6 +158,7 @@ async function runSource(state: string, config: RunConfig, source: SourceConfig)
 			writeAtomic(staticFile, poll.staticData);
 			return;
 		}
+		if (config.staticDataAt === 'emit') writeAtomic(staticFile, poll.staticData);
 		const result = await runWorkflow(exportWorkflow(source.system), {
 			input: items,
 			credentials: { gateway: { baseUrl: config.receiverUrl, authType: 'none' } },

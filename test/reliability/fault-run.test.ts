@@ -9,7 +9,13 @@ import { faultRun } from './fault-run';
 
 describe('fault run (100 documents, 10% faults, one kill and restart)', () => {
 	it('loses nothing, delivers nothing twice, notifies each failure exactly once', async () => {
-		const { line, ok } = await faultRun({ documents: 100, rate: 0.1, seed: 20261121, keep: false });
+		const { line, ok } = await faultRun({
+			documents: 100,
+			rate: 0.1,
+			seed: 20261121,
+			keep: false,
+			staticDataAt: 'execution',
+		});
 		console.log(line);
 		const numbers = Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])])) as Record<
 			string,

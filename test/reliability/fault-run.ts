@@ -4,7 +4,10 @@
  * on every API (both sources, the receiver, the notification endpoint). The process is killed once mid-run
  * (SIGKILL) and started again. Then every document is accounted for from the receivers' own records:
  *
- *   npm run fault-run -- [--documents N] [--rate 0.1] [--seed S] [--keep]
+ *   npm run fault-run -- [--documents N] [--rate 0.1] [--seed S] [--static-data emit|execution] [--keep]
+ *
+ * `--static-data emit` (default) saves the trigger's cursor when the poll emits, as n8n does; `execution` saves it
+ * after the execution finished.
  *
  * Prints a per-document table (delivered how many times and where, or failed and why), writes it to
  * `<state>/fault-run-report.json`, and ends with
@@ -31,6 +34,7 @@ interface Args {
 	rate: number;
 	seed: number;
 	keep: boolean;
+	staticDataAt: 'emit' | 'execution';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -43,6 +47,7 @@ function parseArgs(argv: string[]): Args {
 		rate: Number(value('rate') ?? 0.1),
 		seed: Number(value('seed') ?? 20261121),
 		keep: argv.includes('--keep'),
+		staticDataAt: value('static-data') === 'execution' ? 'execution' : 'emit',
 	};
 }
 
@@ -127,6 +132,7 @@ export async function faultRun(args: Args): Promise<{ line: string; ok: boolean 
 		}),
 		receiverUrl: receiver.url,
 		notifyUrl: `${notifier.url}/notifications`,
+		staticDataAt: args.staticDataAt,
 	};
 	writeFileSync(path.join(state, 'config.json'), JSON.stringify(config));
 
@@ -224,7 +230,7 @@ export async function faultRun(args: Args): Promise<{ line: string; ok: boolean 
 	);
 	process.stdout.write(
 		`\n${inventory.length} generated documents (${inventory.length - exportable} skipped: drafts, voided, deleted); ` +
-			`n8n process killed after ${killedAt ?? '(not killed: finished first)'} deliveries and restarted; second run exit ${String(code)}; ` +
+			`static data saved at ${args.staticDataAt}; n8n process killed after ${killedAt ?? '(not killed: finished first)'} deliveries and restarted; second run exit ${String(code)}; ` +
 			`${requests} requests, faults ${JSON.stringify(injected)}; ${(wallMs / 1000).toFixed(1)} s\n`,
 	);
 	if (stray.length) process.stdout.write(`records that match no document: ${stray.slice(0, 5).join(', ')}\n`);
