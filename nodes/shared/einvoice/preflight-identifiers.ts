@@ -3,24 +3,12 @@
  * (BT-34/BT-49), a party identifier (BT-29/BT-46/BT-60) or a legal registration id (BT-30/BT-47/BT-61).
  */
 
-const DIGITS = /^[0-9]+$/;
+import { hasValidGs1CheckDigit, isValidNoOrgNumber } from './check-digits';
 
-/** GS1 check digit (GLN, GTIN): weights 3,1,3,… from the right, excluding the check digit. */
-export function isValidGln(value: string): boolean {
-	if (!DIGITS.test(value) || value.length < 2) return false;
-	let sum = 0;
-	for (let i = value.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight)
-		sum += (value.charCodeAt(i) - 48) * weight;
-	return (10 - (sum % 10)) % 10 === value.charCodeAt(value.length - 1) - 48;
-}
+export { isValidNoOrgNumber };
 
-/** Norwegian organisation number (0192): 9 digits, modulus 11 with weights 2..7 from the right. */
-export function isValidNoOrgNumber(value: string): boolean {
-	if (!/^[0-9]{9}$/.test(value) || Number(value) === 0) return false;
-	let sum = 0;
-	for (let i = value.length - 2, k = 0; i >= 0; i--, k++) sum += (value.charCodeAt(i) - 48) * ((k % 6) + 2);
-	return (11 - (sum % 11)) % 11 === value.charCodeAt(8) - 48;
-}
+/** GS1 check digit (GLN, GTIN), as PEPPOL-COMMON-R040 tests it. */
+export const isValidGln = hasValidGs1CheckDigit;
 
 /** Belgian enterprise number (0208): 10 digits, 97 − (first 8 mod 97) = last 2. */
 export function isValidBeEnterpriseNumber(value: string): boolean {

@@ -3,6 +3,8 @@
  * validation for the schemes a Nordic sender meets. Any other 4-digit EAS code is accepted as is.
  */
 
+import { hasValidCvrModulus, hasValidGs1CheckDigit, isValidNoOrgNumber } from '../einvoice/check-digits';
+
 export const PARTICIPANT_SCHEME = 'iso6523-actorid-upis';
 
 export interface ParticipantId {
@@ -27,20 +29,11 @@ interface SchemeInfo {
 const digitsOnly = (value: string) => value.replace(/[\s.-]/g, '');
 
 /** Danish CVR: 8 digits, modulus 11 with weights 2 7 6 5 4 3 2 1. */
-export function isValidCvr(cvr: string): boolean {
-	if (!/^\d{8}$/.test(cvr)) return false;
-	const weights = [2, 7, 6, 5, 4, 3, 2, 1];
-	const total = weights.reduce((sum, weight, i) => sum + weight * Number(cvr[i]), 0);
-	return total % 11 === 0;
-}
+export const isValidCvr = hasValidCvrModulus;
 
-/** GS1 check digit (GLN/EAN-13, GTIN): weights 3 and 1 from the right, excluding the check digit. */
+/** GS1 check digit (GLN/EAN-13, GTIN) on an 8–18 digit value. */
 export function isValidGs1(value: string): boolean {
-	if (!/^\d{8,18}$/.test(value)) return false;
-	const digits = value.split('').map(Number);
-	const check = digits.pop() as number;
-	const total = digits.reverse().reduce((sum, d, i) => sum + d * (i % 2 === 0 ? 3 : 1), 0);
-	return (10 - (total % 10)) % 10 === check;
+	return /^\d{8,18}$/.test(value) && hasValidGs1CheckDigit(value);
 }
 
 /** Finnish business id (Y-tunnus) without the dash: 8 digits, modulus 11 with weights 7 9 10 5 8 4 2. */
@@ -53,13 +46,7 @@ export function isValidYTunnus(value: string): boolean {
 }
 
 /** Norwegian organisation number: 9 digits, modulus 11 with weights 3 2 7 6 5 4 3 2. */
-export function isValidNorwegianOrgNumber(value: string): boolean {
-	if (!/^\d{9}$/.test(value)) return false;
-	const weights = [3, 2, 7, 6, 5, 4, 3, 2];
-	const remainder = weights.reduce((sum, w, i) => sum + w * Number(value[i]), 0) % 11;
-	const check = remainder === 0 ? 0 : 11 - remainder;
-	return check !== 10 && check === Number(value[8]);
-}
+export const isValidNorwegianOrgNumber = isValidNoOrgNumber;
 
 /** Luhn (Swedish organisation number, 10 digits). */
 export function isValidLuhn(value: string): boolean {

@@ -9,6 +9,7 @@
  * invoice, an EAN (public sector) buyer, a contact whose city is only a `cityId`, and a private person.
  * The rest are random but realistic. Booked amounts follow Billy's arithmetic as `nodes/Billy/api.ts` states it.
  */
+import { gs1CheckDigit, hasValidCvrModulus } from '../../../nodes/shared/einvoice/check-digits';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Big from 'big.js';
@@ -98,17 +99,10 @@ export function cvrFrom(rng: Rng): string {
 }
 
 export function isValidCvr(cvr: string): boolean {
-	if (!/^[1-9]\d{7}$/.test(cvr)) return false;
-	const weights = [2, 7, 6, 5, 4, 3, 2, 1];
-	return weights.reduce((s, w, i) => s + w * Number(cvr[i]), 0) % 11 === 0;
+	return /^[1-9]/.test(cvr) && hasValidCvrModulus(cvr);
 }
 
-/** GS1 check digit for a GLN body of 12 digits. */
-function gs1Check(body: string): string {
-	let sum = 0;
-	for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-	return String((10 - (sum % 10)) % 10);
-}
+const gs1Check = (body: string): string => String(gs1CheckDigit(body));
 
 export function glnFrom(rng: Rng): string {
 	const body = '579' + rng.digits(9);

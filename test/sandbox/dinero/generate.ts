@@ -12,6 +12,7 @@
  *
  * CLI: node build/test/sandbox/dinero/generate.js --out <dir> [--count 48] [--seed 1] [--org 184512]
  */
+import { gs1CheckDigit, hasValidCvrModulus, hasValidGs1CheckDigit } from '../../../nodes/shared/einvoice/check-digits';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Big from 'big.js';
@@ -43,24 +44,17 @@ export interface GeneratedDataset {
 // ---------------------------------------------------------------------------------------------------------------
 // Check digits
 
-/** Danish CVR: 8 digits, weights 2 7 6 5 4 3 2 1, sum divisible by 11. */
+/** Danish CVR: 8 digits not starting with 0, modulus 11. */
 export function isValidCvr(cvr: string): boolean {
-	if (!/^[1-9]\d{7}$/.test(cvr)) return false;
-	const weights = [2, 7, 6, 5, 4, 3, 2, 1];
-	return weights.reduce((s, w, i) => s + w * Number(cvr[i]), 0) % 11 === 0;
+	return /^[1-9]/.test(cvr) && hasValidCvrModulus(cvr);
 }
 
-/** GS1 check digit of a 13-digit GLN: weights 1,3,1,3… from the left over the first 12 digits. */
+/** A 13-digit GLN with its GS1 check digit. */
 export function isValidGln(gln: string): boolean {
-	if (!/^\d{13}$/.test(gln)) return false;
-	return glnCheckDigit(gln.slice(0, 12)) === Number(gln[12]);
+	return /^\d{13}$/.test(gln) && hasValidGs1CheckDigit(gln);
 }
 
-function glnCheckDigit(first12: string): number {
-	let sum = 0;
-	for (let i = 0; i < 12; i++) sum += Number(first12[i]) * (i % 2 === 0 ? 1 : 3);
-	return (10 - (sum % 10)) % 10;
-}
+const glnCheckDigit = gs1CheckDigit;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
