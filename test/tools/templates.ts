@@ -1,0 +1,842 @@
+/**
+ * Builds the template workflows in `workflows/` from one description, so the Dinero and Billy export templates
+ * (and any later source) share every node but their trigger. The JSON files are committed; a unit test checks
+ * that they equal what this builder generates.
+ *
+ *   npm run templates        # rewrite workflows/*.json from this file
+ *
+ * Conventions: node types carry the npm prefix `n8n-nodes-einvoice-export.`, credentials are placeholders
+ * (`REPLACE_WITH_…`), every workflow is inactive and names "E-invoice: error notifications" as its error workflow.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const PACKAGE = 'n8n-nodes-einvoice-export';
+export const RULES_TABLE = 'einvoice_export_rules';
+export const LEDGER_TABLE = 'einvoice_ledger';
+
+/** Fixed workflow ids, so the templates can name the error workflow and tests can find them. */
+export const WORKFLOW_IDS = {
+	errors: 'EinvErrorNotify1',
+	dinero: 'EinvDineroExport',
+	billy: 'EinvBillyExport1',
+	dashboard: 'EinvDashboard001',
+} as const;
+
+export interface TemplateNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: 'continueErrorOutput' | 'continueRegularOutput' | 'stopWorkflow';
+	executeOnce?: boolean;
+	alwaysOutputData?: boolean;
+	webhookId?: string;
+}
+
+export interface TemplateWorkflow {
+	id: string;
+	name: string;
+	active: false;
+	settings: Record<string, unknown>;
+	meta: Record<string, unknown>;
+	tags: unknown[];
+	nodes: TemplateNode[];
+	connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+	pinData: Record<string, unknown>;
+}
+
+/** Column names and types of the two Data Tables (also used by `npm start` and the tests to create them). */
+export const RULE_COLUMNS = [
+	['system', 'string'],
+	['customerId', 'string'],
+	['customerName', 'string'],
+	['activated', 'boolean'],
+	['format', 'string'],
+	['destination', 'string'],
+	['companyCode', 'string'],
+	['directory', 'string'],
+	['fileName', 'string'],
+	['url', 'string'],
+	['email', 'string'],
+	['receiverEndpoint', 'string'],
+	['buyerReference', 'string'],
+	['activeFrom', 'string'],
+	['note', 'string'],
+] as const;
+
+export const LEDGER_COLUMNS = [
+	['key', 'string'],
+	['time', 'string'],
+	['source', 'string'],
+	['account', 'string'],
+	['documentId', 'string'],
+	['kind', 'string'],
+	['sender', 'string'],
+	['receiver', 'string'],
+	['receiverEndpoint', 'string'],
+	['number', 'string'],
+	['customerId', 'string'],
+	['customerName', 'string'],
+	['customerOrderNo', 'string'],
+	['supplierOrderNo', 'string'],
+	['format', 'string'],
+	['destination', 'string'],
+	['status', 'string'],
+	['message', 'string'],
+	['remoteId', 'string'],
+	['fileName', 'string'],
+	['xml', 'string'],
+] as const;
+
+const credential = (type: string, label: string) => ({
+	[type]: { id: `REPLACE_WITH_${type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_CREDENTIAL_ID`, name: label },
+});
+
+const table = (name: string) => ({ __rl: true, mode: 'name', value: name });
+
+/** The document key of the ledger: one row per source document, whatever format or destination it went to. */
+const DOCUMENT_KEY = "={{ [$json.source.system, $json.source.account, $json.source.kind, $json.source.id].join(':') }}";
+
+class Builder {
+	private nodes: TemplateNode[] = [];
+	private connections: TemplateWorkflow['connections'] = {};
+	private counter = 0;
+
+	constructor(private readonly prefix: string) {}
+
+	add(node: Omit<TemplateNode, 'id'>): string {
+		this.counter++;
+		this.nodes.push({ id: `${this.prefix}-${String(this.counter).padStart(4, '0')}`, ...node });
+		return node.name;
+	}
+
+	note(name: string, position: [number, number], content: string, size: [number, number], color = 7): void {
+		this.add({
+			name,
+			type: 'n8n-nodes-base.stickyNote',
+			typeVersion: 1,
+			position,
+			parameters: { content, width: size[0], height: size[1], color },
+		});
+	}
+
+	connect(from: string, to: string, output = 0, input = 0): void {
+		const main = (this.connections[from] ??= { main: [] }).main;
+		while (main.length <= output) main.push([]);
+		main[output].push({ node: to, type: 'main', index: input });
+	}
+
+	workflow(id: string, name: string, settings: Record<string, unknown> = {}): TemplateWorkflow {
+		return {
+			id,
+			name,
+			active: false,
+			settings: { executionOrder: 'v1', errorWorkflow: WORKFLOW_IDS.errors, ...settings },
+			meta: { templateCredsSetupCompleted: false },
+			tags: [],
+			nodes: this.nodes,
+			connections: this.connections,
+			pinData: {},
+		};
+	}
+}
+
+const smtp = credential('smtp', 'SMTP account');
+const NOTIFY_FROM = 'einvoicing@example.com';
+const NOTIFY_TO = 'billing@example.com';
+
+/** A Data Table upsert of one ledger row keyed by the document key, with every column mapped. */
+function ledgerUpsert(values: Record<string, string>): Record<string, unknown> {
+	return {
+		resource: 'row',
+		operation: 'upsert',
+		dataTableId: table(LEDGER_TABLE),
+		matchType: 'allConditions',
+		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: '={{ $json.key }}' }] },
+		columns: {
+			mappingMode: 'defineBelow',
+			value: values,
+			matchingColumns: [],
+			schema: LEDGER_COLUMNS.map(([name, type]) => ({
+				id: name,
+				displayName: name,
+				required: false,
+				defaultMatch: false,
+				display: true,
+				type,
+				readOnly: false,
+				removed: !(name in values),
+			})),
+			attemptToConvertTypes: false,
+			convertFieldsToString: false,
+		},
+		options: {},
+	};
+}
+
+/** Ledger columns from an item of our contract (`source`, `invoice`, `route`, `document`, `delivery`). */
+function ledgerValues(status: 'exported' | 'failed'): Record<string, string> {
+	const endpoint = (party: string) =>
+		`={{ ((e) => e && e.id ? e.scheme + ':' + e.id : '')($json.invoice?.${party}?.endpoint) }}`;
+	return {
+		key: '={{ $json.key }}',
+		time: '={{ $now.toUTC().toISO() }}',
+		source: '={{ $json.source?.system ?? "" }}',
+		account: '={{ String($json.source?.account ?? "") }}',
+		documentId: '={{ String($json.source?.id ?? "") }}',
+		kind: '={{ $json.source?.kind ?? $json.invoice?.kind ?? "" }}',
+		sender: '={{ $json.invoice?.seller?.name ?? "" }}',
+		receiver: '={{ $json.invoice?.buyer?.name ?? $json.source?.customerName ?? "" }}',
+		receiverEndpoint: endpoint('buyer'),
+		number: '={{ String($json.source?.number ?? $json.invoice?.number ?? "") }}',
+		customerId: '={{ String($json.source?.customerId ?? "") }}',
+		customerName: '={{ $json.source?.customerName ?? "" }}',
+		customerOrderNo: '={{ $json.invoice?.orderReference ?? "" }}',
+		supplierOrderNo: '={{ $json.invoice?.salesOrderReference ?? "" }}',
+		format: '={{ $json.document?.format ?? $json.route?.format ?? "" }}',
+		destination: '={{ $json.route?.destination ?? "" }}',
+		status: `=${status}`,
+		message:
+			status === 'exported'
+				? '={{ $json.delivery?.message ?? ($json.delivery?.status ? "delivery " + $json.delivery.status : "sent") }}'
+				: '={{ typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error") }}',
+		remoteId: '={{ String($json.delivery?.remoteId ?? "") }}',
+		fileName: '={{ $json.document?.fileName ?? "" }}',
+		...(status === 'exported' ? { xml: '={{ $json.xml ?? "" }}' } : {}),
+	};
+}
+
+interface SourceSpec {
+	system: 'dinero' | 'billy';
+	label: string;
+	id: string;
+	trigger: Omit<TemplateNode, 'id' | 'position' | 'name'>;
+	triggerNote: string;
+}
+
+const HOURLY = { item: [{ mode: 'everyHour', minute: 5 }] };
+
+export const SOURCES: Record<'dinero' | 'billy', SourceSpec> = {
+	dinero: {
+		system: 'dinero',
+		label: 'Dinero',
+		id: WORKFLOW_IDS.dinero,
+		trigger: {
+			type: `${PACKAGE}.dineroTrigger`,
+			typeVersion: 1,
+			parameters: {
+				pollTimes: HOURLY,
+				authentication: 'dineroApi',
+				events: ['newInvoice', 'newCreditNote'],
+				filters: {},
+				options: { exportSince: '', downloadPdf: false },
+				output: 'canonical',
+				sellerDetails: {
+					name: 'Your Company ApS',
+					cvr: '12345674',
+					street: 'Street 1',
+					postalCode: '1000',
+					city: 'København',
+					country: 'DK',
+					email: 'invoice@example.com',
+					paymentMethod: 'iban',
+					iban: 'DK5000400440116243',
+				},
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		},
+		triggerNote:
+			"## 1. Dinero Trigger\nPolls Dinero **every hour** (minute 5) for newly booked invoices and credit notes. For daily or weekly runs open *Poll Times* and pick *Every Day* or *Every Week*.\n\n**Seller details**: Dinero's API has no company address or CVR, so fill them in once here (they become the e-invoice's seller).\n\n**Also export documents since** (*Options*): on first activation only documents booked after activation are sent; set a date to include older ones.",
+	},
+	billy: {
+		system: 'billy',
+		label: 'Billy',
+		id: WORKFLOW_IDS.billy,
+		trigger: {
+			type: `${PACKAGE}.billyTrigger`,
+			typeVersion: 1,
+			parameters: {
+				pollTimes: HOURLY,
+				events: ['invoiceApproved', 'creditNoteApproved'],
+				customers: {},
+				minDate: '',
+				exportSince: '',
+				options: {
+					output: 'canonical',
+					downloadPdf: false,
+					paymentDetails: { iban: 'DK5000400440116243', bic: 'DABADKKK' },
+				},
+			},
+			credentials: credential('billyApi', 'Billy account'),
+		},
+		triggerNote:
+			'## 1. Billy Trigger\nPolls Billy **every hour** (minute 5) for newly approved invoices and credit notes. For daily or weekly runs open *Poll Times* and pick *Every Day* or *Every Week*.\n\n**Payment details** (*Options*): your IBAN/BIC or FIK creditor, written into every e-invoice.\n\n**Also export documents approved since**: on first activation only documents approved after activation are sent; set a date to include older ones.',
+	},
+};
+
+/** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
+export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
+	const b = new Builder(`${spec.system}-export`);
+	const trigger = b.add({ name: `${spec.label} Trigger`, position: [0, 300], ...spec.trigger });
+	const rules = b.add({
+		name: 'Export Rules',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 500],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const wait = b.add({
+		name: 'Invoices With Rules Loaded',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [480, 300],
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	});
+	const resolve = b.add({
+		name: 'Resolve Route',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [720, 300],
+		parameters: {
+			resource: 'route',
+			operation: 'resolve',
+			enabled: true,
+			activate: 'listed',
+			defaultFormat: 'peppol-bis3',
+			defaultDestination: 'maventa',
+			defaultDestinationSettings: '{}',
+			ruleSource: 'parameter',
+			rules: `={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}'))) }}`,
+			routeOptions: {},
+		},
+		onError: 'continueErrorOutput',
+	});
+	const check = b.add({
+		name: 'Not Exported Yet',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 200],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY },
+					{ keyName: 'status', condition: 'eq', keyValue: 'exported' },
+				],
+			},
+		},
+	});
+	const ubl = b.add({
+		name: 'Invoice to UBL',
+		type: `${PACKAGE}.invoiceToUbl`,
+		typeVersion: 1,
+		position: [1200, 200],
+		parameters: {
+			invoiceSource: 'field',
+			invoiceField: 'invoice',
+			format: 'peppol-bis3',
+			onInvalid: 'fail',
+			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true },
+		},
+		onError: 'continueErrorOutput',
+	});
+	const destinations: [string, string][] = [
+		['maventa', 'Maventa'],
+		['sftp', 'SFTP'],
+		['http', 'HTTP'],
+		['zenvoices', 'Zenvoices'],
+		['email', 'E-mail'],
+	];
+	const route = b.add({
+		name: 'Destination',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [1440, 160],
+		parameters: {
+			rules: {
+				values: destinations.map(([value, label]) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `${spec.system}-dest-${value}`,
+								leftValue: '={{ $json.route.destination }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Other' },
+		},
+	});
+	const maventa = b.add({
+		name: 'Maventa Send',
+		type: `${PACKAGE}.maventaSend`,
+		typeVersion: 1,
+		position: [1720, -160],
+		parameters: {
+			operation: 'send',
+			documentProperty: 'document',
+			sendOriginalPdf: false,
+			sendByEmail: false,
+			options: {},
+		},
+		credentials: credential('maventaApi', 'Maventa account'),
+		onError: 'continueErrorOutput',
+	});
+	const sftp = b.add({
+		name: 'Deliver via SFTP',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1720, 0],
+		parameters: {
+			resource: 'delivery',
+			operation: 'sendSftp',
+			directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
+			fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
+			binaryProperty: 'document',
+			overwrite: false,
+		},
+		credentials: credential('sftpGatewayApi', 'SFTP gateway'),
+		onError: 'continueErrorOutput',
+	});
+	const http = b.add({
+		name: 'Deliver via HTTP',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1720, 160],
+		parameters: {
+			resource: 'delivery',
+			operation: 'sendHttp',
+			method: 'POST',
+			url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
+			binaryProperty: 'document',
+			headers: {},
+			httpOptions: {},
+		},
+		credentials: credential('httpGatewayApi', 'HTTP gateway'),
+		onError: 'continueErrorOutput',
+	});
+	const zenvoices = b.add({
+		name: 'Zenvoices Export',
+		type: `${PACKAGE}.zenvoicesExport`,
+		typeVersion: 1,
+		position: [1720, 320],
+		parameters: {
+			resource: 'document',
+			operation: 'exportToInbox',
+			company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
+			send: 'xml',
+			exportOptions: {},
+		},
+		credentials: credential('zenvoicesApi', 'Zenvoices account'),
+		onError: 'continueErrorOutput',
+	});
+	const email = b.add({
+		name: 'Send by E-mail',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [1720, 480],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: '={{ $json.route.destinationSettings.email }}',
+			subject:
+				"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
+			emailFormat: 'text',
+			text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
+			options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
+		},
+		credentials: smtp,
+		onError: 'continueErrorOutput',
+	});
+	const emailed = b.add({
+		name: 'E-mail Sent',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [1960, 480],
+		parameters: {
+			mode: 'runOnceForEachItem',
+			jsCode:
+				"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
+		},
+	});
+	const unsupported = b.add({
+		name: 'Unsupported Destination',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1720, 640],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{
+						id: `${spec.system}-unsupported`,
+						name: 'error',
+						value: '=No branch for destination "{{ $json.route.destination }}" in this workflow',
+						type: 'string',
+					},
+				],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const delivered = b.add({
+		name: 'Delivered',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [2200, 100],
+		parameters: { mode: 'append', numberInputs: 5 },
+	});
+	const readXml = b.add({
+		name: 'Read XML',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1.1,
+		position: [2440, 100],
+		parameters: {
+			operation: 'text',
+			binaryPropertyName: 'document',
+			destinationKey: 'xml',
+			options: { keepSource: 'both' },
+		},
+	});
+	const keyExported = b.add({
+		name: 'Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2680, 100],
+		parameters: {
+			mode: 'manual',
+			assignments: { assignments: [{ id: `${spec.system}-key-ok`, name: 'key', value: DOCUMENT_KEY, type: 'string' }] },
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerOk = b.add({
+		name: 'Ledger: Exported',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2920, 100],
+		parameters: ledgerUpsert(ledgerValues('exported')),
+	});
+	const summary = b.add({
+		name: 'Run Summary',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [3160, 100],
+		parameters: {
+			mode: 'runOnceForAllItems',
+			jsCode:
+				"const rows = $input.all().map((item) => item.json);\nconst lines = rows.map((r) => `${r.kind === 'creditNote' ? 'Credit note' : 'Invoice'} ${r.number} to ${r.receiver} (${r.format} via ${r.destination})`);\nreturn [{ json: { count: rows.length, text: lines.join('\\n') } }];",
+		},
+	});
+	const notifyOk = b.add({
+		name: 'Notify: Exported',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [3400, 100],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=${spec.label}: {{ $json.count }} e-invoice(s) exported`,
+			emailFormat: 'text',
+			text: `=${spec.label} export run at {{ $now.toUTC().toISO() }}:\n\n{{ $json.text }}`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+	const keyFailed = b.add({
+		name: 'Failed Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2200, 700],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: `${spec.system}-key-failed`, name: 'key', value: DOCUMENT_KEY, type: 'string' }],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerFailed = b.add({
+		name: 'Ledger: Failed',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2440, 700],
+		parameters: ledgerUpsert(ledgerValues('failed')),
+	});
+	const notifyFailed = b.add({
+		name: 'Notify: Failed',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [2680, 700],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=E-invoice not sent: ${spec.label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
+			emailFormat: 'text',
+			text: `=${spec.label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${spec.label} emits it again).`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+
+	b.connect(trigger, wait, 0, 0);
+	b.connect(trigger, rules);
+	b.connect(rules, wait, 0, 1);
+	b.connect(wait, resolve);
+	b.connect(resolve, check, 0);
+	b.connect(resolve, keyFailed, 2);
+	b.connect(check, ubl);
+	b.connect(ubl, route, 0);
+	b.connect(ubl, keyFailed, 1);
+	[maventa, sftp, http, zenvoices, email].forEach((node, index) => b.connect(route, node, index));
+	b.connect(route, unsupported, destinations.length);
+	// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
+	[maventa, sftp, http, zenvoices].forEach((node, index) => {
+		b.connect(node, delivered, 0, index);
+		b.connect(node, keyFailed, 1);
+	});
+	b.connect(email, emailed, 0);
+	b.connect(email, keyFailed, 1);
+	b.connect(emailed, delivered, 0, 4);
+	b.connect(delivered, readXml);
+	b.connect(unsupported, keyFailed);
+	b.connect(readXml, keyExported);
+	b.connect(keyExported, ledgerOk);
+	b.connect(ledgerOk, summary);
+	b.connect(summary, notifyOk);
+	b.connect(keyFailed, ledgerFailed);
+	b.connect(ledgerFailed, notifyFailed);
+
+	b.note('Note: Trigger', [-60, -260], spec.triggerNote, [420, 380], 4);
+	b.note(
+		'Note: Export Rules',
+		[400, -260],
+		`## 2. Export rules (Data Table \`${RULES_TABLE}\`)\nOne row per customer: *system* (\`${spec.system}\` or empty for all), *customerId*, *activated*, *format* (\`peppol-bis3\`/\`oioubl21\`), *destination* (\`maventa\`, \`sftp\`, \`http\`, \`zenvoices\`, \`email\`) and its settings (*companyCode*, *directory*, *fileName*, *url*, *email*), *receiverEndpoint* (\`0184:…\`), *buyerReference*, *activeFrom*.\n\n**Resolve Route** merges the row over its defaults. *Activate: Only Listed Customers* sends only customers whose row says activated; switch to *All Customers* to export everyone and use rows for exceptions. Not activated documents leave by the second output (nothing is sent).`,
+		[480, 380],
+		5,
+	);
+	b.note(
+		'Note: Ledger',
+		[940, -260],
+		`## 3. Never twice: the ledger (Data Table \`${LEDGER_TABLE}\`)\n**Not Exported Yet** lets a document through only when the ledger has no *exported* row for its key (system:account:kind:id), so a document emitted again (a crash, a re-poll) is never sent twice. Every result is written back (upsert by that key) with time, sender, receiver, number, order numbers, format, destination, status, message and the XML; the *E-invoice: dashboard* workflow shows it.`,
+		[480, 300],
+		6,
+	);
+	b.note(
+		'Note: Notifications',
+		[2180, -260],
+		'## 4. Notifications (SMTP credential)\n**Notify: Failed** sends one e-mail per document that could not be converted or delivered, naming it and the reason. **Notify: Exported** sends one summary per run; delete it if you do not want positive notifications. Errors of the workflow itself go to *E-invoice: error notifications* (Settings › Error workflow). Change the addresses in the three e-mail nodes.',
+		[480, 300],
+		3,
+	);
+	return b.workflow(spec.id, `${spec.label}: export customer invoices`, { callerPolicy: 'workflowsFromSameOwner' });
+}
+
+/** Error Trigger → one e-mail with the workflow, the node and the error (the adaptor-level negative notification). */
+export function errorTemplate(): TemplateWorkflow {
+	const b = new Builder('errors');
+	const trigger = b.add({
+		name: 'Error Trigger',
+		type: 'n8n-nodes-base.errorTrigger',
+		typeVersion: 1,
+		position: [0, 300],
+		parameters: {},
+	});
+	const mail = b.add({
+		name: 'Notify: Workflow Failed',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [260, 300],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: '=E-invoice workflow failed: {{ $json.workflow.name }}',
+			emailFormat: 'text',
+			text: "=The workflow \"{{ $json.workflow.name }}\" stopped with an error{{ $json.execution?.lastNodeExecuted ? ' in the node \"' + $json.execution.lastNodeExecuted + '\"' : '' }}.\n\nError: {{ $json.execution?.error?.message ?? $json.trigger?.error?.message ?? 'unknown' }}\n\nExecution: {{ $json.execution?.url ?? '(the trigger failed before an execution started)' }}\n\nNo document of this run was exported after the error; the trigger emits them again on its next poll once the cause is fixed (the ledger keeps sent ones from going out twice).",
+			options: {},
+		},
+		credentials: smtp,
+	});
+	b.connect(trigger, mail);
+	b.note(
+		'Note: Error Workflow',
+		[-60, -40],
+		'## Adaptor-level negative notification\nThe export templates name this workflow in *Settings › Error workflow*. When one of them stops (a source is unreachable, a credential expired, a node throws), n8n runs this workflow with the error and it sends one e-mail. Per-document failures do not stop a run; those are notified by the export workflow itself.',
+		[440, 300],
+		3,
+	);
+	const workflow = b.workflow(WORKFLOW_IDS.errors, 'E-invoice: error notifications');
+	delete workflow.settings.errorWorkflow;
+	return workflow;
+}
+
+/** Webhook GET → ledger → an HTML page (or the XML of one row with `?xml=<row id>`). */
+export function dashboardTemplate(): TemplateWorkflow {
+	const b = new Builder('dashboard');
+	const hook = b.add({
+		name: 'Dashboard Page',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 300],
+		parameters: { httpMethod: 'GET', path: 'einvoice-dashboard', responseMode: 'responseNode', options: {} },
+		webhookId: 'einvoice-dashboard',
+	});
+	const ledger = b.add({
+		name: 'Ledger',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			returnAll: true,
+			filters: {},
+			orderBy: true,
+			orderByColumn: 'time',
+			orderByDirection: 'DESC',
+		},
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const render = b.add({
+		name: 'Render Page',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [480, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: DASHBOARD_CODE },
+	});
+	const respond = b.add({
+		name: 'Respond',
+		type: 'n8n-nodes-base.respondToWebhook',
+		typeVersion: 1.1,
+		position: [720, 300],
+		parameters: {
+			respondWith: 'text',
+			responseBody: '={{ $json.body }}',
+			options: {
+				responseCode: '={{ $json.status }}',
+				responseHeaders: { entries: [{ name: 'content-type', value: '={{ $json.contentType }}' }] },
+			},
+		},
+	});
+	b.connect(hook, ledger);
+	b.connect(ledger, render);
+	b.connect(render, respond);
+	b.note(
+		'Note: Dashboard',
+		[-60, -60],
+		`## E-invoice dashboard\nActivate this workflow and open **/webhook/einvoice-dashboard** on your n8n URL. It lists every row of the ledger (\`${LEDGER_TABLE}\`): time, source, sender, receiver, number, customer and supplier order numbers, format, destination, status and message, newest first. Filter by status, customer and date in the form on top; each row links to its stored XML (\`?xml=<row id>\`).\n\nThe page is open to anyone who can reach the URL: add *Authentication* (Basic or Header auth) to the Webhook node before exposing n8n beyond your network.`,
+		[520, 320],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.dashboard, 'E-invoice: dashboard');
+}
+
+/** The page renderer (runs in n8n's Code node; plain JavaScript, no imports). */
+const DASHBOARD_CODE = String.raw`// Filters come from the query string: status, customer (text in name or id), from / to (YYYY-MM-DD), xml (row id).
+const query = $('Dashboard Page').first().json.query ?? {};
+const rows = $input.all().map((item) => item.json).filter((row) => row && row.key);
+const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+if (query.xml) {
+	const row = rows.find((r) => String(r.id) === String(query.xml));
+	if (!row || !row.xml) return [{ json: { status: 404, contentType: 'text/plain; charset=utf-8', body: 'No stored XML for this row' } }];
+	return [{ json: { status: 200, contentType: 'application/xml; charset=utf-8', body: row.xml } }];
+}
+
+const status = String(query.status ?? '');
+const customer = String(query.customer ?? '').trim().toLowerCase();
+const from = String(query.from ?? '');
+const to = String(query.to ?? '');
+const shown = rows
+	.filter((r) => !status || r.status === status)
+	.filter((r) => !customer || [r.customerName, r.customerId, r.receiver].some((v) => String(v ?? '').toLowerCase().includes(customer)))
+	.filter((r) => !from || String(r.time).slice(0, 10) >= from)
+	.filter((r) => !to || String(r.time).slice(0, 10) <= to)
+	.sort((a, b) => String(b.time).localeCompare(String(a.time)));
+const count = (s) => rows.filter((r) => r.status === s).length;
+const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort();
+const option = (value, label) => '<option value="' + esc(value) + '"' + (value === status ? ' selected' : '') + '>' + esc(label) + '</option>';
+const kindLabel = (k) => (k === 'creditNote' ? 'Credit note' : 'Invoice');
+const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
+	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 19)) + '</td>' +
+	'<td>' + esc(r.source) + '</td>' +
+	'<td>' + esc(r.sender) + '</td>' +
+	'<td>' + esc(r.receiver) + (r.receiverEndpoint ? '<div class="sub">' + esc(r.receiverEndpoint) + '</div>' : '') + '</td>' +
+	'<td>' + esc(kindLabel(r.kind)) + ' ' + esc(r.number) + '</td>' +
+	'<td>' + esc(r.customerOrderNo) + '</td>' +
+	'<td>' + esc(r.supplierOrderNo) + '</td>' +
+	'<td>' + esc(r.format) + '</td>' +
+	'<td>' + esc(r.destination) + '</td>' +
+	'<td><span class="badge ' + esc(r.status) + '">' + esc(r.status) + '</span></td>' +
+	'<td class="msg">' + esc(r.message) + '</td>' +
+	'<td>' + (r.xml ? '<a href="?xml=' + encodeURIComponent(r.id) + '" target="_blank">XML</a>' : '') + '</td>' +
+	'</tr>').join('');
+const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+	'<title>E-invoice dashboard</title><style>' +
+	'body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}' +
+	'header{background:#1f3a5f;color:#fff;padding:12px 20px;display:flex;gap:24px;align-items:baseline}' +
+	'header h1{font-size:18px;margin:0}.stat{font-size:13px;opacity:.9}' +
+	'form{display:flex;gap:12px;flex-wrap:wrap;padding:12px 20px;background:#fff;border-bottom:1px solid #d9e2ec}' +
+	'label{font-size:12px;color:#52606d;display:flex;flex-direction:column;gap:2px}' +
+	'input,select,button{font:inherit;padding:4px 6px}button{align-self:flex-end}' +
+	'main{padding:12px 20px;overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}' +
+	'th,td{padding:6px 8px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top;white-space:nowrap}' +
+	'th{background:#f0f4f8;font-size:12px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
+	'td.msg{white-space:normal;max-width:320px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
+	'.badge{padding:2px 8px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
+	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}' +
+	'</style></head><body><header><h1>E-invoice dashboard</h1>' +
+	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span></header>' +
+	'<form method="get"><label>Status<select name="status">' + option('', 'All') + statuses.map((s) => option(s, s)).join('') + '</select></label>' +
+	'<label>Customer<input name="customer" value="' + esc(query.customer ?? '') + '" placeholder="name or id"></label>' +
+	'<label>From<input type="date" name="from" value="' + esc(from) + '"></label>' +
+	'<label>To<input type="date" name="to" value="' + esc(to) + '"></label>' +
+	'<button type="submit">Filter</button></form><main>' +
+	'<p class="sub">' + shown.length + ' of ' + rows.length + ' shown</p>' +
+	'<table><thead><tr><th>Time (UTC)</th><th>Source</th><th>Sender</th><th>Receiver</th><th>Number</th><th>Customer order no.</th><th>Supplier order no.</th><th>Format</th><th>Destination</th><th>Status</th><th>Message</th><th>Document</th></tr></thead>' +
+	'<tbody>' + (body || '<tr><td colspan="12">No documents match.</td></tr>') + '</tbody></table></main></body></html>';
+return [{ json: { status: 200, contentType: 'text/html; charset=utf-8', body: html } }];
+`;
+
+/** Every generated template by file name. */
+export function buildTemplates(): Record<string, TemplateWorkflow> {
+	return {
+		'dinero-export-customer-invoices.json': exportTemplate(SOURCES.dinero),
+		'billy-export-customer-invoices.json': exportTemplate(SOURCES.billy),
+		'error-notifications.json': errorTemplate(),
+		'dashboard.json': dashboardTemplate(),
+	};
+}
+
+export function serialise(workflow: TemplateWorkflow): string {
+	return `${JSON.stringify(workflow, null, '\t')}\n`;
+}
+
+if (require.main === module) {
+	const root = path.resolve(__dirname, '..', '..', '..');
+	const dir = path.join(root, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const [file, workflow] of Object.entries(buildTemplates())) {
+		writeFileSync(path.join(dir, file), serialise(workflow));
+		process.stdout.write(`wrote workflows/${file}\n`);
+	}
+}
