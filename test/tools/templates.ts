@@ -777,11 +777,11 @@ const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort();
 const option = (value, label) => '<option value="' + esc(value) + '"' + (value === status ? ' selected' : '') + '>' + esc(label) + '</option>';
 const kindLabel = (k) => (k === 'creditNote' ? 'Credit note' : 'Invoice');
 const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
-	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 19)) + '</td>' +
+	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 16)) + '</td>' +
 	'<td>' + esc(r.source) + '</td>' +
-	'<td>' + esc(r.sender) + '</td>' +
-	'<td>' + esc(r.receiver) + (r.receiverEndpoint ? '<div class="sub">' + esc(r.receiverEndpoint) + '</div>' : '') + '</td>' +
-	'<td>' + esc(kindLabel(r.kind)) + ' ' + esc(r.number) + '</td>' +
+	'<td class="wrap">' + esc(r.sender) + '</td>' +
+	'<td class="wrap">' + esc(r.receiver) + (r.receiverEndpoint ? '<div class="sub">' + esc(r.receiverEndpoint) + '</div>' : '') + '</td>' +
+	'<td>' + esc(r.number) + '<div class="sub">' + esc(kindLabel(r.kind)) + '</div></td>' +
 	'<td>' + esc(r.customerOrderNo) + '</td>' +
 	'<td>' + esc(r.supplierOrderNo) + '</td>' +
 	'<td>' + esc(r.format) + '</td>' +
@@ -792,17 +792,18 @@ const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
 	'</tr>').join('');
 const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
 	'<title>E-invoice dashboard</title><style>' +
-	'body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}' +
-	'header{background:#1f3a5f;color:#fff;padding:12px 20px;display:flex;gap:24px;align-items:baseline}' +
-	'header h1{font-size:18px;margin:0}.stat{font-size:13px;opacity:.9}' +
-	'form{display:flex;gap:12px;flex-wrap:wrap;padding:12px 20px;background:#fff;border-bottom:1px solid #d9e2ec}' +
-	'label{font-size:12px;color:#52606d;display:flex;flex-direction:column;gap:2px}' +
-	'input,select,button{font:inherit;padding:4px 6px}button{align-self:flex-end}' +
-	'main{padding:12px 20px;overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}' +
-	'th,td{padding:6px 8px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top;white-space:nowrap}' +
-	'th{background:#f0f4f8;font-size:12px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
-	'td.msg{white-space:normal;max-width:320px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
-	'.badge{padding:2px 8px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
+	'body{font:13px/1.35 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}' +
+	'header{background:#1f3a5f;color:#fff;padding:10px 16px;display:flex;gap:20px;align-items:baseline}' +
+	'header h1{font-size:17px;margin:0}.stat{font-size:13px;opacity:.9}' +
+	'form{display:flex;gap:10px;flex-wrap:wrap;padding:8px 16px;background:#fff;border-bottom:1px solid #d9e2ec}' +
+	'label{font-size:11px;color:#52606d;display:flex;flex-direction:column;gap:2px}' +
+	'input,select,button{font:inherit;padding:3px 6px}button{align-self:flex-end}' +
+	'main{padding:8px 16px;overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}' +
+	'th,td{padding:4px 6px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}' +
+	'td{white-space:nowrap}td.wrap{white-space:normal;min-width:110px;max-width:180px}' +
+	'th{background:#f0f4f8;font-size:11px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
+	'td.msg{white-space:normal;min-width:160px;max-width:260px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
+	'.badge{padding:1px 7px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
 	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}' +
 	'</style></head><body><header><h1>E-invoice dashboard</h1>' +
 	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span></header>' +

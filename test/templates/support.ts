@@ -1,0 +1,124 @@
+/**
+ * Helpers for the template tests: workflow activation and manual runs over n8n's REST API, waiting for
+ * executions, and the documents each dataset should export under the example rules.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { N8nInstance } from '../n8n/runtime';
+import { datasets, EXAMPLE_RULES } from '../tools/stack';
+
+type Json = Record<string, any>;
+
+export async function activate(n8n: N8nInstance, id: string): Promise<void> {
+	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);
+	await n8n.rest('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+}
+
+export async function deactivate(n8n: N8nInstance, id: string): Promise<void> {
+	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);
+	await n8n.rest('POST', `/rest/workflows/${id}/deactivate`, { versionId: workflow.versionId });
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode?: string;
+}
+
+export async function executions(n8n: N8nInstance, workflowId: string): Promise<ExecutionSummary[]> {
+	const result = await n8n.rest<{ results?: ExecutionSummary[] } | ExecutionSummary[]>(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
+	);
+	return Array.isArray(result) ? result : (result.results ?? []);
+}
+
+const finished = (status: string) => !['new', 'running', 'waiting', 'unknown'].includes(status);
+
+/** Wait until `check` is true, polling every `everyMs`. */
+export async function waitFor<T>(
+	what: string,
+	check: () => Promise<T | undefined | false>,
+	timeoutMs: number,
+	everyMs = 2000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, everyMs));
+	}
+}
+
+/** Wait until the workflow has at least `count` executions and all of them finished. */
+export async function waitForExecutions(n8n: N8nInstance, workflowId: string, count: number, timeoutMs = 180_000) {
+	return await waitFor(
+		`${count} finished execution(s) of ${workflowId}`,
+		async () => {
+			const list = await executions(n8n, workflowId);
+			return list.length >= count && list.every((e) => finished(e.status)) ? list : undefined;
+		},
+		timeoutMs,
+	);
+}
+
+/** "Execute workflow" from the editor: a manual run from the trigger; resolves with the finished execution. */
+export async function runManually(n8n: N8nInstance, workflowId: string, trigger: string): Promise<Json> {
+	const { executionId } = await n8n.rest<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, {
+		triggerToStartFrom: { name: trigger },
+	});
+	return await waitFor(
+		`execution ${executionId}`,
+		async () => {
+			const execution = await n8n.rest<Json>('GET', `/rest/executions/${executionId}`);
+			return finished(String(execution.status)) ? execution : undefined;
+		},
+		180_000,
+		1000,
+	);
+}
+
+export interface ExpectedDocument {
+	system: 'dinero' | 'billy';
+	number: string;
+	customerId: string;
+	destination: string;
+}
+
+const read = (dir: string, file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Json[];
+
+/** The documents the example rules activate, straight from the dataset files. */
+export function expectedDocuments(): ExpectedDocument[] {
+	const activated = (system: string) =>
+		new Map(
+			EXAMPLE_RULES.filter((r) => r.system === system && r.activated === true).map((r) => [
+				String(r.customerId),
+				String(r.destination),
+			]),
+		);
+	const out: ExpectedDocument[] = [];
+	const dinero = activated('dinero');
+	for (const doc of [...read(datasets.dinero, 'invoices.json'), ...read(datasets.dinero, 'creditnotes.json')]) {
+		const draft = doc.Status === 'Draft' || String(doc.Number) === '9223372036854775807';
+		if (draft || doc.DeletedAt || !dinero.has(doc.ContactGuid)) continue;
+		out.push({
+			system: 'dinero',
+			number: String(doc.Number),
+			customerId: doc.ContactGuid,
+			destination: dinero.get(doc.ContactGuid)!,
+		});
+	}
+	const billy = activated('billy');
+	for (const doc of read(datasets.billy, 'invoices.json')) {
+		if (doc.state !== 'approved' || !billy.has(doc.contactId)) continue;
+		out.push({
+			system: 'billy',
+			number: String(doc.invoiceNo),
+			customerId: doc.contactId,
+			destination: billy.get(doc.contactId)!,
+		});
+	}
+	return out;
+}

@@ -1,0 +1,256 @@
+/**
+ * The shipped templates in a real n8n 2.41 (our package installed as a community package) against the sandbox:
+ * Dinero and Billy export workflows activated and polled on their schedule, documents delivered to Maventa, an HTTP
+ * gateway, Zenvoices and e-mail (a real SMTP server), judged by the official validator; the ledger Data Table;
+ * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { repoRoot } from '../n8n/runtime';
+import { fatalIds, validateDocuments } from '../support/validator';
+import { EXAMPLE_RULES, startStack, type Stack } from '../tools/stack';
+import { WORKFLOW_IDS } from '../tools/templates';
+import { activate, deactivate, expectedDocuments, runManually, waitFor, waitForExecutions } from './support';
+
+type Row = Record<string, any>;
+type Page = import('playwright-core').Page;
+
+const artifacts = path.join(repoRoot, '.artifacts');
+
+/** Open a page in headless Chromium (Debian's chromium, driven by playwright-core) at a laptop's size. */
+async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	try {
+		await fn(await browser.newPage({ viewport: { width: 1440, height: 900 } }));
+	} finally {
+		await browser.close();
+	}
+}
+
+const FAILING = { system: 'dinero', number: '1043' } as const;
+
+describe('Template workflows in a real n8n against the sandbox', { timeout: 900_000 }, () => {
+	let stack: Stack;
+	let userFolder: string;
+	const expected = expectedDocuments();
+	const count = (system: string, destination?: string) =>
+		expected.filter((d) => d.system === system && (!destination || d.destination === destination)).length;
+	const ledger = async () => (await stack.tables.rows(stack.ledgerTable)) as Row[];
+	const deliveries = () => ({
+		maventa: stack.sandbox.maventa.invoices.length,
+		http: stack.sandbox.gateway.received.length,
+		zenvoices: stack.sandbox.zenvoices.inbox.length,
+		email: stack.sandbox.smtp.mails.filter((m) => m.attachments.some((a) => a.filename?.endsWith('.xml'))).length,
+	});
+
+	before(async () => {
+		userFolder = mkdtempSync(path.join(tmpdir(), 'einvoice-templates-'));
+		stack = await startStack({ userFolder, pollEveryMinute: true, forceImport: true });
+	});
+
+	after(async () => {
+		await stack?.stop();
+		rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	it('the example rules activate documents for every destination in both datasets', () => {
+		for (const system of ['dinero', 'billy'])
+			for (const destination of ['maventa', 'http', 'zenvoices', 'email'])
+				assert.ok(count(system, destination) > 0, `${system} → ${destination}`);
+		assert.ok(expected.some((d) => d.system === FAILING.system && d.number === FAILING.number));
+	});
+
+	it('active Dinero and Billy workflows export on their poll: every document delivered once, valid, in the ledger', async () => {
+		// One Maventa upload fails with a 400: that document must give one failed ledger row and one e-mail.
+		stack.sandbox.maventa.inject({
+			method: 'POST',
+			path: /^\/v1\/invoices$/,
+			invoiceNumber: FAILING.number,
+			status: 400,
+			code: 'invalid_file',
+			message: 'Injected failure: file rejected',
+			times: 1,
+		});
+		await activate(stack.n8n, WORKFLOW_IDS.dinero);
+		await activate(stack.n8n, WORKFLOW_IDS.billy);
+		await activate(stack.n8n, WORKFLOW_IDS.dashboard);
+		// Polls fire on the next minute; each trigger emits its whole dataset once (export since 2000-01-01).
+		await waitFor(
+			'every expected document in the ledger',
+			async () => (await ledger()).length >= expected.length,
+			200_000,
+			5000,
+		);
+		await waitForExecutions(stack.n8n, WORKFLOW_IDS.dinero, 1);
+		await waitForExecutions(stack.n8n, WORKFLOW_IDS.billy, 1);
+		await deactivate(stack.n8n, WORKFLOW_IDS.dinero);
+		await deactivate(stack.n8n, WORKFLOW_IDS.billy);
+
+		const rows = await ledger();
+		assert.equal(rows.length, expected.length, 'one ledger row per document');
+		assert.equal(new Set(rows.map((r) => r.key)).size, rows.length, 'ledger keys are unique');
+		const byDoc = new Map(rows.map((r) => [`${r.source}:${r.number}`, r]));
+		for (const doc of expected) {
+			const row = byDoc.get(`${doc.system}:${doc.number}`);
+			assert.ok(row, `ledger row for ${doc.system} ${doc.number}`);
+			assert.equal(row.destination, doc.destination);
+			assert.equal(row.customerId, doc.customerId);
+			const failing = doc.system === FAILING.system && doc.number === FAILING.number;
+			assert.equal(row.status, failing ? 'failed' : 'exported', `${doc.system} ${doc.number}: ${row.message}`);
+			if (!failing) assert.match(row.xml, /<(Invoice|CreditNote)\b/);
+			for (const column of ['time', 'sender', 'receiver', 'format', 'message'])
+				assert.ok(row[column], `${column} of ${doc.system} ${doc.number}`);
+		}
+		const failedRow = byDoc.get(`${FAILING.system}:${FAILING.number}`)!;
+		assert.match(failedRow.message, /Injected failure: file rejected/);
+
+		// Deliveries per destination: what the rules route there, minus the one injected failure.
+		const maventaNumbers = stack.sandbox.maventa.invoices.map((r) => String(r.invoice.invoice_nr ?? ''));
+		assert.equal(
+			deliveries().maventa,
+			count('dinero', 'maventa') + count('billy', 'maventa') - 1,
+			maventaNumbers.join(),
+		);
+		assert.equal(deliveries().http, count('dinero', 'http') + count('billy', 'http'));
+		assert.equal(deliveries().zenvoices, count('dinero', 'zenvoices') + count('billy', 'zenvoices'));
+		assert.equal(deliveries().email, count('dinero', 'email') + count('billy', 'email'));
+		const emailRules = EXAMPLE_RULES.filter((r) => r.destination === 'email');
+		for (const mail of stack.sandbox.smtp.mails.filter((m) => m.attachments.length))
+			assert.ok(
+				emailRules.some((r) => mail.to.includes(String(r.email))),
+				`mail to ${mail.to.join()}`,
+			);
+
+		// The official validator judges what was stored and what arrived at the HTTP gateway and Maventa.
+		const documents: Record<string, string> = {};
+		for (const row of rows.filter((r) => r.status === 'exported'))
+			documents[`ledger-${row.source}-${row.number}.xml`] = row.xml;
+		stack.sandbox.gateway.received.forEach((r, i) => (documents[`gateway-${i}.xml`] = r.body.toString('utf8')));
+		stack.sandbox.maventa.invoices.forEach((r, i) => (documents[`maventa-${i}.xml`] = r.file.xml));
+		const results = await validateDocuments(documents);
+		const invalid = Object.entries(results).filter(([, r]) => r.fatalCount > 0);
+		assert.deepEqual(
+			invalid.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
+			[],
+			'every document validates with 0 fatal',
+		);
+		assert.equal(Object.keys(results).length, rows.length - 1 + deliveries().http + deliveries().maventa);
+
+		// Notifications: exactly one negative e-mail (naming the invoice and the reason), one summary per workflow.
+		const negative = stack.sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice not sent'));
+		assert.equal(negative.length, 1, negative.map((m) => m.subject).join(' | '));
+		assert.match(negative[0].subject, new RegExp(`Dinero invoice ${FAILING.number}\\b`));
+		assert.match(negative[0].text, /Injected failure: file rejected/);
+		const summaries = stack.sandbox.smtp.mails.filter((m) => /e-invoice\(s\) exported/.test(m.subject));
+		assert.deepEqual(summaries.map((m) => m.subject).sort(), [
+			`Billy: ${count('billy')} e-invoice(s) exported`,
+			`Dinero: ${count('dinero') - 1} e-invoice(s) exported`,
+		]);
+
+		// The dashboard shows every row with the failed one marked, and fits a laptop screen without scrolling sideways.
+		await withPage(async (page) => {
+			await page.goto(`${stack.n8n.url}/webhook/einvoice-dashboard`);
+			assert.equal(await page.locator('tbody tr').count(), rows.length);
+			const failed = page.locator('tbody tr.failed');
+			assert.equal(await failed.count(), 1);
+			assert.match(await failed.innerText(), new RegExp(`${FAILING.number}[\\s\\S]*Injected failure`));
+			// A string, so the test needs no DOM typings.
+			const overflow = Number(
+				await page.evaluate(
+					'(() => { const m = document.querySelector("main"); return m.scrollWidth - m.clientWidth; })()',
+				),
+			);
+			assert.ok(overflow <= 0, `the table is ${overflow} px wider than a 1440 px window`);
+			mkdirSync(artifacts, { recursive: true });
+			await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+		});
+	});
+
+	it('a second run of every document sends nothing twice and retries only the failed one', async () => {
+		const before = deliveries();
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		// "Execute workflow" in the editor re-emits every document of the dataset, as a crash and restart would.
+		const [dinero, billy] = await Promise.all([
+			runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Dinero Trigger'),
+			runManually(stack.n8n, WORKFLOW_IDS.billy, 'Billy Trigger'),
+		]);
+		assert.equal(dinero.status, 'success');
+		assert.equal(billy.status, 'success');
+		const after = deliveries();
+		assert.deepEqual(after, { ...before, maventa: before.maventa + 1 }, 'only the failed document went out again');
+		const rows = await ledger();
+		assert.equal(rows.length, expected.length, 'still one ledger row per document');
+		assert.ok(
+			rows.every((r) => r.status === 'exported'),
+			'the retried document is now exported',
+		);
+		const newMails = stack.sandbox.smtp.mails.slice(mailsBefore);
+		assert.equal(newMails.filter((m) => m.subject.startsWith('E-invoice not sent')).length, 0);
+		assert.deepEqual(
+			newMails.map((m) => m.subject),
+			['Dinero: 1 e-invoice(s) exported'],
+			'one summary for the one document exported in this run',
+		);
+	});
+
+	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {
+		const url = `${stack.n8n.url}/webhook/einvoice-dashboard`;
+		const rows = await ledger();
+		await withPage(async (page) => {
+			await page.goto(url);
+			assert.equal(await page.locator('tbody tr').count(), rows.length);
+			const headers = (await page.locator('thead th').allTextContents()).map((h) => h.trim());
+			for (const column of [
+				'Time (UTC)',
+				'Source',
+				'Sender',
+				'Receiver',
+				'Number',
+				'Customer order no.',
+				'Supplier order no.',
+				'Format',
+				'Destination',
+				'Status',
+				'Message',
+			])
+				assert.ok(headers.includes(column), column);
+
+			// Filter by customer and by status through the form.
+			const moellers = rows.filter((r) => String(r.customerName).includes('Møllers'));
+			assert.ok(moellers.length > 0);
+			await page.fill('input[name=customer]', 'Møllers');
+			await Promise.all([page.waitForURL(/customer=/), page.click('button[type=submit]')]);
+			assert.equal(await page.locator('tbody tr').count(), moellers.length);
+			await page.screenshot({ path: path.join(artifacts, 'dashboard-filtered.png') });
+			await page.goto(`${url}?status=failed`);
+			assert.match(await page.locator('tbody').innerText(), /No documents match/);
+
+			// The XML link of a row returns that document.
+			await page.goto(url);
+			const newest = [...rows].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
+			const href = await page.locator('tbody tr').first().locator('a').getAttribute('href');
+			assert.equal(href, `?xml=${newest.id}`);
+			const response = await fetch(`${url}${href}`);
+			assert.equal(response.status, 200);
+			assert.match(response.headers.get('content-type') ?? '', /application\/xml/);
+			assert.equal(await response.text(), newest.xml);
+		});
+	});
+});
