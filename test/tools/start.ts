@@ -6,34 +6,34 @@
  * imports every template with sandbox credentials (first start only), creates the Data Tables, and prints the
  * URL and the login. Ctrl-C stops everything it started. State lives in `.sandbox/` (delete it to start over).
  *
- *   npm start [-- --port 5678]
+ *   npm start [-- --port 5678] [--dir .sandbox] [--emulator-ports 5711]
  */
 import path from 'node:path';
 
 import { repoRoot } from '../n8n/runtime';
 import { owner, startStack } from './stack';
 
-// Fixed emulator ports: the sandbox credentials stored in n8n point at them across restarts.
-const EMULATOR_PORTS = {
-	dinero: 5711,
-	billy: 5712,
-	severa: 5713,
-	maventa: 5714,
-	zenvoices: 5715,
-	gateway: 5716,
-	smtp: 5725,
-};
+// Fixed emulator ports (from --emulator-ports, default 5711): the sandbox credentials stored in n8n point at them
+// across restarts.
+function emulatorPorts(base: number) {
+	const names = ['dinero', 'billy', 'severa', 'maventa', 'zenvoices', 'gateway', 'smtp'] as const;
+	return Object.fromEntries(names.map((name, i) => [name, base + i])) as Record<(typeof names)[number], number>;
+}
+
+function option(args: string[], name: string): string | undefined {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? args[i + 1] : undefined;
+}
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
-	const portArg = args.indexOf('--port');
-	const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.N8N_PORT ?? 5678);
-	const userFolder = path.join(repoRoot, '.sandbox');
+	const port = Number(option(args, 'port') ?? process.env.N8N_PORT ?? 5678);
+	const userFolder = path.resolve(option(args, 'dir') ?? path.join(repoRoot, '.sandbox'));
 	const started = Date.now();
 	const stack = await startStack({
 		userFolder,
 		port,
-		emulatorPorts: EMULATOR_PORTS,
+		emulatorPorts: emulatorPorts(Number(option(args, 'emulator-ports') ?? 5711)),
 		log: (line) => process.stdout.write(`${line}\n`),
 	});
 	const s = stack.sandbox;
