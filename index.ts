@@ -61,3 +61,41 @@ export {
 	type BuiltDocument,
 	type DocumentFormatInfo,
 } from './nodes/shared/ubl/document';
+export {
+	participantDnsName,
+	lookupParticipant,
+	ParticipantLookup,
+	parseParticipant,
+	validateParticipant,
+	matchCustomer,
+	candidatesFor,
+	SML_ZONES,
+	type LookupOptions,
+	type LookupResult,
+	type ParticipantId,
+	type CustomerIdentifiers,
+	type MatchResult,
+} from './nodes/shared/network';
+export {
+	resolveRoute,
+	applyOverrides,
+	findCustomerRule,
+	normaliseCustomerRule,
+	type AdaptorDefaults,
+	type CustomerRule,
+	type Route,
+} from './nodes/shared/routing';
+export {
+	mapBillyInvoice,
+	billyBuyer,
+	billySeller,
+	BillyMappingError,
+	type BillyMapOptions,
+	type BillyPaymentSettings,
+} from './nodes/Billy/mapper';
+export {
+	mapSeveraInvoice,
+	SeveraMappingError,
+	type SeveraDocument,
+	type SeveraMapOptions,
+} from './nodes/Severa/mapper';

@@ -168,13 +168,15 @@ export class BillyTrigger implements INodeType {
 
 			const staticData = this.getWorkflowStaticData('node');
 			const items: INodeExecutionData[] = [];
-			const started = Date.now();
+			// State moves only once every item of this poll is built (a failure leaves it where it was).
+			const commits: (() => void)[] = [];
 
 			if (events.includes('invoiceApproved') || events.includes('creditNoteApproved')) {
 				const { cursor, isNew: fresh0 } = openCursor(staticData, { exportSince: exportSince || undefined });
 				// Never reach back before the cursor's start (activation, or "export since"), even with the look-back.
-				if (fresh0 || typeof staticData[START_KEY] !== 'string') staticData[START_KEY] = cursor.since;
-				const startMs = Date.parse(staticData[START_KEY] as string);
+				const start =
+					fresh0 || typeof staticData[START_KEY] !== 'string' ? cursor.since : (staticData[START_KEY] as string);
+				const startMs = Date.parse(start);
 				const from = billyTime(queryFrom(cursor, lookbackMs));
 				const candidates = (bundle: BillyBundle) =>
 					bundle.invoices.filter((i) => matches(i) && wantsKind(i) && toEpochMs(i.approvedTime!) >= startMs);
@@ -203,7 +205,10 @@ export class BillyTrigger implements INodeType {
 				);
 				const selection = selectNew(cursor, candidates(bundle), keyOf, { limit: budget, lookbackMs });
 				items.push(...(await toItems(this, client, selection.documents, bundle, output)));
-				saveCursor(staticData, selection.next); // only after the items are built
+				commits.push(() => {
+					saveCursor(staticData, selection.next);
+					staticData[START_KEY] = start;
+				});
 				if (selection.deferred)
 					this.logger.info(
 						`Billy Trigger: ${selection.deferred} documents deferred to the next poll (budget ${budget})`,
@@ -211,8 +216,11 @@ export class BillyTrigger implements INodeType {
 			}
 
 			if (events.includes('invoicePaid') || events.includes('anyChange')) {
-				items.push(...(await pollChanges.call(this, client, events, matches, options, output, Date.now() - started)));
+				const changes = await pollChanges.call(this, client, events, matches, options, output);
+				items.push(...changes.items);
+				commits.push(changes.commit);
 			}
+			for (const commit of commits) commit();
 			return items.length ? [items] : null;
 		} catch (error) {
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
@@ -253,8 +261,7 @@ async function pollChanges(
 	matches: (invoice: BillyInvoice) => boolean,
 	options: IDataObject,
 	output: ReturnType<typeof outputOptions>,
-	_elapsedMs: number,
-): Promise<INodeExecutionData[]> {
+): Promise<{ items: INodeExecutionData[]; commit: () => void }> {
 	const staticData = this.getWorkflowStaticData('node');
 	const windowDays = Math.max(1, Number(options.changeWindowDays ?? 60));
 	const since = new Date(Date.now() - windowDays * 86_400_000).toISOString().slice(0, 10);
@@ -297,8 +304,7 @@ async function pollChanges(
 		item.json.event = invoice.state === 'voided' ? 'voided' : invoice.isPaid ? 'paid' : 'changed';
 		return item;
 	});
-	staticData[CHANGES_KEY] = { since, docs: next };
-	return items;
+	return { items, commit: () => (staticData[CHANGES_KEY] = { since, docs: next }) };
 }
 
 function dateOnly(value: string): string | undefined {

@@ -23,6 +23,7 @@ export class InvoiceToUbl implements INodeType {
 		subtitle: '={{ $parameter["format"] === "oioubl21" ? "OIOUBL 2.1" : "PEPPOL BIS 3" }}',
 		description: 'Turn canonical invoices and credit notes into PEPPOL BIS 3 or OIOUBL 2.1 e-invoice documents',
 		defaults: { name: 'Invoice to UBL' },
+		usableAsTool: true,
 		inputs: ['main'],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		properties: [

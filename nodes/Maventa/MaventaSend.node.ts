@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 import { runPerItem } from '../shared/n8n/items';
 import { MaventaClient, type MaventaRoute } from './client';
 import { getStatusItem, lookupItems, sendItem, type SendSettings } from './operations';
@@ -22,8 +21,8 @@ export class MaventaSend implements INodeType {
 		description: 'Send e-invoices through Maventa / AutoInvoice (PEPPOL, Finnish operators, e-mail, print)',
 		defaults: { name: 'Maventa Send' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: ['main'],
+		outputs: ['main'],
 		credentials: [{ name: 'maventaApi', required: true }],
 		properties: [
 			{
@@ -102,20 +101,29 @@ export class MaventaSend implements INodeType {
 				default: {},
 				displayOptions: { show: { operation: ['send'] } },
 				options: [
+					{ displayName: 'Comment to Recipient', name: 'senderComment', type: 'string', default: '' },
+					{
+						displayName: 'Disabled Routes',
+						name: 'disabledRoutes',
+						type: 'multiOptions',
+						options: ROUTES,
+						default: [],
+					},
+					{
+						displayName: 'Format',
+						name: 'format',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. PEPPOLBIS30',
+						description: 'Maventa detects the format when empty',
+					},
 					{
 						displayName: 'Recipient E-Invoice Address',
 						name: 'recipientEia',
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. 0088:5790000435975 or 003712345678',
-						description: "Overrides json.route.receiver and the invoice's buyer endpoint",
-					},
-					{
-						displayName: 'Recipient Operator',
-						name: 'recipientOperator',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 003721291126',
+						description: "Overrides the item's route receiver and the invoice's buyer endpoint",
 					},
 					{
 						displayName: 'Recipient E-Mail',
@@ -125,28 +133,19 @@ export class MaventaSend implements INodeType {
 						placeholder: 'e.g. invoices@customer.com',
 					},
 					{
+						displayName: 'Recipient Operator',
+						name: 'recipientOperator',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 003721291126',
+					},
+					{
 						displayName: 'Route Order',
 						name: 'routeOrder',
 						type: 'multiOptions',
 						options: ROUTES,
 						default: [],
 						description: 'Routes to try, in this order',
-					},
-					{
-						displayName: 'Disabled Routes',
-						name: 'disabledRoutes',
-						type: 'multiOptions',
-						options: ROUTES,
-						default: [],
-					},
-					{ displayName: 'Comment to Recipient', name: 'senderComment', type: 'string', default: '' },
-					{
-						displayName: 'Format',
-						name: 'format',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. PEPPOLBIS30',
-						description: 'Maventa detects the format when empty',
 					},
 				],
 			},

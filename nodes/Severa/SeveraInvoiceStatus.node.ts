@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { runPerItem } from '../shared/n8n/items';
 import { SeveraClient, type InvoiceFilter } from './client';
 import { searchCustomers, searchInvoiceStatuses, statusLocator } from './methods';
@@ -19,8 +19,8 @@ export class SeveraInvoiceStatus implements INodeType {
 		description: 'Read Visma Severa invoices and set their status after an e-invoice transfer',
 		defaults: { name: 'Severa Invoice Status' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: ['main'],
+		outputs: ['main'],
 		credentials: [{ name: 'severaApi', required: true }],
 		properties: [
 			{
@@ -78,7 +78,7 @@ export class SeveraInvoiceStatus implements INodeType {
 				type: 'string',
 				default: '={{ $json.source.id }}',
 				required: true,
-				description: 'GUID of the Severa invoice; after a Severa trigger it is json.source.ID',
+				description: 'GUID of the Severa invoice; after the Severa trigger it is the source ID of the item',
 				displayOptions: { show: { resource: ['invoice'], operation: ['get', 'downloadPdf', 'setStatus'] } },
 			},
 			{
@@ -105,7 +105,7 @@ export class SeveraInvoiceStatus implements INodeType {
 					{
 						name: 'Canonical Invoice',
 						value: 'canonical',
-						description: 'json.invoice and json.source, ready for Invoice to UBL',
+						description: 'The canonical invoice and its source, ready for Invoice to UBL',
 					},
 					{ name: 'Severa JSON', value: 'raw', description: 'The invoice as the Severa API returns it' },
 				],

@@ -1,5 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { latestDocuments, openCursor, queryFrom, saveCursor, selectNew } from '../shared/n8n/poll-cursor';
 import { SENT_STATUS_MESSAGE, SeveraClient, sentStatusHint } from './client';
 import { searchCustomers, searchInvoiceStatuses, statusLocator } from './methods';
@@ -21,7 +21,7 @@ export class SeveraInvoiceStatusTrigger implements INodeType {
 		defaults: { name: 'Severa Invoice Status Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: ['main'],
 		credentials: [{ name: 'severaApi', required: true }],
 		properties: [
 			{

@@ -425,6 +425,8 @@ function mapInner(
 			vat,
 			item: { name: (row.description ?? '').trim() || (rowType ? ROW_TYPE_NAME[rowType] : 'Invoice row') },
 		};
+		// An EN 16931 item attribute (BG-32) written into the document, not a node parameter.
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
 		if (rowType) line.item.attributes = [{ name: 'Row type', value: rowType }];
 		if (row.code?.length) line.item.sellersId = row.code.join(' ');
 		return line;

@@ -68,12 +68,12 @@ export const mappingOptions: INodeProperties[] = [
 				description:
 					'EU buyer with a VAT number: reverse charge (AE); outside the EU: export (G); domestic: exempt (E)',
 			},
-			{ name: 'Reverse Charge (AE)', value: 'AE' },
 			{ name: 'Exempt (E)', value: 'E' },
-			{ name: 'Zero Rated (Z)', value: 'Z' },
 			{ name: 'Export Outside the EU (G)', value: 'G' },
 			{ name: 'Intra-Community Supply (K)', value: 'K' },
 			{ name: 'Not Subject to VAT (O)', value: 'O' },
+			{ name: 'Reverse Charge (AE)', value: 'AE' },
+			{ name: 'Zero Rated (Z)', value: 'Z' },
 		],
 		description: 'Severa rows carry only a VAT percentage; this decides what a 0 % row means in the e-invoice',
 	},
@@ -91,7 +91,7 @@ export const mappingOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			'Written to json.source.account to tell legal entities apart (default: the organisation name in Severa)',
+			"Written to the item's source account to tell legal entities apart (default: the organisation name in Severa)",
 	},
 ];
 

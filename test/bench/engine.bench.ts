@@ -97,6 +97,18 @@ async function main(): Promise<void> {
 		const result = await runWorkflow(probe(1_000_000), { input: requests, credentials });
 		if (result.error) throw result.error;
 	});
+	await timeRuns('baseline: plain node:http GET, no engine, no helper', 3, 200, async () => {
+		for (let i = 0; i < 200; i++) {
+			await new Promise<void>((resolve, reject) => {
+				http
+					.get(`${url}/x`, (res) => {
+						res.resume();
+						res.on('end', () => resolve());
+					})
+					.on('error', reject);
+			});
+		}
+	});
 	server.close();
 }
 

@@ -98,6 +98,16 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		assert.equal(second.items, null);
 	});
 
+	it('the look-back window never reaches before activation: a document approved just before it is not emitted', async () => {
+		const early = addDocument(billyNow(-30));
+		const activation = await poll({}, undefined);
+		assert.equal(activation.items, null);
+		const late = addDocument(billyNow(1));
+		const next = await poll({}, activation.staticData);
+		assert.deepEqual(numbers(items(next)), [late.invoiceNo]);
+		assert.ok(!numbers(items(next)).includes(early.invoiceNo!));
+	});
+
 	it('"Also export documents since" emits every approved document once, never drafts or voided, on several pages', async () => {
 		const approved = emulator.store.invoices.filter((i) => i.state === 'approved');
 		const before = emulator.log.length;
@@ -137,6 +147,19 @@ describe('Billy Trigger (real engine, Billy emulator)', () => {
 		const again = await poll({}, failed.staticData);
 		assert.deepEqual(numbers(items(again)), [c.invoiceNo]);
 		assert.equal((await poll({}, again.staticData)).items, null);
+	});
+
+	it('a poll that fails after listing (PDF download down) loses nothing: the next poll emits the document', async () => {
+		const params = { options: { downloadPdf: true } };
+		const state = (await poll(params, undefined)).staticData;
+		const doc = addDocument(billyNow(1));
+		emulator.failNext(503, 5, '/v2/downloads/'); // every attempt of the request helper fails
+		const failed = await poll(params, state);
+		assert.ok(failed.error);
+		assert.match(failed.error.message, /PDF of invoice/);
+		const again = await poll(params, failed.staticData);
+		assert.deepEqual(numbers(items(again)), [doc.invoiceNo]);
+		assert.ok(items(again)[0].binary?.pdf);
 	});
 
 	it('documents with equal approval times across a page boundary: none lost, none repeated (budget 3, pages of 5)', async () => {

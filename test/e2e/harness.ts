@@ -654,7 +654,12 @@ export async function listSearchInWorkflow(
 	const search = type.methods?.listSearch?.[method];
 	if (!search) throw new Error(`${node.type} has no list search method ${method}`);
 	const store: CredentialStore = structuredClone(options.credentials ?? {});
-	const additionalData = makeAdditionalData('manual', { ...json, id: workflow.id, name: workflow.name ?? 'e2e' }, store, new Set());
+	const additionalData = makeAdditionalData(
+		'manual',
+		{ ...json, id: workflow.id, name: workflow.name ?? 'e2e' },
+		store,
+		new Set(),
+	);
 	const context = new core.LoadOptionsContext(workflow, node, additionalData, '');
 	return await search.call(context as never, filter);
 }

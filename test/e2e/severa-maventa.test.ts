@@ -2,22 +2,26 @@
  * The shipped template `workflows/severa-maventa-autoinvoice.json`, unchanged, in the real n8n engine against the
  * Severa and Maventa emulators: Severa Invoice Status Trigger → Invoice to UBL → Maventa Send → Severa Invoice Status.
  *
- * n8n-nodes-base is not installed in-process, so the template's Send Email node runs as a stand-in that records the
- * message it would send (recipient, subject, text resolved from the template's expressions); every other node is ours.
+ * n8n-nodes-base is not installed in-process, so the template's Send Email node runs as a stand-in that sends the
+ * message (recipient, subject, text from the template's expressions) with nodemailer to the SMTP sandbox on loopback,
+ * as the real node does over SMTP; every other node is ours and runs unchanged.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import { createTransport } from 'nodemailer';
+import type { ICredentialType, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { SENT_STATUS_MESSAGE } from '../../nodes/Severa/client';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
+import { startSmtpSandbox, type SmtpSandbox } from '../sandbox/smtp/server';
 import { fatalIds, validateDocuments } from '../support/validator';
 import {
 	loadWorkflow,
 	pollTrigger,
+	registerCredentialType,
 	registerNodeType,
 	repoRoot,
 	runWorkflow,
@@ -41,17 +45,21 @@ const maventaSettings = JSON.parse(readFileSync(path.join(maventaDataset, 'datas
 const { toTransfer, afterTransfer, afterError } = severaSettings.statuses;
 const TRIGGER = 'Severa Invoice Status Trigger';
 
-/** Stand-in for n8n-nodes-base.emailSend: outputs the e-mail it would send. */
-class EmailOutbox implements INodeType {
+/**
+ * Stand-in for n8n-nodes-base.emailSend (not installed in-process): like the real node it reads the `smtp`
+ * credential and sends the message with nodemailer, here to the SMTP sandbox on loopback.
+ */
+class EmailSend implements INodeType {
 	description = {
 		displayName: 'Send Email',
 		name: 'emailSend',
 		group: ['output'],
 		version: [2, 2.1],
-		description: 'Stand-in for n8n-nodes-base.emailSend (records the message)',
+		description: 'Stand-in for n8n-nodes-base.emailSend (SMTP through nodemailer)',
 		defaults: { name: 'Send Email' },
 		inputs: ['main'],
 		outputs: ['main'],
+		credentials: [{ name: 'smtp', required: true }],
 		properties: [
 			{ displayName: 'From', name: 'fromEmail', type: 'string', default: '' },
 			{ displayName: 'To', name: 'toEmail', type: 'string', default: '' },
@@ -63,22 +71,43 @@ class EmailOutbox implements INodeType {
 	} as unknown as INodeType['description'];
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [
-			this.getInputData().map((_item, i) => ({
-				json: {
-					to: this.getNodeParameter('toEmail', i) as string,
-					subject: this.getNodeParameter('subject', i) as string,
-					text: this.getNodeParameter('text', i) as string,
-				},
-				pairedItem: { item: i },
-			})),
-		];
+		const smtp = await this.getCredentials('smtp');
+		const transport = createTransport({
+			host: String(smtp.host),
+			port: Number(smtp.port),
+			secure: false,
+			auth: { user: String(smtp.user), pass: String(smtp.password) },
+		});
+		const out: INodeExecutionData[] = [];
+		for (const [i] of this.getInputData().entries()) {
+			const info = await transport.sendMail({
+				from: this.getNodeParameter('fromEmail', i) as string,
+				to: this.getNodeParameter('toEmail', i) as string,
+				subject: this.getNodeParameter('subject', i) as string,
+				text: this.getNodeParameter('text', i) as string,
+			});
+			out.push({ json: { messageId: info.messageId, accepted: info.accepted as string[] }, pairedItem: { item: i } });
+		}
+		transport.close();
+		return [out];
 	}
 }
+
+const smtpCredentialType: ICredentialType = {
+	name: 'smtp',
+	displayName: 'SMTP (stand-in)',
+	properties: [
+		{ displayName: 'User', name: 'user', type: 'string', default: '' },
+		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
+		{ displayName: 'Port', name: 'port', type: 'number', default: 25 },
+	],
+};
 
 interface Env {
 	severa: SeveraEmulator;
 	maventa: MaventaEmulator;
+	smtp: SmtpSandbox;
 	credentials: CredentialStore;
 	parameters: Record<string, IDataObject>;
 	template: WorkflowJson;
@@ -89,9 +118,11 @@ const status = (guid: string) => ({ __rl: true, mode: 'id', value: guid });
 async function environment(severaDir = severaDataset): Promise<Env> {
 	const severa = await createSeveraEmulator(severaDir);
 	const maventa = await createMaventaEmulator(maventaDataset);
+	const smtp = await startSmtpSandbox();
 	return {
 		severa,
 		maventa,
+		smtp,
 		template: loadWorkflow(path.join(repoRoot, 'workflows', 'severa-maventa-autoinvoice.json')),
 		credentials: {
 			severaApi: {
@@ -109,6 +140,7 @@ async function environment(severaDir = severaDataset): Promise<Env> {
 				vendorApiKey: maventaSettings.vendorApiKey,
 				scope: 'eui',
 			},
+			smtp: { host: smtp.host, port: smtp.port, user: smtp.user, password: smtp.password },
 		},
 		parameters: {
 			[TRIGGER]: { status: status(toTransfer) },
@@ -138,13 +170,22 @@ async function pollAndRun(env: Env, staticData?: IDataObject) {
 	return { items, poll, run };
 }
 
+async function closeAll(env: Env): Promise<void> {
+	await env.severa.close();
+	await env.maventa.close();
+	await env.smtp.close();
+}
+
 const inStatus = (env: Env, guid: string) =>
 	env.severa.invoices.filter((i) => i.status.guid === guid).map((i) => String(i.number));
 const totalRequests = (env: Env) =>
 	[env.severa, env.maventa].reduce((sum, e) => sum + Object.values(e.requests).reduce((s, n) => s + n, 0), 0);
 
 describe('Severa → Maventa template in the n8n engine', () => {
-	before(() => registerNodeType('n8n-nodes-base.emailSend', new EmailOutbox()));
+	before(() => {
+		registerCredentialType(smtpCredentialType);
+		registerNodeType('n8n-nodes-base.emailSend', new EmailSend());
+	});
 
 	describe('a normal transfer', () => {
 		let env: Env;
@@ -154,8 +195,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			toSend = inStatus(env, toTransfer);
 		});
 		after(async () => {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		});
 
 		it('sends every invoice in the status to Maventa once, moves it to the status after transfer, and every document is valid', async () => {
@@ -178,6 +218,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 				[...toSend].sort(),
 			);
 			assert.equal(run!.output('Notify by E-mail').length, 0);
+			assert.equal(env.smtp.mails.length, 0, 'no notification e-mail');
 			const transferred = run!.output('Set Status After Transfer');
 			assert.equal(transferred.length, 26);
 			assert.ok(transferred.every((i) => (i.json.delivery as IDataObject).status === 'sent'));
@@ -274,22 +315,24 @@ describe('Severa → Maventa template in the n8n engine', () => {
 				['26143', '26158', '26160'],
 			);
 			assert.equal(inStatus(env, afterTransfer).filter((n) => n !== '26168').length, 23);
-			const mails = run!.output('Notify by E-mail');
-			assert.equal(mails.length, 3);
+			assert.equal(run!.output('Notify by E-mail').length, 3);
+			const numberIn = (subject: string) => Number(/\b(\d{5})\b/.exec(subject)?.[1]);
+			const mails = [...env.smtp.mails].sort((a, b) => numberIn(a.subject) - numberIn(b.subject));
+			assert.equal(mails.length, 3, 'one e-mail per failed invoice reached the SMTP server');
+			assert.ok(mails.every((m) => m.to.join() === 'billing@example.com' && m.from === 'einvoicing@example.com'));
 			for (const [number, mail] of [
 				['26143', mails[0]],
 				['26158', mails[1]],
 				['26160', mails[2]],
 			] as const) {
-				assert.match(String(mail.json.subject), new RegExp(`(invoice|credit note) ${number}`));
-				assert.match(String(mail.json.text), /Recipient rejected the document/);
-				assert.match(String(mail.json.text), /Transfer error/);
+				assert.match(mail.subject, new RegExp(`(invoice|credit note) ${number}`));
+				assert.match(mail.text, /Recipient rejected the document/);
+				assert.match(mail.text, /Transfer error/);
 			}
-			assert.equal(mails[2].json.subject, 'E-invoice transfer failed: credit note 26160 (Aalborg Vind & Energi A/S)');
+			assert.equal(mails[2].subject, 'E-invoice transfer failed: credit note 26160 (Aalborg Vind & Energi A/S)');
 			assert.equal(env.maventa.invoices.length, 23);
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 
@@ -320,8 +363,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			const uuids = env.maventa.invoices.map((r) => r.invoice.id);
 			assert.equal(new Set(uuids).size, uuids.length);
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 
@@ -347,12 +389,11 @@ describe('Severa → Maventa template in the n8n engine', () => {
 				'never sent',
 			);
 			assert.equal(env.maventa.invoices.length, 24);
-			const mails = run!.output('Notify by E-mail');
-			assert.equal(mails.length, 2);
-			assert.ok(mails.every((m) => /PEPPOL-COMMON-R040/.test(String(m.json.text))));
+			assert.equal(env.smtp.mails.length, 2);
+			assert.ok(env.smtp.mails.every((m) => /PEPPOL-COMMON-R040/.test(m.text)));
+			assert.ok(run!.executed.includes('Notify by E-mail'));
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 
@@ -369,12 +410,12 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			const { run } = await pollAndRun(env);
 			assert.ok(inStatus(env, afterError).includes('26154'));
 			assert.ok(!env.maventa.invoices.some((r) => r.invoice.number === '26154'));
-			const [mail] = run!.output('Notify by E-mail');
-			assert.match(String(mail.json.subject), /invoice 26154/);
-			assert.match(String(mail.json.text), /computed payable amount 8847\.75 differs from booked total 8947\.75/);
+			assert.ok(run!.executed.includes('Notify by E-mail'));
+			const [mail] = env.smtp.mails;
+			assert.match(mail.subject, /invoice 26154/);
+			assert.match(mail.text, /computed payable amount 8847\.75 differs from booked total 8947\.75/);
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 
@@ -392,8 +433,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			assert.equal(env.maventa.invoices.length, 0);
 			assert.ok(!env.severa.requests['GET /v1/invoices'], 'no invoice was even listed');
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 
@@ -413,8 +453,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 			assert.match(wrong, /^Error: .*401.*Invalid client credentials/);
 			assert.doesNotMatch(wrong, /not-the-s3cret/);
 		} finally {
-			await env.severa.close();
-			await env.maventa.close();
+			await closeAll(env);
 		}
 	});
 });

@@ -14,6 +14,7 @@ import {
 	participantDnsName,
 	smpUrlFromNaptr,
 } from '../../nodes/shared/network';
+import { normaliseCustomerRule } from '../../nodes/shared/routing';
 import { type NetworkSandbox, startNetworkSandbox } from '../sandbox/servers/network-sandbox';
 
 describe('SML host names', () => {
@@ -278,11 +279,20 @@ describe('participant lookup against a real DNS server and a local SMP', () => {
 			],
 		);
 		assert.deepEqual(viaVat.suggestedRule, {
+			customerId: 'c1',
+			activated: true,
+			format: 'oioubl21',
+			destination: 'maventa',
+			receiverEndpoint: '0198:DK31002192',
+			creditNotes: true,
+		});
+		// The suggestion is a customer rule as Resolve reads it (e.g. after a round trip through a Data Table).
+		assert.deepEqual(normaliseCustomerRule(JSON.parse(JSON.stringify(viaVat.suggestedRule))), {
+			customerId: 'c1',
 			activated: true,
 			format: 'oioubl21',
 			destination: 'maventa',
 			receiver: { endpoint: { scheme: '0198', id: 'DK31002192' } },
-			creditNotes: true,
 		});
 		const both = await matchCustomer(
 			lookup,

@@ -19,6 +19,8 @@ import { binaryBuffer, nodeType, runWorkflow, type WorkflowJson } from '../e2e/h
 import { readDatasetInfo, type DatasetInfo, type Emulator } from '../sandbox/emulator';
 import { startSandbox } from '../sandbox/index';
 import { normalizeKeys, parseDineroJson } from '../../nodes/Dinero/json';
+import { DEFAULT_BILLY_TOKEN } from '../sandbox/billy/emulator';
+import { billyInventory } from '../sandbox/billy/inventory';
 
 export type ReportStatus = 'exported' | 'skipped' | 'failed';
 
@@ -59,10 +61,25 @@ export interface SystemAdapter {
 	parameters(info: DatasetInfo): IDataObject;
 	/** Every document in the dataset folder, with skip reasons. */
 	inventory(datasetDir: string, info: DatasetInfo): InventoryEntry[];
+	/**
+	 * Nodes run after "Invoice to UBL" on its output, in a chain (e.g. Severa: move each invoice to its status after
+	 * transfer or after error in the emulator). They use the export credential.
+	 */
+	afterConversion?(info: DatasetInfo): { name: string; type: string; parameters: IDataObject }[];
 }
 
 function settingsOf(info: DatasetInfo): IDataObject {
 	return (info.settings ?? {}) as IDataObject;
+}
+
+function severaStatuses(info: DatasetInfo): { toTransfer: string; afterTransfer: string; afterError: string } {
+	const statuses = (settingsOf(info).statuses ?? {}) as IDataObject;
+	const read = (key: string) => {
+		if (typeof statuses[key] !== 'string' || !statuses[key])
+			throw new Error(`dataset.json settings.statuses.${key} is missing (a Severa invoice status guid)`);
+		return statuses[key] as string;
+	};
+	return { toTransfer: read('toTransfer'), afterTransfer: read('afterTransfer'), afterError: read('afterError') };
 }
 
 function dineroRecords(dir: string, name: string): Record<string, unknown>[] {
@@ -72,6 +89,65 @@ function dineroRecords(dir: string, name: string): Record<string, unknown>[] {
 
 /** System → trigger node and credential. Add a row per system. */
 export const SYSTEMS: Record<string, SystemAdapter> = {
+	severa: {
+		trigger: 'severaInvoiceStatusTrigger',
+		credentialType: 'severaApi',
+		credentials: (emulator, info) => {
+			const s = settingsOf(info);
+			return {
+				environment: 'sandbox',
+				baseUrl: emulator.url,
+				clientId: String(s.clientId ?? 'severa-client'),
+				clientSecret: String(s.clientSecret ?? 'severa-secret'),
+				scopes: Array.isArray(s.scopes)
+					? s.scopes.join(',')
+					: 'invoices:read,invoices:write,customers:read,settings:read,organization:read,files:read',
+			};
+		},
+		// Every invoice in the "to transfer" status (dataset.json settings.statuses); the export attaches no PDF.
+		parameters: (info) => ({
+			status: { __rl: true, mode: 'id', value: severaStatuses(info).toTransfer },
+			downloadPdf: false,
+			includeExisting: true,
+			options: { manualLimit: 0, account: info.account },
+		}),
+		inventory: (dir, info) => {
+			const { toTransfer } = severaStatuses(info);
+			const file = path.join(dir, 'invoices.json');
+			const invoices = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as IDataObject[]) : [];
+			return invoices.map((invoice) => {
+				const status = (invoice.status ?? {}) as IDataObject;
+				const entry: InventoryEntry = {
+					id: String(invoice.guid),
+					number: invoice.number === null || invoice.number === undefined ? '' : String(invoice.number),
+					kind: invoice.isCreditNote ? 'creditNote' : 'invoice',
+				};
+				if (status.guid !== toTransfer)
+					entry.skipReason = `in status "${String(status.name ?? status.guid)}", not the status to transfer`;
+				return entry;
+			});
+		},
+		// Write back like the integration does: exported → status after transfer, otherwise → status after error.
+		afterConversion: (info) => {
+			const { afterTransfer, afterError } = severaStatuses(info);
+			return [
+				{
+					name: 'Write Back Status',
+					type: 'severaInvoiceStatus',
+					parameters: {
+						resource: 'invoice',
+						operation: 'setStatus',
+						invoiceId: '={{ $json.source.id }}',
+						status: {
+							__rl: true,
+							mode: 'id',
+							value: `={{ $json.document && $json.document.valid !== false && !$json.error ? '${afterTransfer}' : '${afterError}' }}`,
+						},
+					},
+				},
+			];
+		},
+	},
 	dinero: {
 		trigger: 'dineroTrigger',
 		credentialType: 'dineroApi',
@@ -116,6 +192,22 @@ export const SYSTEMS: Record<string, SystemAdapter> = {
 			return entries;
 		},
 	},
+	billy: {
+		trigger: 'billyTrigger',
+		credentialType: 'billyApi',
+		credentials: (emulator, info) => ({
+			environment: 'sandbox',
+			baseUrl: emulator.url,
+			accessToken: String(settingsOf(info).accessToken ?? DEFAULT_BILLY_TOKEN),
+		}),
+		parameters: (info) => ({
+			events: ['invoiceApproved', 'creditNoteApproved'],
+			exportSince: String(settingsOf(info).exportSince ?? ''),
+			options: { output: 'canonical', manualCount: 1_000_000, paymentDetails: settingsOf(info).paymentMeans ?? {} },
+		}),
+		inventory: (dir, info) =>
+			billyInventory(dir, settingsOf(info).exportSince ? String(settingsOf(info).exportSince) : undefined),
+	},
 };
 
 export interface ExportOptions {
@@ -157,6 +249,27 @@ function exportWorkflow(adapter: SystemAdapter, info: DatasetInfo, format: strin
 	};
 }
 
+/** The export workflow plus the adapter's nodes after "Invoice to UBL". */
+function withAfterConversion(workflow: WorkflowJson, adapter: SystemAdapter, info: DatasetInfo): WorkflowJson {
+	const extra = adapter.afterConversion?.(info) ?? [];
+	let previous = 'Invoice to UBL';
+	extra.forEach((node, i) => {
+		workflow.nodes.push({
+			id: `after-${i}`,
+			name: node.name,
+			type: nodeType(node.type),
+			typeVersion: 1,
+			position: [600 + 300 * i, 0],
+			parameters: node.parameters as never,
+			credentials: { [adapter.credentialType]: { id: 'export-credential', name: 'Sandbox' } },
+			onError: 'continueRegularOutput',
+		});
+		workflow.connections[previous] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+		previous = node.name;
+	});
+	return workflow;
+}
+
 function safeFileName(number: string, id: string): string {
 	const base = number || id;
 	return `${base.replace(/[^\w.-]+/g, '_')}.xml`;
@@ -176,7 +289,7 @@ export async function runExport(options: ExportOptions): Promise<ExportReport> {
 	let output: INodeExecutionData[];
 	let sources: INodeExecutionData[];
 	try {
-		const result = await runWorkflow(exportWorkflow(adapter, info, format), {
+		const result = await runWorkflow(withAfterConversion(exportWorkflow(adapter, info, format), adapter, info), {
 			credentials: { 'export-credential': adapter.credentials(emulator, info) },
 		});
 		if (result.error) throw new Error(`The export workflow failed: ${result.error.message}`);

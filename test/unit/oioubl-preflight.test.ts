@@ -110,7 +110,7 @@ test('line and VAT rules', () => {
 		['F-INV147'],
 	);
 	assert.deepEqual(
-		ids('dk-b2b-cvr', (i) => (i.lines[0].unitCode = 'XPP')),
+		ids('dk-b2b-cvr', (i) => (i.lines[0].unitCode = 'XYZ')),
 		['F-LIB318'],
 	);
 	assert.deepEqual(
@@ -169,8 +169,15 @@ test('findings name the place in the canonical invoice; bad data never throws', 
 });
 
 test('structurally broken input gives a finding, not an exception', () => {
-	for (const broken of [{}, { seller: {}, buyer: {}, lines: [{}] }, { ...oioublFixtures['dk-b2b-cvr'], lines: [null] }]) {
+	for (const broken of [
+		{},
+		{ seller: {}, buyer: {}, lines: [{}] },
+		{ ...oioublFixtures['dk-b2b-cvr'], lines: [null] },
+	]) {
 		const findings = preflightOioubl(broken as unknown as Invoice);
-		assert.ok(findings.some((f) => f.flag === 'fatal'), JSON.stringify(broken).slice(0, 40));
+		assert.ok(
+			findings.some((f) => f.flag === 'fatal'),
+			JSON.stringify(broken).slice(0, 40),
+		);
 	}
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeOioubl21 } from '../../nodes/shared/ubl/oioubl21';
+import { readOioubl21 } from '../../nodes/shared/ubl/read-oioubl21';
 import type { Invoice } from '../../nodes/shared/einvoice/model';
 import { oioublFixtures } from '../fixtures/oioubl/fixtures';
 
@@ -257,4 +258,18 @@ test('numbers given where the model expects decimal strings are written like the
 	) as Invoice;
 	assert.equal(typeof numeric.lines[0].quantity, 'number');
 	assert.equal(writeOioubl21(numeric), writeOioubl21(oioublFixtures['dk-allowances-charges']));
+});
+
+test('units OIOUBL knows only by their 2001 codes: KMT as KTM, XBX as BX, and back', () => {
+	const invoice = fixture('dk-b2b-cvr', (i) => {
+		i.lines[0].unitCode = 'KMT';
+		i.lines[1].unitCode = 'XBX';
+	});
+	const xml = write(invoice);
+	assert.ok(xml.includes('<cbc:InvoicedQuantity unitCode="KTM">2</cbc:InvoicedQuantity>'));
+	assert.ok(xml.includes('<cbc:InvoicedQuantity unitCode="BX">1</cbc:InvoicedQuantity>'));
+	assert.deepEqual(
+		readOioubl21(writeOioubl21(invoice)).lines.map((l) => l.unitCode),
+		['KMT', 'XBX'],
+	);
 });

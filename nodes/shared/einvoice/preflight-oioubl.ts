@@ -18,12 +18,12 @@ import {
 	INVOICE_TYPE_CODES_12,
 	ORDER_REQUIRED_PROFILES,
 	PAYMENT_MEANS_CODES,
-	UNIT_TO_OIOUBL,
+	oioublUnit,
 	oioublIdValue,
 	oioublScheme,
 } from '../ubl/oioubl-codes';
 import { OIOUBL_COUNTRY_CODES, OIOUBL_CURRENCY_CODES, OIOUBL_UNIT_CODES } from '../ubl/oioubl-codelists';
-import { danishAccount, legalEntityId, oioublPaymentCode, oioublSubtotals } from '../ubl/oioubl21';
+import { danishAccount, legalEntityId, oioublPaymentCode, oioublSubtotals, oioublTaxCurrency } from '../ubl/oioubl21';
 
 export interface OioublPreflightOptions {
 	/** The profile the document will be written with (as `writeOioubl21`'s option). */
@@ -118,22 +118,12 @@ function checkInvoice(invoice: Invoice, options: OioublPreflightOptions, fatal: 
 		checkAllowanceCharge(ac, path, 'document', false, fatal, isCredit);
 	});
 
-	if (invoice.taxCurrency && invoice.taxCurrency.code !== invoice.currency) {
-		const tc = invoice.taxCurrency;
-		if (tc.code !== 'DKK' && tc.code !== 'EUR') {
-			fatal(rule('F-INV016', 'F-CRN011'), `Tax currency must be DKK or EUR, not ${tc.code}`, 'taxCurrency.code');
-		}
-		if (tc.exchangeRate !== undefined && isDecimal(tc.exchangeRate) && dec(tc.exchangeRate).lte(0)) {
-			fatal('F-LIB089', 'The tax exchange rate must be positive', 'taxCurrency.exchangeRate');
-		}
-	}
-
 	invoice.lines.forEach((line, i) => {
 		const path = `lines[${i}]`;
 		if (!line.id?.trim()) fatal(rule('F-INV140', 'F-CRN084'), 'Line id is empty', `${path}.id`);
 		if (!line.item?.name?.trim())
 			fatal(rule('F-INV163', 'F-CRN110'), `Line ${line.id}: the item name is empty`, `${path}.item.name`);
-		const unit = UNIT_TO_OIOUBL[line.unitCode] ?? line.unitCode;
+		const unit = oioublUnit(line.unitCode);
 		if (!OIOUBL_UNIT_CODES.has(unit)) {
 			fatal(
 				'F-LIB318',
@@ -407,10 +397,16 @@ function checkTotals(invoice: Invoice, fatal: Report, rule: (i: string, c: strin
 		fatal(rule('F-INV338', 'F-CRN208'), 'The rounding amount must be within ±10.00', 'roundingAmount');
 	if (totals.prepaid && dec(totals.prepaid).lt(0))
 		fatal('F-LIB013', 'The prepaid amount must not be negative', 'prepaidAmount');
-	const tc = invoice.taxCurrency;
-	if (tc && tc.code !== invoice.currency) {
-		const hasStandard = subtotals.some((s) => s.oioublId === 'StandardRated');
-		if (!hasStandard || (tc.exchangeRate === undefined && tc.vatTotal === undefined)) {
+	// The tax currency is only written with standard rated VAT (see `oioublTaxCurrency`).
+	const tc = oioublTaxCurrency(invoice, totals);
+	if (tc) {
+		if (tc.code !== 'DKK' && tc.code !== 'EUR') {
+			fatal(rule('F-INV016', 'F-CRN011'), `Tax currency must be DKK or EUR, not ${tc.code}`, 'taxCurrency.code');
+		}
+		if (tc.exchangeRate !== undefined && isDecimal(tc.exchangeRate) && dec(tc.exchangeRate).lte(0)) {
+			fatal('F-LIB089', 'The tax exchange rate must be positive', 'taxCurrency.exchangeRate');
+		}
+		if (tc.exchangeRate === undefined && tc.vatTotal === undefined) {
 			fatal(
 				rule('F-INV018', 'F-CRN013'),
 				'A tax currency needs the VAT in that currency (exchange rate or amount) on standard rated VAT',

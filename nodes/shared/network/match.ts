@@ -92,11 +92,17 @@ export interface MatchOptions {
 	stopAtFirstMatch?: boolean;
 }
 
+/**
+ * A customer rule in flat form, so it can be stored as a Data Table row as is and read back by the Resolve
+ * operation (`normaliseCustomerRule`): "activate matched customers automatically".
+ */
 export interface SuggestedRule {
+	customerId?: string;
 	activated: boolean;
 	format: DocumentFormat;
 	destination: string;
-	receiver: { endpoint: { scheme: string; id: string } };
+	/** The endpoint found, `<scheme>:<id>`, written as the buyer's electronic address (BT-49). */
+	receiverEndpoint: string;
 	/** Whether the receiver takes credit notes in the suggested format. */
 	creditNotes: boolean;
 }
@@ -195,10 +201,11 @@ export async function matchCustomer(
 	result.receives = found.receives;
 	result.accessPoint = found.accessPoint;
 	result.suggestedRule = {
+		...(customer.customerId ? { customerId: customer.customerId } : {}),
 		activated: true,
 		format,
 		destination: options.destination ?? 'maventa',
-		receiver: { endpoint },
+		receiverEndpoint: `${endpoint.scheme}:${endpoint.id}`,
 		creditNotes: found.receives[FORMAT_TYPES[format].creditNote],
 	};
 	return result;

@@ -6,6 +6,7 @@
  * The values come from the OIOUBL 2.1 schematron 1.17.2 (NemHandel / Erhvervsstyrelsen).
  */
 import type { VatCategory } from '../einvoice/model';
+import { OIOUBL_UNIT_CODES } from './oioubl-codelists';
 
 export const OIOUBL_CUSTOMIZATION_ID = 'OIOUBL-2.1';
 export const OIOUBL_UBL_VERSION = '2.1';
@@ -150,14 +151,32 @@ export const TAX_SCHEME = {
 };
 
 /**
- * Unit codes: OIOUBL validates against UN/ECE Rec. 20 as of 2001 (F-LIB318), which lacks some codes PEPPOL
- * sources use. H87 (piece) is written as EA (each) and read back as H87; E48 (service unit) becomes C62 (one).
+ * Unit codes: OIOUBL validates against UN/ECE Rec. 20 as of 2001 (F-LIB318), which lacks codes that today's
+ * sources use. H87 (piece) is written as EA (each), KMT (kilometre) as its old code KTM, E48 (service unit) as C62
+ * (one), XPP (piece, Rec. 21) as EA; Rec. 21 package codes (XBX box, XPK package …) as the two-letter Rec. 20 codes
+ * of 2001 (BX, PK …). The reader maps them back.
  */
-export const UNIT_TO_OIOUBL: Readonly<Record<string, string>> = {
-	H87: 'EA',
-	E48: 'C62',
+export const UNIT_TO_OIOUBL: Readonly<Record<string, string>> = { H87: 'EA', E48: 'C62', KMT: 'KTM', XPP: 'EA' };
+export const UNIT_FROM_OIOUBL: Readonly<Record<string, string>> = {
+	EA: 'H87',
+	KTM: 'KMT',
+	BX: 'XBX',
+	PK: 'XPK',
+	CT: 'XCT',
+	BG: 'XBG',
+	PA: 'XPA',
+	PL: 'XPL',
 };
-export const UNIT_FROM_OIOUBL: Readonly<Record<string, string>> = { EA: 'H87' };
+
+/** The unit code as OIOUBL writes it (see above); unknown codes are written as given and pre-flight names them. */
+export function oioublUnit(code: string): string {
+	const mapped = UNIT_TO_OIOUBL[code];
+	if (mapped) return mapped;
+	if (/^X[A-Z0-9]{2}$/.test(code) && !OIOUBL_UNIT_CODES.has(code) && OIOUBL_UNIT_CODES.has(code.slice(1))) {
+		return code.slice(1);
+	}
+	return code;
+}
 
 /** Payment means codes OIOUBL accepts (F-LIB100). */
 export const PAYMENT_MEANS_CODES = new Set(['1', '10', '20', '31', '42', '48', '49', '50', '58', '59', '93', '97']);

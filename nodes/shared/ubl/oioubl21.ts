@@ -16,6 +16,7 @@ import type {
 	Party,
 	PaymentMeans,
 	PostalAddress,
+	TaxCurrency,
 	Totals,
 	VatCategory,
 	VatInfo,
@@ -34,7 +35,7 @@ import {
 	PAYMENT_ID_SCHEME_ID,
 	PROJECT_LABEL,
 	TAX_SCHEME,
-	UNIT_TO_OIOUBL,
+	oioublUnit,
 	VAT_TO_OIOUBL,
 	invoiceTypeListId,
 	oioublIdValue,
@@ -159,7 +160,7 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 	for (const note of invoice.notes ?? []) out.leaf('cbc:Note', note.text);
 	if (!isCredit) out.leaf('cbc:TaxPointDate', invoice.taxPointDate);
 	out.leaf('cbc:DocumentCurrencyCode', cur);
-	const taxCurrency = invoice.taxCurrency && invoice.taxCurrency.code !== cur ? invoice.taxCurrency : undefined;
+	const taxCurrency = oioublTaxCurrency(invoice, totals);
 	if (taxCurrency) out.leaf('cbc:TaxCurrencyCode', taxCurrency.code);
 	out.leaf('cbc:AccountingCost', invoice.accountingCost);
 	// BT-10 buyer reference: OIOUBL carries it as the buyer contact's ID (AccountingCustomerParty/Party/Contact/ID).
@@ -203,14 +204,14 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 		out.amount('cbc:PaidAmount', totals.prepaid!, cur);
 		out.close();
 	}
-	if (isCredit) writeTaxExchangeRate(out, invoice);
+	if (isCredit) writeTaxExchangeRate(out, invoice.currency, taxCurrency);
 	(invoice.allowanceCharges ?? []).forEach((ac, i) => {
 		const amount = allowanceChargeAmount(ac, `document allowance/charge ${i + 1}`);
 		writeAllowanceCharge(out, ac, money(amount), ac.vat, cur);
 	});
-	if (!isCredit) writeTaxExchangeRate(out, invoice);
+	if (!isCredit) writeTaxExchangeRate(out, invoice.currency, taxCurrency);
 
-	writeTaxTotal(out, invoice, totals, cur);
+	writeTaxTotal(out, taxCurrency, totals, cur);
 	writeMonetaryTotal(out, totals, cur);
 
 	const lineTag = isCredit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
@@ -609,11 +610,21 @@ function writePaymentMeans(out: Out, invoice: Invoice): void {
 	});
 }
 
-function writeTaxExchangeRate(out: Out, invoice: Invoice): void {
+/**
+ * The tax currency (BT-6) as OIOUBL gets it: OIOUBL states VAT in the tax currency only on StandardRated
+ * subtotals (F-INV018, F-LIB373), so without standard rated VAT there is nothing to state and TaxCurrencyCode is
+ * left out.
+ */
+export function oioublTaxCurrency(invoice: Invoice, totals: Totals): TaxCurrency | undefined {
 	const tc = invoice.taxCurrency;
-	if (!tc || tc.code === invoice.currency || tc.exchangeRate === undefined) return;
+	if (!tc || tc.code === invoice.currency) return undefined;
+	return oioublSubtotals(totals).some((s) => s.oioublId === 'StandardRated') ? tc : undefined;
+}
+
+function writeTaxExchangeRate(out: Out, currency: string, tc: TaxCurrency | undefined): void {
+	if (!tc || tc.exchangeRate === undefined) return;
 	out.open('cac:TaxExchangeRate');
-	out.leaf('cbc:SourceCurrencyCode', invoice.currency);
+	out.leaf('cbc:SourceCurrencyCode', currency);
 	out.leaf('cbc:TargetCurrencyCode', tc.code);
 	// OIOUBL wants exactly 4 decimals on CalculationRate (F-LIB090).
 	out.leaf('cbc:CalculationRate', dec(tc.exchangeRate, 'exchange rate').toFixed(4, 1));
@@ -657,9 +668,8 @@ function writeAllowanceCharge(
 	out.close();
 }
 
-function writeTaxTotal(out: Out, invoice: Invoice, totals: Totals, cur: string): void {
+function writeTaxTotal(out: Out, tc: TaxCurrency | undefined, totals: Totals, cur: string): void {
 	const subtotals = oioublSubtotals(totals);
-	const tc = invoice.taxCurrency && invoice.taxCurrency.code !== invoice.currency ? invoice.taxCurrency : undefined;
 	const standard = subtotals.filter((s) => s.oioublId === 'StandardRated');
 	out.open('cac:TaxTotal');
 	out.amount('cbc:TaxAmount', totals.vatTotal, cur);
@@ -738,7 +748,7 @@ function writeLine(
 	cur: string,
 ): void {
 	const net = money(lineNetAmount(line));
-	const unit = UNIT_TO_OIOUBL[line.unitCode] ?? line.unitCode;
+	const unit = oioublUnit(line.unitCode);
 	out.open(tag);
 	out.leaf('cbc:ID', line.id);
 	out.leaf('cbc:Note', line.note);

@@ -20,9 +20,12 @@ import type {
 	PaymentMeans,
 	Period,
 	PostalAddress,
+	Totals,
+	VatBreakdown,
 	VatCategory,
 	VatInfo,
 } from '../einvoice/model';
+import { computeTotals } from '../einvoice/totals';
 import {
 	INVOICED_OBJECT_LABEL,
 	OIOUBL_TO_EAS,
@@ -184,10 +187,11 @@ export function readOioubl21(xml: string): Invoice {
 	if (documentCharges.length) invoice.allowanceCharges = documentCharges;
 
 	readTaxCurrency(root, invoice);
-	const totals = one(root, 'LegalMonetaryTotal');
-	set(invoice, 'prepaidAmount', amountText(one(totals, 'PrepaidAmount')));
-	set(invoice, 'roundingAmount', amountText(one(totals, 'PayableRoundingAmount')));
-	readBooked(root, invoice);
+	const monetary = one(root, 'LegalMonetaryTotal');
+	set(invoice, 'prepaidAmount', amountText(one(monetary, 'PrepaidAmount')));
+	set(invoice, 'roundingAmount', amountText(one(monetary, 'PayableRoundingAmount')));
+	const totals = readTotals(root, invoice);
+	if (totals) invoice.totals = totals;
 	return invoice;
 }
 
@@ -506,24 +510,74 @@ function readTaxCurrency(root: Node, invoice: Invoice): void {
 	invoice.taxCurrency = taxCurrency;
 }
 
-/** The document's own VAT and payable amounts become the booked totals, so `reconcile` compares against them. */
-function readBooked(root: Node, invoice: Invoice): void {
+/**
+ * The document's own totals, in EN 16931 terms, kept in `invoice.totals` (as the PEPPOL reader does), so a document
+ * whose totals disagree with its lines stays visible to pre-flight and to writers that reproduce given totals.
+ * OIOUBL's TaxExclusiveAmount is the VAT, and its TaxInclusiveAmount includes the rounding: both are converted.
+ */
+function readTotals(root: Node, invoice: Invoice): Totals | undefined {
+	const monetary = one(root, 'LegalMonetaryTotal');
 	const taxTotal = all(root, 'TaxTotal').find((t) =>
 		all(t, 'TaxSubtotal').some((s) => ['63', 'VAT'].includes(text(s, 'TaxCategory', 'TaxScheme', 'ID') ?? '')),
 	);
-	const totals = one(root, 'LegalMonetaryTotal');
-	const booked: NonNullable<Invoice['booked']> = {};
-	const vatTotal = text(taxTotal, 'TaxAmount');
-	if (vatTotal) booked.vatTotal = money(dec(vatTotal, 'VAT total'));
-	const payable = text(totals, 'PayableAmount');
-	if (payable) booked.payable = money(dec(payable, 'payable amount'));
-	const byCategory = all(taxTotal, 'TaxSubtotal')
-		.filter((s) => text(s, 'TaxCategory', 'ID') === 'StandardRated' && text(s, 'TaxAmount'))
-		.map((s) => ({
-			category: 'S' as VatCategory,
-			rate: plain(dec(text(s, 'TaxCategory', 'Percent') ?? '0')),
-			taxAmount: money(dec(text(s, 'TaxAmount')!)),
-		}));
-	if (byCategory.length) booked.vatByCategory = byCategory;
-	if (Object.keys(booked).length) invoice.booked = booked;
+	const amount = (node: Node | undefined, name: string) => {
+		const value = text(node, name);
+		return value === undefined ? undefined : dec(value, name);
+	};
+	const lineNet = amount(monetary, 'LineExtensionAmount');
+	const vatTotal = amount(taxTotal, 'TaxAmount');
+	const payable = amount(monetary, 'PayableAmount');
+	if (!lineNet || !vatTotal || !payable) return undefined; // the writers compute them
+	const allowances = amount(monetary, 'AllowanceTotalAmount');
+	const charges = amount(monetary, 'ChargeTotalAmount');
+	const prepaid = amount(monetary, 'PrepaidAmount');
+	const rounding = amount(monetary, 'PayableRoundingAmount');
+	const inclusive = amount(monetary, 'TaxInclusiveAmount');
+	const taxExclusive = lineNet.minus(allowances ?? 0).plus(charges ?? 0);
+	const totals: Totals = {
+		lineNetTotal: money(lineNet),
+		taxExclusive: money(taxExclusive),
+		vatTotal: money(vatTotal),
+		taxInclusive: money(inclusive ? inclusive.minus(rounding ?? 0) : taxExclusive.plus(vatTotal)),
+		payable: money(payable),
+		vatBreakdown: readVatBreakdown(taxTotal, invoice),
+	};
+	if (allowances) totals.allowanceTotal = money(allowances);
+	if (charges) totals.chargeTotal = money(charges);
+	if (prepaid) totals.prepaid = money(prepaid);
+	if (rounding) totals.rounding = money(rounding);
+	if (invoice.taxCurrency?.vatTotal) totals.vatTotalInTaxCurrency = invoice.taxCurrency.vatTotal;
+	return totals;
+}
+
+/** One row per OIOUBL subtotal; a ZeroRated subtotal that merged Z and E lines is split again as the lines say. */
+function readVatBreakdown(taxTotal: Node | undefined, invoice: Invoice): VatBreakdown[] {
+	let computed: VatBreakdown[] | undefined;
+	try {
+		computed = computeTotals(invoice).vatBreakdown;
+	} catch {
+		computed = undefined;
+	}
+	const rows: VatBreakdown[] = [];
+	for (const sub of all(taxTotal, 'TaxSubtotal')) {
+		const vat = readVat(one(sub, 'TaxCategory'));
+		const taxable = money(dec(text(sub, 'TaxableAmount') ?? '0', 'TaxableAmount'));
+		if (text(sub, 'TaxCategory', 'ID') === 'ZeroRated' && computed) {
+			const zero = computed.filter((r) => r.category === 'Z' || r.category === 'E');
+			if (zero.length > 1 && money(sum(zero.map((r) => dec(r.taxableAmount)))) === taxable) {
+				rows.push(...zero);
+				continue;
+			}
+		}
+		const row: VatBreakdown = {
+			category: vat.category,
+			taxableAmount: taxable,
+			taxAmount: money(dec(text(sub, 'TaxAmount') ?? '0', 'TaxAmount')),
+		};
+		if (vat.rate !== undefined) row.rate = vat.rate;
+		if (vat.exemptionReason) row.exemptionReason = vat.exemptionReason;
+		if (vat.exemptionReasonCode) row.exemptionReasonCode = vat.exemptionReasonCode;
+		rows.push(row);
+	}
+	return rows;
 }

@@ -1,7 +1,8 @@
 /**
  * A batch from a sandbox source through Resolve → Invoice to UBL → Send via SFTP in the real n8n engine, delivered to
  * a real OpenSSH server and judged by the official validator. The source items are the canonical fixtures, each
- * given one of five customers (three activated with their own folders, one deactivated, one not listed).
+ * given one of five customers (three activated with their own folders, one of them in OIOUBL by its rule, one
+ * deactivated, one not listed).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ const CUSTOMERS = ['cust-a', 'cust-b', 'cust-c', 'cust-d', 'cust-e'];
 const rules = [
 	{ customerId: 'cust-a', activated: true },
 	{ customerId: 'cust-b', activated: true, directory: 'partners/b/{year}' },
-	{ customerId: 'cust-c', activated: true, fileName: '{customerId}_{number}.xml' },
+	{ customerId: 'cust-c', activated: true, format: 'oioubl21', fileName: '{customerId}_{number}.xml' },
 	{ customerId: 'cust-d', activated: false },
 ];
 
@@ -140,7 +141,12 @@ describe('batch: Resolve → Invoice to UBL → SFTP on a real OpenSSH server', 
 		const valid = result.output('Invoice to UBL', 0);
 		const invalid = result.output('Invoice to UBL', 1);
 		assert.equal(valid.length + invalid.length, activated.length);
-		assert.ok(valid.length >= activated.length - 2, `most fixtures convert (${invalid.length} invalid)`);
+		assert.ok(valid.length >= activated.length - 3, `most fixtures convert (${invalid.length} invalid)`);
+		// Each document was written in its customer's format (cust-c: OIOUBL by its rule, the others the default).
+		for (const item of [...valid, ...invalid]) {
+			const expectedFormat = customerOf(item) === 'cust-c' ? 'oioubl21' : 'peppol-bis3';
+			assert.equal((item.json.document as IDataObject).format, expectedFormat);
+		}
 
 		const delivered = result.output('SFTP');
 		assert.equal(delivered.length, valid.length);
@@ -161,6 +167,10 @@ describe('batch: Resolve → Invoice to UBL → SFTP on a real OpenSSH server', 
 		assert.deepEqual(delivered.map((i) => (i.json.delivery as IDataObject).remoteId).sort(), expected);
 
 		const verdicts = await validateFiles(onServer.map((f) => path.join(sshd.root, f)));
+		for (const verdict of verdicts) {
+			const oioubl = path.basename(verdict.file).startsWith('cust-c_');
+			assert.equal(/OIOUBL/.test(verdict.customizationId ?? ''), oioubl, `${verdict.file}: ${verdict.customizationId}`);
+		}
 		const failures = verdicts.filter((v) => !v.valid).map((v) => `${path.basename(v.file)}: ${fatalIds(v).join(', ')}`);
 		assert.deepEqual(failures, [], 'every delivered document is valid per the official validator');
 

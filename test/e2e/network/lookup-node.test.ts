@@ -155,4 +155,63 @@ describe('HubBroker Network participant operations in the real n8n engine', () =
 		assert.equal((activated[0].json.route as IDataObject).format, 'oioubl21');
 		assert.deepEqual(notActivated[0].pairedItem, { item: 0 });
 	});
+
+	it('activates matched customers automatically: Match customers → Resolve with the suggested rule', async () => {
+		const invoice = (number: string, buyer: IDataObject) => ({
+			invoice: { kind: 'invoice', number, issueDate: '2026-06-01', seller: { name: 's' }, buyer },
+			source: { system: 'billy', number, customerId: `cust-${number}` },
+		});
+		const result = await runWorkflow(
+			chain('auto activation', [
+				{
+					name: 'Match',
+					type: HUBBROKER,
+					parameters: {
+						resource: 'participant',
+						operation: 'matchCustomers',
+						...network(),
+						preferredFormat: 'peppol-bis3',
+					},
+				},
+				{
+					name: 'Resolve',
+					type: HUBBROKER,
+					parameters: {
+						resource: 'route',
+						operation: 'resolve',
+						activate: 'listed',
+						defaultFormat: 'peppol-bis3',
+						defaultDestination: 'sftp',
+						ruleSource: 'item',
+						ruleField: 'match.suggestedRule',
+					},
+				},
+			]),
+			{
+				input: [
+					invoice('1', { name: 'Havn', legalId: { id: '31001781', scheme: '0184' }, address: { country: 'DK' } }),
+					invoice('2', { name: 'Unknown', legalId: { id: '31002877', scheme: '0184' }, address: { country: 'DK' } }),
+					invoice('3', { name: 'Skovbo', vatId: 'DK31002192', address: { country: 'DK' } }),
+				],
+			},
+		);
+		assert.equal(result.error, undefined, result.error?.message);
+		const [activated, notActivated] = result.outputs('Resolve');
+		assert.deepEqual(
+			activated.map((i) => [
+				(i.json.source as IDataObject).number,
+				(i.json.route as IDataObject).destination,
+				(i.json.route as IDataObject).format,
+				((i.json.invoice as IDataObject).buyer as IDataObject).endpoint,
+			]),
+			[
+				['1', 'maventa', 'peppol-bis3', { scheme: '0184', id: '31001781' }],
+				['3', 'maventa', 'oioubl21', { scheme: '0198', id: 'DK31002192' }],
+			],
+		);
+		assert.deepEqual(
+			notActivated.map((i) => [(i.json.source as IDataObject).number, (i.json.route as IDataObject).reason]),
+			[['2', 'customer is not listed']],
+		);
+	});
 });

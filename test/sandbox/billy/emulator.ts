@@ -45,8 +45,8 @@ export interface BillyEmulator extends Emulator {
 	accessToken: string;
 	/** Live data: tests add, approve, pay or void documents between polls. */
 	store: BillyStore;
-	/** Answer the next `count` requests with `status` (e.g. 503, or 429 with Retry-After: 1). */
-	failNext(status: number, count?: number): void;
+	/** Answer the next `count` requests (under `pathPrefix`, if given) with `status` (e.g. 503, or 429 with Retry-After: 1). */
+	failNext(status: number, count?: number, pathPrefix?: string): void;
 	/** Every request path with its query, in order (for request counting and assertions). */
 	log: string[];
 }
@@ -127,7 +127,7 @@ export async function createBillyEmulator(
 	const maxPageSize = Math.min(options.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
 	const requests: Record<string, number> = {};
 	const log: string[] = [];
-	const failures: { status: number; count: number }[] = [];
+	const failures: { status: number; count: number; pathPrefix?: string }[] = [];
 	let baseUrl = '';
 	const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
 		if (!options.jsonPrefix) return sendPlainJson(res, status, body, headers);
@@ -272,9 +272,9 @@ export async function createBillyEmulator(
 		requests[label] = (requests[label] ?? 0) + 1;
 		log.push(`${req.method} ${url.pathname}${url.search}`);
 
-		const failure = failures[0];
+		const failure = failures.find((f) => !f.pathPrefix || url.pathname.startsWith(f.pathPrefix));
 		if (failure) {
-			if (--failure.count <= 0) failures.shift();
+			if (--failure.count <= 0) failures.splice(failures.indexOf(failure), 1);
 			const headers: Record<string, string> = failure.status === 429 ? { 'retry-after': '1' } : {};
 			sendJson(
 				res,
@@ -445,8 +445,8 @@ export async function createBillyEmulator(
 		accessToken,
 		store,
 		log,
-		failNext(status: number, count = 1) {
-			failures.push({ status, count });
+		failNext(status: number, count = 1, pathPrefix?: string) {
+			failures.push({ status, count, pathPrefix });
 		},
 	};
 }

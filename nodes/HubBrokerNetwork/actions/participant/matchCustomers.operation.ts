@@ -10,7 +10,7 @@ const show = { resource: ['participant'], operation: ['matchCustomers'] };
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Each input item is a customer: a canonical buyer, an item with <code>invoice.buyer</code>, or a contact from Dinero, Billy or Severa. Identifiers are found automatically; set fields below to override.',
+			'Each input item is a customer: a canonical buyer, an item with <code>invoice.buyer</code>, or a contact from Dinero, Billy or Severa. Identifiers are found automatically; set fields below to override. <code>match.suggestedRule</code> is a customer rule: store it in a Data Table or feed it to Route → Resolve.',
 		name: 'matchNotice',
 		type: 'notice',
 		default: '',

@@ -97,7 +97,8 @@ export const description: INodeProperties[] = [
 		name: 'ruleField',
 		type: 'string',
 		default: 'rule',
-		description: 'Dot path of the customer rule in the item (structured or a flat row)',
+		description:
+			'Dot path of the customer rule in the item (structured or a flat Data Table row); match.suggestedRule activates customers found by Match Customers',
 		displayOptions: { show: { ...show, ruleSource: ['item'] } },
 	},
 	{
