@@ -89,36 +89,52 @@ export interface ExpectedDocument {
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Json[];
 
-/** The documents the example rules activate, straight from the dataset files. */
-export function expectedDocuments(): ExpectedDocument[] {
-	const activated = (system: string) =>
-		new Map(
-			EXAMPLE_RULES.filter((r) => r.system === system && r.activated === true).map((r) => [
-				String(r.customerId),
-				String(r.destination),
-			]),
-		);
-	const out: ExpectedDocument[] = [];
-	const dinero = activated('dinero');
-	for (const doc of [...read(datasets.dinero, 'invoices.json'), ...read(datasets.dinero, 'creditnotes.json')]) {
-		const draft = doc.Status === 'Draft' || String(doc.Number) === '9223372036854775807';
-		if (draft || doc.DeletedAt || !dinero.has(doc.ContactGuid)) continue;
-		out.push({
-			system: 'dinero',
-			number: String(doc.Number),
-			customerId: doc.ContactGuid,
-			destination: dinero.get(doc.ContactGuid)!,
-		});
+export interface DatasetDocument {
+	system: 'dinero' | 'billy';
+	number: string;
+	kind: 'invoice' | 'creditNote';
+	customerId: string;
+}
+
+/** Every document a source can export (booked/approved, not deleted), straight from the dataset files. */
+export function datasetDocuments(): DatasetDocument[] {
+	const out: DatasetDocument[] = [];
+	for (const [file, kind] of [
+		['invoices.json', 'invoice'],
+		['creditnotes.json', 'creditNote'],
+	] as const) {
+		for (const doc of read(datasets.dinero, file)) {
+			const draft = doc.Status === 'Draft' || String(doc.Number) === '9223372036854775807';
+			if (draft || doc.DeletedAt) continue;
+			out.push({ system: 'dinero', number: String(doc.Number), kind, customerId: doc.ContactGuid });
+		}
 	}
-	const billy = activated('billy');
 	for (const doc of read(datasets.billy, 'invoices.json')) {
-		if (doc.state !== 'approved' || !billy.has(doc.contactId)) continue;
+		if (doc.state !== 'approved') continue;
 		out.push({
 			system: 'billy',
 			number: String(doc.invoiceNo),
+			kind: doc.type === 'creditNote' ? 'creditNote' : 'invoice',
 			customerId: doc.contactId,
-			destination: billy.get(doc.contactId)!,
 		});
 	}
 	return out;
+}
+
+/** The documents the example rules activate. */
+export function expectedDocuments(): ExpectedDocument[] {
+	const destinations = new Map(
+		EXAMPLE_RULES.filter((r) => r.activated === true).map((r) => [
+			`${String(r.system)}:${String(r.customerId)}`,
+			String(r.destination),
+		]),
+	);
+	return datasetDocuments()
+		.filter((d) => destinations.has(`${d.system}:${d.customerId}`))
+		.map((d) => ({
+			system: d.system,
+			number: d.number,
+			customerId: d.customerId,
+			destination: destinations.get(`${d.system}:${d.customerId}`)!,
+		}));
 }

@@ -14,7 +14,15 @@ import { repoRoot } from '../n8n/runtime';
 import { fatalIds, validateDocuments } from '../support/validator';
 import { EXAMPLE_RULES, startStack, type Stack } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
-import { activate, deactivate, expectedDocuments, runManually, waitFor, waitForExecutions } from './support';
+import {
+	activate,
+	datasetDocuments,
+	deactivate,
+	expectedDocuments,
+	runManually,
+	waitFor,
+	waitForExecutions,
+} from './support';
 
 type Row = Record<string, any>;
 type Page = import('playwright-core').Page;
@@ -45,6 +53,8 @@ async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
 }
 
 const FAILING = { system: 'dinero', number: '1043' } as const;
+/** A Dinero customer without an example rule; the manual-export test activates it. */
+const NAESTVED = { customerId: 'fdd763eb-03da-4c0a-a030-b1e360aade1e', name: 'Næstved Gymnasium' };
 
 describe('Template workflows in a real n8n against the sandbox', { timeout: 900_000 }, () => {
 	let stack: Stack;
@@ -208,6 +218,106 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			['Dinero: 1 e-invoice(s) exported'],
 			'one summary for the one document exported in this run',
 		);
+	});
+
+	it('the manual export form lists Not activated / Not exported / Already exported and exports what was picked', async () => {
+		// Activate one more customer: its documents are then "Not exported"; everything else activated is exported.
+		await stack.tables.insert(stack.rulesTable, [
+			{
+				system: 'dinero',
+				customerId: NAESTVED.customerId,
+				customerName: NAESTVED.name,
+				activated: true,
+				destination: 'http',
+				format: 'peppol-bis3',
+				url: '/inbound/naestved',
+			},
+		]);
+		await activate(stack.n8n, WORKFLOW_IDS.manual);
+		const formUrl = `${stack.n8n.url}/form/einvoice-manual-export`;
+		await waitFor('the form', async () => /Export e-invoices/.test(await (await fetch(formUrl)).text()), 30_000, 1000);
+
+		const activated = new Set([
+			...EXAMPLE_RULES.filter((r) => r.system === 'dinero' && r.activated === true).map((r) => String(r.customerId)),
+			NAESTVED.customerId,
+		]);
+		const inRange = datasetDocuments().filter(
+			(d) => d.system === 'dinero' && Number(d.number) >= 1030 && Number(d.number) <= 1043,
+		);
+		const expectedState = (d: { number: string; customerId: string }) =>
+			!activated.has(d.customerId)
+				? 'Not activated'
+				: d.customerId === NAESTVED.customerId
+					? 'Not exported'
+					: 'Already exported';
+		const states = ['Not activated', 'Not exported', 'Already exported'];
+		for (const state of states)
+			assert.ok(
+				inRange.some((d) => expectedState(d) === state),
+				`the range has a ${state} document`,
+			);
+		const notExported = inRange.filter((d) => expectedState(d) === 'Not exported');
+		// Resend to the HTTP gateway: it records every upload (Maventa and Zenvoices deduplicate by idempotency key).
+		const destinationOf = (number: string) =>
+			expected.find((d) => d.system === 'dinero' && d.number === number)?.destination;
+		const exported = inRange.find(
+			(d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'http',
+		)!;
+
+		/** Fill the first page, read the listed states, tick `pick`, submit, and return the completion text. */
+		const useForm = async (pick: string[], resend: boolean) => {
+			let listed = new Map<string, string>();
+			let completion = '';
+			await withPage(async (page) => {
+				await page.goto(formUrl);
+				await page.selectOption('select >> nth=0', 'Dinero');
+				await page.selectOption('select >> nth=1', 'Invoice numbers');
+				await page.fill('input[placeholder="e.g. 1001, 1005-1010"]', '1030-1043');
+				await page.click('button[type=submit]');
+				await page.getByText('Choose the documents to export').waitFor({ timeout: 60_000 });
+				const text = await page.locator('body').innerText();
+				listed = new Map(
+					[
+						...text.matchAll(/(?:Invoice|Credit note) (\d+) · [^\n]*?· (Not activated|Not exported|Already exported)/g),
+					].map((m) => [m[1], m[2]]),
+				);
+				mkdirSync(artifacts, { recursive: true });
+				await page.screenshot({ path: path.join(artifacts, 'manual-export-choose.png'), fullPage: true });
+				for (const number of pick) await page.getByText(new RegExp(`^(Invoice|Credit note) ${number} ·`)).click();
+				if (resend) await page.getByText('Send already exported documents again').click();
+				await page.click('button[type=submit]');
+				await page.getByText(/document\(s\) exported/).waitFor({ timeout: 120_000 });
+				completion = await page.locator('body').innerText();
+			});
+			return { listed, completion };
+		};
+
+		const before = deliveries();
+		const first = await useForm([...notExported.map((d) => d.number), exported.number], false);
+		assert.deepEqual(
+			Object.fromEntries([...first.listed].sort()),
+			Object.fromEntries(inRange.map((d) => [d.number, expectedState(d)]).sort()),
+			'every document in the range is listed with its state',
+		);
+		assert.match(first.completion, new RegExp(`${notExported.length} document\\(s\\) exported`));
+		assert.deepEqual(
+			deliveries(),
+			{ ...before, http: before.http + notExported.length },
+			'the already exported one is not sent without "Resend"',
+		);
+		const naestvedRows = (await ledger()).filter((r) =>
+			notExported.some((d) => d.number === r.number && r.source === 'dinero'),
+		);
+		assert.equal(naestvedRows.length, notExported.length);
+		assert.ok(naestvedRows.every((r) => r.status === 'exported' && r.destination === 'http'));
+
+		// With "Resend" the already exported document goes out again; the ledger keeps one row for it.
+		const second = await useForm([exported.number], true);
+		assert.match(second.completion, /1 document\(s\) exported/);
+		assert.deepEqual(deliveries(), { ...before, http: before.http + notExported.length + 1 });
+		const resent = stack.sandbox.gateway.received.at(-1)!.body.toString('utf8');
+		assert.match(resent, new RegExp(`<cbc:ID>${exported.number}</cbc:ID>`));
+		assert.equal((await ledger()).filter((r) => r.source === 'dinero' && r.number === exported.number).length, 1);
 	});
 
 	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {

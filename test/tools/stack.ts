@@ -259,6 +259,9 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 			p.exportSince = '2000-01-01T00:00:00.000Z';
 			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {}, manualCount: 1000 };
 		}
+		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(datasets.dinero).seller ?? {}) };
+		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
+			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {} };
 		if (options.pollEveryMinute && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
 	}
 	return workflow;

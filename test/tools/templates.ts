@@ -21,6 +21,7 @@ export const WORKFLOW_IDS = {
 	dinero: 'EinvDineroExport',
 	billy: 'EinvBillyExport1',
 	dashboard: 'EinvDashboard001',
+	manual: 'EinvManualExport',
 } as const;
 
 export interface TemplateNode {
@@ -278,6 +279,301 @@ export const SOURCES: Record<'dinero' | 'billy', SourceSpec> = {
 	},
 };
 
+/**
+ * The delivery half shared by the export and manual-export templates: Invoice to UBL → Switch on the route's
+ * destination → Maventa / SFTP / HTTP / Zenvoices / e-mail → ledger row + summary; every failure → failed ledger
+ * row + one e-mail. Returns the entry node and the node that takes failed items.
+ */
+function addDelivery(
+	b: Builder,
+	label: string,
+	prefix: string,
+	dx: number,
+): { ubl: string; keyFailed: string; summary: string } {
+	const ubl = b.add({
+		name: 'Invoice to UBL',
+		type: `${PACKAGE}.invoiceToUbl`,
+		typeVersion: 1,
+		position: [1200 + dx, 200],
+		parameters: {
+			invoiceSource: 'field',
+			invoiceField: 'invoice',
+			format: 'peppol-bis3',
+			onInvalid: 'fail',
+			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true },
+		},
+		onError: 'continueErrorOutput',
+	});
+	const destinations: [string, string][] = [
+		['maventa', 'Maventa'],
+		['sftp', 'SFTP'],
+		['http', 'HTTP'],
+		['zenvoices', 'Zenvoices'],
+		['email', 'E-mail'],
+	];
+	const route = b.add({
+		name: 'Destination',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [1440 + dx, 160],
+		parameters: {
+			rules: {
+				values: destinations.map(([value, label]) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `${prefix}-dest-${value}`,
+								leftValue: '={{ $json.route.destination }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Other' },
+		},
+	});
+	const maventa = b.add({
+		name: 'Maventa Send',
+		type: `${PACKAGE}.maventaSend`,
+		typeVersion: 1,
+		position: [1720 + dx, -160],
+		parameters: {
+			operation: 'send',
+			documentProperty: 'document',
+			sendOriginalPdf: false,
+			sendByEmail: false,
+			options: {},
+		},
+		credentials: credential('maventaApi', 'Maventa account'),
+		onError: 'continueErrorOutput',
+	});
+	const sftp = b.add({
+		name: 'Deliver via SFTP',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1720 + dx, 0],
+		parameters: {
+			resource: 'delivery',
+			operation: 'sendSftp',
+			directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
+			fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
+			binaryProperty: 'document',
+			overwrite: false,
+		},
+		credentials: credential('sftpGatewayApi', 'SFTP gateway'),
+		onError: 'continueErrorOutput',
+	});
+	const http = b.add({
+		name: 'Deliver via HTTP',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1720 + dx, 160],
+		parameters: {
+			resource: 'delivery',
+			operation: 'sendHttp',
+			method: 'POST',
+			url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
+			binaryProperty: 'document',
+			headers: {},
+			httpOptions: {},
+		},
+		credentials: credential('httpGatewayApi', 'HTTP gateway'),
+		onError: 'continueErrorOutput',
+	});
+	const zenvoices = b.add({
+		name: 'Zenvoices Export',
+		type: `${PACKAGE}.zenvoicesExport`,
+		typeVersion: 1,
+		position: [1720 + dx, 320],
+		parameters: {
+			resource: 'document',
+			operation: 'exportToInbox',
+			company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
+			send: 'xml',
+			exportOptions: {},
+		},
+		credentials: credential('zenvoicesApi', 'Zenvoices account'),
+		onError: 'continueErrorOutput',
+	});
+	const email = b.add({
+		name: 'Send by E-mail',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [1720 + dx, 480],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: '={{ $json.route.destinationSettings.email }}',
+			subject:
+				"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
+			emailFormat: 'text',
+			text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
+			options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
+		},
+		credentials: smtp,
+		onError: 'continueErrorOutput',
+	});
+	const emailed = b.add({
+		name: 'E-mail Sent',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [1960 + dx, 480],
+		parameters: {
+			mode: 'runOnceForEachItem',
+			jsCode:
+				"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
+		},
+	});
+	const unsupported = b.add({
+		name: 'Unsupported Destination',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1720 + dx, 640],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{
+						id: `${prefix}-unsupported`,
+						name: 'error',
+						value: '=No branch for destination "{{ $json.route.destination }}" in this workflow',
+						type: 'string',
+					},
+				],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const delivered = b.add({
+		name: 'Delivered',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [2200 + dx, 100],
+		parameters: { mode: 'append', numberInputs: 5 },
+	});
+	const readXml = b.add({
+		name: 'Read XML',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1.1,
+		position: [2440 + dx, 100],
+		parameters: {
+			operation: 'text',
+			binaryPropertyName: 'document',
+			destinationKey: 'xml',
+			options: { keepSource: 'both' },
+		},
+	});
+	const keyExported = b.add({
+		name: 'Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2680 + dx, 100],
+		parameters: {
+			mode: 'manual',
+			assignments: { assignments: [{ id: `${prefix}-key-ok`, name: 'key', value: DOCUMENT_KEY, type: 'string' }] },
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerOk = b.add({
+		name: 'Ledger: Exported',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2920 + dx, 100],
+		parameters: ledgerUpsert(ledgerValues('exported')),
+	});
+	const summary = b.add({
+		name: 'Run Summary',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [3160 + dx, 100],
+		parameters: {
+			mode: 'runOnceForAllItems',
+			jsCode:
+				"const rows = $input.all().map((item) => item.json);\nconst lines = rows.map((r) => `${r.kind === 'creditNote' ? 'Credit note' : 'Invoice'} ${r.number} to ${r.receiver} (${r.format} via ${r.destination})`);\nreturn [{ json: { count: rows.length, text: lines.join('\\n') } }];",
+		},
+	});
+	const notifyOk = b.add({
+		name: 'Notify: Exported',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [3400 + dx, 100],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=${label}: {{ $json.count }} e-invoice(s) exported`,
+			emailFormat: 'text',
+			text: `=${label} export run at {{ $now.toUTC().toISO() }}:\n\n{{ $json.text }}`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+	const keyFailed = b.add({
+		name: 'Failed Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2200 + dx, 700],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: `${prefix}-key-failed`, name: 'key', value: DOCUMENT_KEY, type: 'string' }],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerFailed = b.add({
+		name: 'Ledger: Failed',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2440 + dx, 700],
+		parameters: ledgerUpsert(ledgerValues('failed')),
+	});
+	const notifyFailed = b.add({
+		name: 'Notify: Failed',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [2680 + dx, 700],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=E-invoice not sent: ${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
+			emailFormat: 'text',
+			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+
+	b.connect(ubl, route, 0);
+	b.connect(ubl, keyFailed, 1);
+	[maventa, sftp, http, zenvoices, email].forEach((node, index) => b.connect(route, node, index));
+	b.connect(route, unsupported, destinations.length);
+	// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
+	[maventa, sftp, http, zenvoices].forEach((node, index) => {
+		b.connect(node, delivered, 0, index);
+		b.connect(node, keyFailed, 1);
+	});
+	b.connect(email, emailed, 0);
+	b.connect(email, keyFailed, 1);
+	b.connect(emailed, delivered, 0, 4);
+	b.connect(delivered, readXml);
+	b.connect(unsupported, keyFailed);
+	b.connect(readXml, keyExported);
+	b.connect(keyExported, ledgerOk);
+	b.connect(ledgerOk, summary);
+	b.connect(summary, notifyOk);
+	b.connect(keyFailed, ledgerFailed);
+	b.connect(ledgerFailed, notifyFailed);
+	return { ubl, keyFailed, summary };
+}
+
 /** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
 export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 	const b = new Builder(`${spec.system}-export`);
@@ -335,267 +631,7 @@ export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 			},
 		},
 	});
-	const ubl = b.add({
-		name: 'Invoice to UBL',
-		type: `${PACKAGE}.invoiceToUbl`,
-		typeVersion: 1,
-		position: [1200, 200],
-		parameters: {
-			invoiceSource: 'field',
-			invoiceField: 'invoice',
-			format: 'peppol-bis3',
-			onInvalid: 'fail',
-			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true },
-		},
-		onError: 'continueErrorOutput',
-	});
-	const destinations: [string, string][] = [
-		['maventa', 'Maventa'],
-		['sftp', 'SFTP'],
-		['http', 'HTTP'],
-		['zenvoices', 'Zenvoices'],
-		['email', 'E-mail'],
-	];
-	const route = b.add({
-		name: 'Destination',
-		type: 'n8n-nodes-base.switch',
-		typeVersion: 3.2,
-		position: [1440, 160],
-		parameters: {
-			rules: {
-				values: destinations.map(([value, label]) => ({
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: `${spec.system}-dest-${value}`,
-								leftValue: '={{ $json.route.destination }}',
-								rightValue: value,
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
-					renameOutput: true,
-					outputKey: label,
-				})),
-			},
-			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Other' },
-		},
-	});
-	const maventa = b.add({
-		name: 'Maventa Send',
-		type: `${PACKAGE}.maventaSend`,
-		typeVersion: 1,
-		position: [1720, -160],
-		parameters: {
-			operation: 'send',
-			documentProperty: 'document',
-			sendOriginalPdf: false,
-			sendByEmail: false,
-			options: {},
-		},
-		credentials: credential('maventaApi', 'Maventa account'),
-		onError: 'continueErrorOutput',
-	});
-	const sftp = b.add({
-		name: 'Deliver via SFTP',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [1720, 0],
-		parameters: {
-			resource: 'delivery',
-			operation: 'sendSftp',
-			directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
-			fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
-			binaryProperty: 'document',
-			overwrite: false,
-		},
-		credentials: credential('sftpGatewayApi', 'SFTP gateway'),
-		onError: 'continueErrorOutput',
-	});
-	const http = b.add({
-		name: 'Deliver via HTTP',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [1720, 160],
-		parameters: {
-			resource: 'delivery',
-			operation: 'sendHttp',
-			method: 'POST',
-			url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
-			binaryProperty: 'document',
-			headers: {},
-			httpOptions: {},
-		},
-		credentials: credential('httpGatewayApi', 'HTTP gateway'),
-		onError: 'continueErrorOutput',
-	});
-	const zenvoices = b.add({
-		name: 'Zenvoices Export',
-		type: `${PACKAGE}.zenvoicesExport`,
-		typeVersion: 1,
-		position: [1720, 320],
-		parameters: {
-			resource: 'document',
-			operation: 'exportToInbox',
-			company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
-			send: 'xml',
-			exportOptions: {},
-		},
-		credentials: credential('zenvoicesApi', 'Zenvoices account'),
-		onError: 'continueErrorOutput',
-	});
-	const email = b.add({
-		name: 'Send by E-mail',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
-		position: [1720, 480],
-		parameters: {
-			fromEmail: NOTIFY_FROM,
-			toEmail: '={{ $json.route.destinationSettings.email }}',
-			subject:
-				"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
-			emailFormat: 'text',
-			text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
-			options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
-		},
-		credentials: smtp,
-		onError: 'continueErrorOutput',
-	});
-	const emailed = b.add({
-		name: 'E-mail Sent',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [1960, 480],
-		parameters: {
-			mode: 'runOnceForEachItem',
-			jsCode:
-				"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
-		},
-	});
-	const unsupported = b.add({
-		name: 'Unsupported Destination',
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [1720, 640],
-		parameters: {
-			mode: 'manual',
-			assignments: {
-				assignments: [
-					{
-						id: `${spec.system}-unsupported`,
-						name: 'error',
-						value: '=No branch for destination "{{ $json.route.destination }}" in this workflow',
-						type: 'string',
-					},
-				],
-			},
-			includeOtherFields: true,
-			options: {},
-		},
-	});
-	const delivered = b.add({
-		name: 'Delivered',
-		type: 'n8n-nodes-base.merge',
-		typeVersion: 3.2,
-		position: [2200, 100],
-		parameters: { mode: 'append', numberInputs: 5 },
-	});
-	const readXml = b.add({
-		name: 'Read XML',
-		type: 'n8n-nodes-base.extractFromFile',
-		typeVersion: 1.1,
-		position: [2440, 100],
-		parameters: {
-			operation: 'text',
-			binaryPropertyName: 'document',
-			destinationKey: 'xml',
-			options: { keepSource: 'both' },
-		},
-	});
-	const keyExported = b.add({
-		name: 'Document Key',
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [2680, 100],
-		parameters: {
-			mode: 'manual',
-			assignments: { assignments: [{ id: `${spec.system}-key-ok`, name: 'key', value: DOCUMENT_KEY, type: 'string' }] },
-			includeOtherFields: true,
-			options: {},
-		},
-	});
-	const ledgerOk = b.add({
-		name: 'Ledger: Exported',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [2920, 100],
-		parameters: ledgerUpsert(ledgerValues('exported')),
-	});
-	const summary = b.add({
-		name: 'Run Summary',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [3160, 100],
-		parameters: {
-			mode: 'runOnceForAllItems',
-			jsCode:
-				"const rows = $input.all().map((item) => item.json);\nconst lines = rows.map((r) => `${r.kind === 'creditNote' ? 'Credit note' : 'Invoice'} ${r.number} to ${r.receiver} (${r.format} via ${r.destination})`);\nreturn [{ json: { count: rows.length, text: lines.join('\\n') } }];",
-		},
-	});
-	const notifyOk = b.add({
-		name: 'Notify: Exported',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
-		position: [3400, 100],
-		parameters: {
-			fromEmail: NOTIFY_FROM,
-			toEmail: NOTIFY_TO,
-			subject: `=${spec.label}: {{ $json.count }} e-invoice(s) exported`,
-			emailFormat: 'text',
-			text: `=${spec.label} export run at {{ $now.toUTC().toISO() }}:\n\n{{ $json.text }}`,
-			options: {},
-		},
-		credentials: smtp,
-	});
-	const keyFailed = b.add({
-		name: 'Failed Document Key',
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [2200, 700],
-		parameters: {
-			mode: 'manual',
-			assignments: {
-				assignments: [{ id: `${spec.system}-key-failed`, name: 'key', value: DOCUMENT_KEY, type: 'string' }],
-			},
-			includeOtherFields: true,
-			options: {},
-		},
-	});
-	const ledgerFailed = b.add({
-		name: 'Ledger: Failed',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [2440, 700],
-		parameters: ledgerUpsert(ledgerValues('failed')),
-	});
-	const notifyFailed = b.add({
-		name: 'Notify: Failed',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
-		position: [2680, 700],
-		parameters: {
-			fromEmail: NOTIFY_FROM,
-			toEmail: NOTIFY_TO,
-			subject: `=E-invoice not sent: ${spec.label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
-			emailFormat: 'text',
-			text: `=${spec.label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${spec.label} emits it again).`,
-			options: {},
-		},
-		credentials: smtp,
-	});
-
+	const { ubl, keyFailed } = addDelivery(b, spec.label, spec.system, 0);
 	b.connect(trigger, wait, 0, 0);
 	b.connect(trigger, rules);
 	b.connect(rules, wait, 0, 1);
@@ -603,26 +639,6 @@ export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 	b.connect(resolve, check, 0);
 	b.connect(resolve, keyFailed, 2);
 	b.connect(check, ubl);
-	b.connect(ubl, route, 0);
-	b.connect(ubl, keyFailed, 1);
-	[maventa, sftp, http, zenvoices, email].forEach((node, index) => b.connect(route, node, index));
-	b.connect(route, unsupported, destinations.length);
-	// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
-	[maventa, sftp, http, zenvoices].forEach((node, index) => {
-		b.connect(node, delivered, 0, index);
-		b.connect(node, keyFailed, 1);
-	});
-	b.connect(email, emailed, 0);
-	b.connect(email, keyFailed, 1);
-	b.connect(emailed, delivered, 0, 4);
-	b.connect(delivered, readXml);
-	b.connect(unsupported, keyFailed);
-	b.connect(readXml, keyExported);
-	b.connect(keyExported, ledgerOk);
-	b.connect(ledgerOk, summary);
-	b.connect(summary, notifyOk);
-	b.connect(keyFailed, ledgerFailed);
-	b.connect(ledgerFailed, notifyFailed);
 
 	b.note('Note: Trigger', [-60, -260], spec.triggerNote, [420, 380], 4);
 	b.note(
@@ -818,6 +834,313 @@ const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta n
 return [{ json: { status: 200, contentType: 'text/html; charset=utf-8', body: html } }];
 `;
 
+/** The picker logic of the manual export (n8n Code node, plain JavaScript). */
+const MATCH_CODE = String.raw`// Keep the documents the form asked for and give each its state from the export rules and the ledger.
+const form = $('Find Invoices').first().json;
+const by = form['Find by'];
+const wanted = String(form['Invoice numbers'] ?? '').split(/[\s,;]+/).filter(Boolean);
+const numberWanted = (n) => wanted.some((w) => {
+	const range = /^(\d+)-(\d+)$/.exec(w);
+	return range ? Number(n) >= Number(range[1]) && Number(n) <= Number(range[2]) : String(n) === w;
+});
+const customer = String(form.Customer ?? '').trim().toLowerCase();
+const from = String(form.From ?? '');
+const to = String(form.To ?? '');
+const exported = new Set($('Ledger').all().map((i) => i.json).filter((r) => r.status === 'exported').map((r) => r.key));
+const out = [];
+for (const item of $input.all()) {
+	const j = item.json;
+	const s = j.source ?? {};
+	if (!s.id) continue;
+	const date = String(j.invoice?.issueDate ?? '');
+	if (by === 'Invoice numbers' && !numberWanted(s.number)) continue;
+	if (by === 'Customer' && ![s.customerName, s.customerId].some((v) => String(v ?? '').toLowerCase().includes(customer))) continue;
+	if (by === 'Date range' && ((from && date < from) || (to && date > to))) continue;
+	const key = [s.system, s.account, s.kind, s.id].join(':');
+	const state = j.error ? 'Error' : !j.route?.activated ? 'Not activated' : exported.has(key) ? 'Already exported' : 'Not exported';
+	const label = (s.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + s.number + ' · ' + (s.customerName ?? s.customerId) + ' · ' + date + ' · ' + state;
+	out.push({ json: { ...j, key, state, label, reason: j.error ? String(j.error) : (j.route?.reason ?? '') }, binary: item.binary });
+}
+out.sort((a, b) => String(a.json.source.number).localeCompare(String(b.json.source.number), undefined, { numeric: true }));
+return out.length ? out : [{ json: { state: 'none' } }];
+`;
+
+const CHOOSE_FORM = String.raw`={{ JSON.stringify((() => {
+	const esc = (v) => String(v ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+	const docs = $input.all().map((i) => i.json).filter((j) => j.label);
+	const pickable = docs.filter((j) => j.state === 'Not exported' || j.state === 'Already exported');
+	const blocked = docs.filter((j) => !pickable.includes(j));
+	const count = (state) => docs.filter((j) => j.state === state).length;
+	let html = '<p>' + docs.length + ' found: ' + count('Not exported') + ' not exported, ' + count('Already exported') + ' already exported, ' + count('Not activated') + ' not activated.</p>';
+	if (blocked.length) html += '<p><strong>Not activated</strong> (activate the customer in the export rules to send these):</p><ul>' + blocked.map((j) => '<li>' + esc(j.label) + (j.reason ? ' (' + esc(j.reason) + ')' : '') + '</li>').join('') + '</ul>';
+	const fields = [{ fieldType: 'html', html }];
+	if (pickable.length) fields.push({ fieldLabel: 'Documents to export', fieldType: 'checkbox', fieldOptions: { values: pickable.map((j) => ({ option: j.label })) } });
+	fields.push({ fieldLabel: 'Resend', fieldType: 'checkbox', fieldOptions: { values: [{ option: 'Send already exported documents again' }] } });
+	return fields;
+})()) }}`;
+
+const PICKED_CODE = String.raw`// The documents ticked on the form; already exported ones only with "Resend".
+const answer = $input.first().json;
+const picked = new Set(answer['Documents to export'] ?? []);
+const resend = (answer['Resend'] ?? []).length > 0;
+return $('Match And Label')
+	.all()
+	.filter((i) => picked.has(i.json.label) && (i.json.state === 'Not exported' || (resend && i.json.state === 'Already exported')))
+	.map((i) => ({ json: i.json, binary: i.binary }));
+`;
+
+/** Form Trigger → find documents (by numbers, customer or dates) → states → pick → the same delivery as the schedule. */
+export function manualExportTemplate(): TemplateWorkflow {
+	const b = new Builder('manual');
+	const form = b.add({
+		name: 'Find Invoices',
+		type: 'n8n-nodes-base.formTrigger',
+		typeVersion: 2.2,
+		position: [0, 300],
+		parameters: {
+			path: 'einvoice-manual-export',
+			formTitle: 'Export e-invoices',
+			formDescription:
+				'Find invoices and credit notes by number, customer or date. The next page lists them as Not activated, Not exported or Already exported; tick the ones to send.',
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Source',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Dinero' }, { option: 'Billy' }] },
+						requiredField: true,
+					},
+					{
+						fieldLabel: 'Find by',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Invoice numbers' }, { option: 'Customer' }, { option: 'Date range' }] },
+						requiredField: true,
+					},
+					{ fieldLabel: 'Invoice numbers', placeholder: 'e.g. 1001, 1005-1010' },
+					{ fieldLabel: 'Customer', placeholder: 'customer name or id' },
+					{ fieldLabel: 'From', fieldType: 'date' },
+					{ fieldLabel: 'To', fieldType: 'date' },
+				],
+			},
+			options: {},
+		},
+		webhookId: 'einvoice-manual-export',
+	});
+	const source = b.add({
+		name: 'Source',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [240, 300],
+		parameters: {
+			rules: {
+				values: ['Dinero', 'Billy'].map((label) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `manual-source-${label}`,
+								leftValue: '={{ $json.Source }}',
+								rightValue: label,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			options: {},
+		},
+	});
+	const dateFilter = {
+		dateFrom: "={{ $json['Find by'] === 'Date range' && $json.From ? $json.From : '' }}",
+		dateTo: "={{ $json['Find by'] === 'Date range' && $json.To ? $json.To : '' }}",
+	};
+	const dineroSeller = (SOURCES.dinero.trigger.parameters as Record<string, unknown>).sellerDetails;
+	const fetchers = [
+		b.add({
+			name: 'Dinero Invoices',
+			type: `${PACKAGE}.dinero`,
+			typeVersion: 1,
+			position: [480, 80],
+			parameters: {
+				authentication: 'dineroApi',
+				resource: 'invoice',
+				operation: 'getMany',
+				returnAll: true,
+				filters: dateFilter,
+				output: 'canonical',
+				options: {},
+				sellerDetails: dineroSeller,
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		}),
+		b.add({
+			name: 'Dinero Credit Notes',
+			type: `${PACKAGE}.dinero`,
+			typeVersion: 1,
+			position: [480, 240],
+			parameters: {
+				authentication: 'dineroApi',
+				resource: 'creditNote',
+				operation: 'getMany',
+				returnAll: true,
+				filters: dateFilter,
+				output: 'canonical',
+				options: {},
+				sellerDetails: dineroSeller,
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		}),
+		...(['invoice', 'creditNote'] as const).map((resource, i) =>
+			b.add({
+				name: resource === 'invoice' ? 'Billy Invoices' : 'Billy Credit Notes',
+				type: `${PACKAGE}.billy`,
+				typeVersion: 1,
+				position: [480, 400 + i * 160],
+				parameters: {
+					resource,
+					operation: 'getMany',
+					returnAll: true,
+					filters: { status: 'approved', ...dateFilter },
+					options: { output: 'canonical', paymentDetails: { iban: 'DK5000400440116243', bic: 'DABADKKK' } },
+				},
+				credentials: credential('billyApi', 'Billy account'),
+			}),
+		),
+	];
+	const found = b.add({
+		name: 'Found',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [720, 300],
+		parameters: { mode: 'append', numberInputs: 4 },
+	});
+	const rules = b.add({
+		name: 'Export Rules',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 480],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const ledger = b.add({
+		name: 'Ledger',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1200, 480],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(LEDGER_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const loaded = b.add({
+		name: 'Documents With Rules Loaded',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [1440, 300],
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	});
+	const resolve = b.add({
+		name: 'Resolve Route',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1680, 300],
+		parameters: {
+			resource: 'route',
+			operation: 'resolve',
+			enabled: true,
+			activate: 'listed',
+			defaultFormat: 'peppol-bis3',
+			defaultDestination: 'maventa',
+			defaultDestinationSettings: '{}',
+			ruleSource: 'parameter',
+			rules:
+				"={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === $('Find Invoices').first().json.Source.toLowerCase()))) }}",
+			routeOptions: {},
+		},
+		onError: 'continueErrorOutput',
+	});
+	const matches = b.add({
+		name: 'Matches',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [1920, 300],
+		parameters: { mode: 'append', numberInputs: 3 },
+	});
+	const label = b.add({
+		name: 'Match And Label',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2160, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: MATCH_CODE },
+	});
+	const choose = b.add({
+		name: 'Choose Documents',
+		type: 'n8n-nodes-base.form',
+		typeVersion: 1,
+		position: [2400, 300],
+		parameters: {
+			operation: 'page',
+			defineForm: 'json',
+			jsonOutput: CHOOSE_FORM,
+			options: { formTitle: 'Choose the documents to export', buttonLabel: 'Export selected' },
+		},
+		webhookId: 'einvoice-manual-export-choose',
+	});
+	const picked = b.add({
+		name: 'Picked Documents',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2640, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: PICKED_CODE },
+	});
+	const { ubl, keyFailed, summary } = addDelivery(b, 'Manual export', 'manual', 2880);
+	const done = b.add({
+		name: 'Done',
+		type: 'n8n-nodes-base.form',
+		typeVersion: 1,
+		position: [2880 + 3400, -100],
+		parameters: {
+			operation: 'completion',
+			respondWith: 'text',
+			completionTitle: '={{ $json.count }} document(s) exported',
+			completionMessage: '={{ $json.text }}',
+			options: {},
+		},
+		webhookId: 'einvoice-manual-export-done',
+	});
+	b.connect(form, source);
+	b.connect(source, fetchers[0], 0);
+	b.connect(source, fetchers[1], 0);
+	b.connect(source, fetchers[2], 1);
+	b.connect(source, fetchers[3], 1);
+	fetchers.forEach((node, index) => b.connect(node, found, 0, index));
+	b.connect(found, loaded, 0, 0);
+	b.connect(found, rules);
+	b.connect(rules, ledger);
+	b.connect(ledger, loaded, 0, 1);
+	b.connect(loaded, resolve);
+	b.connect(resolve, matches, 0, 0);
+	b.connect(resolve, matches, 1, 1);
+	b.connect(resolve, matches, 2, 2);
+	b.connect(matches, label);
+	b.connect(label, choose);
+	b.connect(choose, picked);
+	b.connect(picked, ubl);
+	b.connect(summary, done);
+	void keyFailed;
+	b.note(
+		'Note: Manual Export',
+		[-60, -260],
+		`## Manual export\nActivate this workflow and open **/form/einvoice-manual-export**. Pick the source and find documents by invoice numbers (\`1001, 1005-1010\`), customer (name or id) or date range. The next page lists every match as **Not activated** (no export rule activates the customer; shown, not selectable), **Not exported** or **Already exported** (from the ledger \`${LEDGER_TABLE}\`). Ticked documents go through the same route as the scheduled export and are written to the ledger; an already exported document is only sent again when *Resend* is ticked.`,
+		[560, 340],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.manual, 'E-invoice: manual export');
+}
+
 /** Every generated template by file name. */
 export function buildTemplates(): Record<string, TemplateWorkflow> {
 	return {
@@ -825,6 +1148,7 @@ export function buildTemplates(): Record<string, TemplateWorkflow> {
 		'billy-export-customer-invoices.json': exportTemplate(SOURCES.billy),
 		'error-notifications.json': errorTemplate(),
 		'dashboard.json': dashboardTemplate(),
+		'manual-export.json': manualExportTemplate(),
 	};
 }
 
