@@ -10,10 +10,7 @@ import { datasets, EXAMPLE_RULES } from '../tools/stack';
 
 type Json = Record<string, any>;
 
-export async function activate(n8n: N8nInstance, id: string): Promise<void> {
-	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);
-	await n8n.rest('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
-}
+export { publish as activate } from '../tools/stack';
 
 export async function deactivate(n8n: N8nInstance, id: string): Promise<void> {
 	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);

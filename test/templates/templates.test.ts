@@ -5,14 +5,14 @@
  * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { repoRoot } from '../n8n/runtime';
 import { fatalIds, validateDocuments } from '../support/validator';
-import { EXAMPLE_RULES, startStack, type Stack } from '../tools/stack';
+import { CREDENTIAL_IDS, datasets, EXAMPLE_RULES, NETWORK_CUSTOMERS, startStack, type Stack } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
 import {
 	activate,
@@ -362,5 +362,72 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			assert.match(response.headers.get('content-type') ?? '', /application\/xml/);
 			assert.equal(await response.text(), newest.xml);
 		});
+	});
+	it('match customers writes one inactive suggested rule per customer found on the PEPPOL network, once', async (t) => {
+		if (!stack.sandbox.network) return t.skip('dnsmasq is not installed: no sandbox PEPPOL network');
+		const matchedNote = /^Matched on the PEPPOL network/;
+		const contacts = JSON.parse(readFileSync(path.join(datasets.dinero, 'contacts.json'), 'utf8')) as Row[];
+		const digits = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+		const onNetwork = contacts.filter((c) =>
+			NETWORK_CUSTOMERS.some((n) => digits(n.participant.split(':')[1]) === digits(c.VatNumber)),
+		);
+		assert.ok(onNetwork.length >= 2, 'the sandbox network knows some Dinero customers');
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.match, 'Every Monday');
+		assert.equal(run.status, 'success');
+		const suggested = (await stack.tables.rows(stack.rulesTable)).filter((r) => matchedNote.test(String(r.note ?? '')));
+		assert.deepEqual(suggested.map((r) => r.customerId).sort(), onNetwork.map((c) => c.ContactGuid).sort());
+		for (const rule of suggested) {
+			const contact = onNetwork.find((c) => c.ContactGuid === rule.customerId)!;
+			const participant = NETWORK_CUSTOMERS.find(
+				(n) => digits(n.participant.split(':')[1]) === digits(contact.VatNumber),
+			)!;
+			assert.equal(rule.system, 'dinero');
+			assert.equal(rule.activated, false, 'suggested, not activated');
+			assert.equal(rule.receiverEndpoint, participant.participant);
+			assert.equal(
+				rule.format,
+				participant.documentTypes.some((d) => d.startsWith('bis3')) ? 'peppol-bis3' : 'oioubl21',
+			);
+			assert.equal(rule.destination, 'maventa');
+		}
+		// A second run finds the same customers and leaves their rules alone.
+		assert.equal((await runManually(stack.n8n, WORKFLOW_IDS.match, 'Every Monday')).status, 'success');
+		assert.equal(
+			(await stack.tables.rows(stack.rulesTable)).filter((r) => matchedNote.test(String(r.note ?? ''))).length,
+			suggested.length,
+		);
+	});
+
+	it('a workflow that fails while active sends one e-mail through the error workflow', async () => {
+		// The Billy workflow polls fine when activated; then its credential is revoked and the next poll fails.
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		await activate(stack.n8n, WORKFLOW_IDS.billy);
+		await new Promise((r) => setTimeout(r, 10_000));
+		const credential = await stack.n8n.rest<Row>(
+			'GET',
+			`/rest/credentials/${CREDENTIAL_IDS.billyApi}?includeData=true`,
+		);
+		await stack.n8n.rest('PATCH', `/rest/credentials/${CREDENTIAL_IDS.billyApi}`, {
+			name: credential.name,
+			type: credential.type,
+			data: { ...credential.data, accessToken: 'revoked-token' },
+		});
+		try {
+			const mail = await waitFor(
+				'the error notification',
+				async () =>
+					stack.sandbox.smtp.mails.slice(mailsBefore).find((m) => m.subject.startsWith('E-invoice workflow failed')),
+				150_000,
+				3000,
+			);
+			assert.equal(mail.subject, 'E-invoice workflow failed: Billy: export customer invoices');
+			assert.match(mail.text, /401|unauthori[sz]ed|access token/i);
+		} finally {
+			await deactivate(stack.n8n, WORKFLOW_IDS.billy);
+		}
+		const errors = stack.sandbox.smtp.mails
+			.slice(mailsBefore)
+			.filter((m) => m.subject.startsWith('E-invoice workflow failed'));
+		assert.ok(errors.length >= 1);
 	});
 });

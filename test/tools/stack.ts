@@ -3,7 +3,7 @@
  * an HTTP gateway, and a real n8n with this package installed as a community package, the templates imported
  * with sandbox credentials, and the Data Tables created. Used by `npm start` and by the template tests.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { DataTables, N8nInstance, ensureRuntime, freePort, installPackage, owner, repoRoot } from '../n8n/runtime';
@@ -13,9 +13,11 @@ import type { DatasetInfo, Emulator } from '../sandbox/emulator';
 import { createHttpReceiver, type HttpReceiver } from '../sandbox/http-receiver/receiver';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator } from '../sandbox/severa/emulator';
+import { type NetworkSandbox, startNetworkSandbox } from '../sandbox/servers/network-sandbox';
+import { readSmpParticipants } from '../sandbox/smp/emulator';
 import { startSmtpSandbox, type SmtpSandbox } from '../sandbox/smtp/server';
 import { createZenvoicesEmulator, type ZenvoicesEmulator } from '../sandbox/zenvoices/emulator';
-import { LEDGER_COLUMNS, RULES_TABLE, LEDGER_TABLE, RULE_COLUMNS } from './templates';
+import { LEDGER_COLUMNS, RULES_TABLE, LEDGER_TABLE, RULE_COLUMNS, WORKFLOW_IDS } from './templates';
 
 export const fixtures = path.join(repoRoot, 'test', 'fixtures');
 export const datasets = {
@@ -138,8 +140,32 @@ export interface Sandbox {
 	zenvoices: ZenvoicesEmulator;
 	gateway: HttpReceiver;
 	smtp: SmtpSandbox;
+	/** The PEPPOL network (SMP + dnsmasq for the SML zone); absent when dnsmasq is not installed. */
+	network?: NetworkSandbox;
 	close(): Promise<void>;
 }
+
+/** Dataset customers registered on the sandbox PEPPOL network, so "Match customers" finds some. */
+export const NETWORK_CUSTOMERS = [
+	{
+		participant: '0184:16829749',
+		name: 'Søborg Rørservice A/S',
+		documentTypes: ['bis3Invoice', 'bis3CreditNote'],
+		accessPoint: 'https://ap.soborg.example/as4',
+	},
+	{
+		participant: '0198:DK26764149',
+		name: 'Fyns Lås & Nøgleservice',
+		documentTypes: ['oioublInvoice', 'oioublCreditNote'],
+		accessPoint: 'https://nemhandel.fynslaas.example/as4',
+	},
+	{
+		participant: '0184:67150570',
+		name: 'Blåbær Design A/S',
+		documentTypes: ['bis3Invoice'],
+		accessPoint: 'https://ap.blaabaer.example/as4',
+	},
+];
 
 /** Start every emulator. `ports` pins their ports (npm start keeps credentials valid across restarts). */
 export async function startEmulators(ports?: Partial<Record<keyof Omit<Sandbox, 'close'>, number>>): Promise<Sandbox> {
@@ -151,6 +177,12 @@ export async function startEmulators(ports?: Partial<Record<keyof Omit<Sandbox, 
 	const zenvoices = await createZenvoicesEmulator(datasets.zenvoices, at('zenvoices'));
 	const gateway = await createHttpReceiver(at('gateway'));
 	const smtp = await startSmtpSandbox(at('smtp'));
+	let network: NetworkSandbox | undefined;
+	try {
+		network = await startNetworkSandbox([...readSmpParticipants(), ...NETWORK_CUSTOMERS]);
+	} catch (error) {
+		process.stderr.write(`PEPPOL network sandbox not started (is dnsmasq installed?): ${(error as Error).message}\n`);
+	}
 	return {
 		dinero,
 		billy,
@@ -159,8 +191,10 @@ export async function startEmulators(ports?: Partial<Record<keyof Omit<Sandbox, 
 		zenvoices,
 		gateway,
 		smtp,
+		network,
 		close: async () => {
 			await Promise.all([dinero, billy, severa, maventa, zenvoices, gateway, smtp].map((e) => e.close()));
+			await network?.stop();
 		},
 	};
 }
@@ -239,7 +273,7 @@ export interface SandboxTemplateOptions {
 }
 
 /** A template with the sandbox credential ids and the datasets' seller/payment details filled in. */
-export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions = {}): Json {
+export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions = {}, network?: NetworkSandbox): Json {
 	const workflow = JSON.parse(JSON.stringify(template)) as Json;
 	for (const node of workflow.nodes as Json[]) {
 		for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, Json>)) {
@@ -262,6 +296,12 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(datasets.dinero).seller ?? {}) };
 		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
 			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {} };
+		if (node.type.endsWith('.hubBrokerNetwork') && p.resource === 'participant' && network) {
+			p.smlZone = 'custom';
+			p.customZone = network.zone;
+			p.dnsResolver = 'custom';
+			p.dnsServer = network.dns.server;
+		}
 		if (options.pollEveryMinute && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
 	}
 	return workflow;
@@ -290,15 +330,22 @@ export function templateFiles(): string[] {
 }
 
 /** Import every template (sandbox-filled) and the credentials into a stopped instance. */
-export async function importTemplates(n8n: N8nInstance, s: Sandbox, options: SandboxTemplateOptions = {}) {
-	await n8n.importCredentials(sandboxCredentials(s));
+export async function importTemplates(
+	n8n: N8nInstance,
+	s: Sandbox,
+	options: SandboxTemplateOptions = {},
+	only?: (workflow: Json) => boolean,
+) {
+	if (!only) await n8n.importCredentials(sandboxCredentials(s));
 	const { writeFileSync, mkdirSync } = await import('node:fs');
 	const dir = path.join(n8n.options.userFolder, 'templates-import');
+	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	const files: string[] = [];
 	for (const file of templateFiles()) {
+		if (only && !only(JSON.parse(readFileSync(file, 'utf8')) as Json)) continue;
 		const target = path.join(dir, path.basename(file));
-		writeFileSync(target, JSON.stringify(sandboxWorkflow(JSON.parse(readFileSync(file, 'utf8')), options)));
+		writeFileSync(target, JSON.stringify(sandboxWorkflow(JSON.parse(readFileSync(file, 'utf8')), options, s.network)));
 		files.push(target);
 	}
 	// One import call for the folder: each CLI call boots n8n (~3 s).
@@ -314,6 +361,13 @@ export async function ensureTables(n8n: N8nInstance): Promise<{ tables: DataTabl
 	const rules = await tables.ensure(RULES_TABLE, columns(RULE_COLUMNS), EXAMPLE_RULES);
 	const ledger = await tables.ensure(LEDGER_TABLE, columns(LEDGER_COLUMNS));
 	return { tables, rules, ledger };
+}
+
+/** Activate (publish) a workflow unless it is active already. */
+export async function publish(n8n: N8nInstance, id: string): Promise<void> {
+	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);
+	if (workflow.active) return;
+	await n8n.rest('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
 }
 
 export interface StackOptions {
@@ -358,11 +412,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		if (fresh || options.forceImport) {
 			log('Importing the templates and sandbox credentials…');
 			await step('import', () => importTemplates(n8n, sandbox, { pollEveryMinute: options.pollEveryMinute }));
+		} else if (sandbox.network) {
+			// The sandbox DNS server gets a new port on every start: refresh the templates that look participants up.
+			const usesNetwork = (w: Json) =>
+				(w.nodes as Json[]).some(
+					(n) => n.type.endsWith('.hubBrokerNetwork') && n.parameters?.resource === 'participant',
+				);
+			await step('import', () => importTemplates(n8n, sandbox, {}, usesNetwork));
 		}
 		log('Starting n8n…');
 		await step('n8n', () => n8n.start());
 		await step('owner', () => n8n.setupOwnerAndLogin());
 		const { tables, rules, ledger } = await step('tables', () => ensureTables(n8n));
+		// n8n 2.x runs an error workflow only when it is active; the dashboard is a webhook. Both are safe to publish.
+		await step('activate', async () => {
+			for (const id of [WORKFLOW_IDS.errors, WORKFLOW_IDS.dashboard]) await publish(n8n, id);
+		});
 		return {
 			n8n,
 			sandbox,

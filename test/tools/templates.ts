@@ -22,6 +22,8 @@ export const WORKFLOW_IDS = {
 	billy: 'EinvBillyExport1',
 	dashboard: 'EinvDashboard001',
 	manual: 'EinvManualExport',
+	match: 'EinvMatchCustomer',
+	zenvoices: 'EinvZenvoicesExp',
 } as const;
 
 export interface TemplateNode {
@@ -289,7 +291,9 @@ function addDelivery(
 	label: string,
 	prefix: string,
 	dx: number,
+	only?: string[],
 ): { ubl: string; keyFailed: string; summary: string } {
+	const want = (destination: string) => !only || only.includes(destination);
 	const ubl = b.add({
 		name: 'Invoice to UBL',
 		type: `${PACKAGE}.invoiceToUbl`,
@@ -310,7 +314,7 @@ function addDelivery(
 		['http', 'HTTP'],
 		['zenvoices', 'Zenvoices'],
 		['email', 'E-mail'],
-	];
+	].filter(([destination]) => want(destination)) as [string, string][];
 	const route = b.add({
 		name: 'Destination',
 		type: 'n8n-nodes-base.switch',
@@ -338,97 +342,109 @@ function addDelivery(
 			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Other' },
 		},
 	});
-	const maventa = b.add({
-		name: 'Maventa Send',
-		type: `${PACKAGE}.maventaSend`,
-		typeVersion: 1,
-		position: [1720 + dx, -160],
-		parameters: {
-			operation: 'send',
-			documentProperty: 'document',
-			sendOriginalPdf: false,
-			sendByEmail: false,
-			options: {},
-		},
-		credentials: credential('maventaApi', 'Maventa account'),
-		onError: 'continueErrorOutput',
-	});
-	const sftp = b.add({
-		name: 'Deliver via SFTP',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [1720 + dx, 0],
-		parameters: {
-			resource: 'delivery',
-			operation: 'sendSftp',
-			directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
-			fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
-			binaryProperty: 'document',
-			overwrite: false,
-		},
-		credentials: credential('sftpGatewayApi', 'SFTP gateway'),
-		onError: 'continueErrorOutput',
-	});
-	const http = b.add({
-		name: 'Deliver via HTTP',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [1720 + dx, 160],
-		parameters: {
-			resource: 'delivery',
-			operation: 'sendHttp',
-			method: 'POST',
-			url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
-			binaryProperty: 'document',
-			headers: {},
-			httpOptions: {},
-		},
-		credentials: credential('httpGatewayApi', 'HTTP gateway'),
-		onError: 'continueErrorOutput',
-	});
-	const zenvoices = b.add({
-		name: 'Zenvoices Export',
-		type: `${PACKAGE}.zenvoicesExport`,
-		typeVersion: 1,
-		position: [1720 + dx, 320],
-		parameters: {
-			resource: 'document',
-			operation: 'exportToInbox',
-			company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
-			send: 'xml',
-			exportOptions: {},
-		},
-		credentials: credential('zenvoicesApi', 'Zenvoices account'),
-		onError: 'continueErrorOutput',
-	});
-	const email = b.add({
-		name: 'Send by E-mail',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
-		position: [1720 + dx, 480],
-		parameters: {
-			fromEmail: NOTIFY_FROM,
-			toEmail: '={{ $json.route.destinationSettings.email }}',
-			subject:
-				"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
-			emailFormat: 'text',
-			text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
-			options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
-		},
-		credentials: smtp,
-		onError: 'continueErrorOutput',
-	});
-	const emailed = b.add({
-		name: 'E-mail Sent',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [1960 + dx, 480],
-		parameters: {
-			mode: 'runOnceForEachItem',
-			jsCode:
-				"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
-		},
-	});
+	const maventa = !want('maventa')
+		? undefined
+		: b.add({
+				name: 'Maventa Send',
+				type: `${PACKAGE}.maventaSend`,
+				typeVersion: 1,
+				position: [1720 + dx, -160],
+				parameters: {
+					operation: 'send',
+					documentProperty: 'document',
+					sendOriginalPdf: false,
+					sendByEmail: false,
+					options: {},
+				},
+				credentials: credential('maventaApi', 'Maventa account'),
+				onError: 'continueErrorOutput',
+			});
+	const sftp = !want('sftp')
+		? undefined
+		: b.add({
+				name: 'Deliver via SFTP',
+				type: `${PACKAGE}.hubBrokerNetwork`,
+				typeVersion: 1,
+				position: [1720 + dx, 0],
+				parameters: {
+					resource: 'delivery',
+					operation: 'sendSftp',
+					directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
+					fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
+					binaryProperty: 'document',
+					overwrite: false,
+				},
+				credentials: credential('sftpGatewayApi', 'SFTP gateway'),
+				onError: 'continueErrorOutput',
+			});
+	const http = !want('http')
+		? undefined
+		: b.add({
+				name: 'Deliver via HTTP',
+				type: `${PACKAGE}.hubBrokerNetwork`,
+				typeVersion: 1,
+				position: [1720 + dx, 160],
+				parameters: {
+					resource: 'delivery',
+					operation: 'sendHttp',
+					method: 'POST',
+					url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
+					binaryProperty: 'document',
+					headers: {},
+					httpOptions: {},
+				},
+				credentials: credential('httpGatewayApi', 'HTTP gateway'),
+				onError: 'continueErrorOutput',
+			});
+	const zenvoices = !want('zenvoices')
+		? undefined
+		: b.add({
+				name: 'Zenvoices Export',
+				type: `${PACKAGE}.zenvoicesExport`,
+				typeVersion: 1,
+				position: [1720 + dx, 320],
+				parameters: {
+					resource: 'document',
+					operation: 'exportToInbox',
+					company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
+					send: 'xml',
+					exportOptions: {},
+				},
+				credentials: credential('zenvoicesApi', 'Zenvoices account'),
+				onError: 'continueErrorOutput',
+			});
+	const email = !want('email')
+		? undefined
+		: b.add({
+				name: 'Send by E-mail',
+				type: 'n8n-nodes-base.emailSend',
+				typeVersion: 2.1,
+				position: [1720 + dx, 480],
+				parameters: {
+					fromEmail: NOTIFY_FROM,
+					toEmail: '={{ $json.route.destinationSettings.email }}',
+					subject:
+						"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
+					emailFormat: 'text',
+					text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
+					options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
+				},
+				credentials: smtp,
+				onError: 'continueErrorOutput',
+			});
+	const emailed = !want('email')
+		? undefined
+		: b.add({
+				name: 'E-mail Sent',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [1960 + dx, 480],
+				parameters: {
+					mode: 'runOnceForEachItem',
+					jsCode:
+						"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
+				},
+			});
 	const unsupported = b.add({
 		name: 'Unsupported Destination',
 		type: 'n8n-nodes-base.set',
@@ -455,7 +471,7 @@ function addDelivery(
 		type: 'n8n-nodes-base.merge',
 		typeVersion: 3.2,
 		position: [2200 + dx, 100],
-		parameters: { mode: 'append', numberInputs: 5 },
+		parameters: { mode: 'append', numberInputs: destinations.length },
 	});
 	const readXml = b.add({
 		name: 'Read XML',
@@ -553,16 +569,17 @@ function addDelivery(
 
 	b.connect(ubl, route, 0);
 	b.connect(ubl, keyFailed, 1);
-	[maventa, sftp, http, zenvoices, email].forEach((node, index) => b.connect(route, node, index));
-	b.connect(route, unsupported, destinations.length);
-	// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
-	[maventa, sftp, http, zenvoices].forEach((node, index) => {
-		b.connect(node, delivered, 0, index);
+	// Branch i of the Switch is destinations[i]; the e-mail branch reaches the ledger through "E-mail Sent".
+	const branch: Record<string, string | undefined> = { maventa, sftp, http, zenvoices, email };
+	destinations.forEach(([destination], index) => {
+		const node = branch[destination]!;
+		b.connect(route, node, index);
+		// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
+		b.connect(destination === 'email' ? emailed! : node, delivered, 0, index);
 		b.connect(node, keyFailed, 1);
 	});
-	b.connect(email, emailed, 0);
-	b.connect(email, keyFailed, 1);
-	b.connect(emailed, delivered, 0, 4);
+	if (email) b.connect(email, emailed!, 0);
+	b.connect(route, unsupported, destinations.length);
 	b.connect(delivered, readXml);
 	b.connect(unsupported, keyFailed);
 	b.connect(readXml, keyExported);
@@ -575,8 +592,17 @@ function addDelivery(
 }
 
 /** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
-export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
-	const b = new Builder(`${spec.system}-export`);
+export interface ExportVariant {
+	id: string;
+	name: string;
+	/** Only these destinations get a branch. */
+	only: string[];
+	defaultDestination: string;
+	note: string;
+}
+
+export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): TemplateWorkflow {
+	const b = new Builder(variant ? `${spec.system}-${variant.defaultDestination}` : `${spec.system}-export`);
 	const trigger = b.add({ name: `${spec.label} Trigger`, position: [0, 300], ...spec.trigger });
 	const rules = b.add({
 		name: 'Export Rules',
@@ -605,10 +631,11 @@ export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 			enabled: true,
 			activate: 'listed',
 			defaultFormat: 'peppol-bis3',
-			defaultDestination: 'maventa',
+			defaultDestination: variant?.defaultDestination ?? 'maventa',
 			defaultDestinationSettings: '{}',
 			ruleSource: 'parameter',
-			rules: `={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}'))) }}`,
+			// The variant takes only the customers whose rule names its destination (or none).
+			rules: `={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}')${variant ? ` && (!rule.destination || rule.destination === '${variant.defaultDestination}')` : ''})) }}`,
 			routeOptions: {},
 		},
 		onError: 'continueErrorOutput',
@@ -631,7 +658,8 @@ export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 			},
 		},
 	});
-	const { ubl, keyFailed } = addDelivery(b, spec.label, spec.system, 0);
+	const { ubl, keyFailed } = addDelivery(b, spec.label, spec.system, 0, variant?.only);
+	if (variant) b.note('Note: Variant', [1420, -260], variant.note, [520, 300], 4);
 	b.connect(trigger, wait, 0, 0);
 	b.connect(trigger, rules);
 	b.connect(rules, wait, 0, 1);
@@ -662,7 +690,9 @@ export function exportTemplate(spec: SourceSpec): TemplateWorkflow {
 		[480, 300],
 		3,
 	);
-	return b.workflow(spec.id, `${spec.label}: export customer invoices`, { callerPolicy: 'workflowsFromSameOwner' });
+	return b.workflow(variant?.id ?? spec.id, variant?.name ?? `${spec.label}: export customer invoices`, {
+		callerPolicy: 'workflowsFromSameOwner',
+	});
 }
 
 /** Error Trigger → one e-mail with the workflow, the node and the error (the adaptor-level negative notification). */
@@ -694,7 +724,7 @@ export function errorTemplate(): TemplateWorkflow {
 	b.note(
 		'Note: Error Workflow',
 		[-60, -40],
-		'## Adaptor-level negative notification\nThe export templates name this workflow in *Settings › Error workflow*. When one of them stops (a source is unreachable, a credential expired, a node throws), n8n runs this workflow with the error and it sends one e-mail. Per-document failures do not stop a run; those are notified by the export workflow itself.',
+		'## Adaptor-level negative notification\n**Activate (publish) this workflow**: n8n 2.x runs an error workflow only when it is active. The export templates name this workflow in *Settings › Error workflow*. When one of them stops (a source is unreachable, a credential expired, a node throws), n8n runs this workflow with the error and it sends one e-mail. Per-document failures do not stop a run; those are notified by the export workflow itself.',
 		[440, 300],
 		3,
 	);
@@ -1141,6 +1171,253 @@ export function manualExportTemplate(): TemplateWorkflow {
 	return b.workflow(WORKFLOW_IDS.manual, 'E-invoice: manual export');
 }
 
+/** Contacts → HubBroker Network: Match customers → suggested export rules (inactive unless auto-activate). */
+export function matchCustomersTemplate(): TemplateWorkflow {
+	const b = new Builder('match');
+	const trigger = b.add({
+		name: 'Every Monday',
+		type: 'n8n-nodes-base.scheduleTrigger',
+		typeVersion: 1.2,
+		position: [0, 300],
+		parameters: { rule: { interval: [{ field: 'weeks', triggerAtDay: [1], triggerAtHour: 6 }] } },
+	});
+	const settings = b.add({
+		name: 'Settings',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [240, 300],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: 'match-source', name: 'source', value: 'dinero', type: 'string' },
+					{ id: 'match-auto', name: 'autoActivate', value: false, type: 'boolean' },
+					{ id: 'match-destination', name: 'destination', value: 'maventa', type: 'string' },
+				],
+			},
+			options: {},
+		},
+	});
+	const source = b.add({
+		name: 'Source',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [480, 300],
+		parameters: {
+			rules: {
+				values: ['dinero', 'billy'].map((value) => ({
+					conditions: {
+						options: { caseSensitive: false, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `match-source-${value}`,
+								leftValue: '={{ $json.source }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: value === 'dinero' ? 'Dinero' : 'Billy',
+				})),
+			},
+			options: {},
+		},
+	});
+	const dinero = b.add({
+		name: 'Dinero Contacts',
+		type: `${PACKAGE}.dinero`,
+		typeVersion: 1,
+		position: [720, 200],
+		parameters: {
+			authentication: 'dineroApi',
+			resource: 'contact',
+			operation: 'getMany',
+			returnAll: true,
+			contactFilters: {},
+		},
+		credentials: credential('dineroApi', 'Dinero account'),
+	});
+	const billy = b.add({
+		name: 'Billy Contacts',
+		type: `${PACKAGE}.billy`,
+		typeVersion: 1,
+		position: [720, 400],
+		parameters: { resource: 'contact', operation: 'getMany', returnAll: true, contactFilters: { isCustomer: true } },
+		credentials: credential('billyApi', 'Billy account'),
+	});
+	const contacts = b.add({
+		name: 'Contacts',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [960, 300],
+		parameters: { mode: 'append', numberInputs: 2 },
+	});
+	const match = b.add({
+		name: 'Match Customers',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1200, 300],
+		parameters: {
+			resource: 'participant',
+			operation: 'matchCustomers',
+			smlZone: 'production',
+			dnsResolver: 'system',
+			identifierFields: {},
+			preferredFormat: 'peppol-bis3',
+			matchDestination: "={{ $('Settings').first().json.destination }}",
+		},
+		onError: 'continueRegularOutput',
+	});
+	const matched = b.add({
+		name: 'Matched',
+		type: 'n8n-nodes-base.filter',
+		typeVersion: 2.2,
+		position: [1440, 300],
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [
+					{
+						id: 'match-matched',
+						leftValue: '={{ $json.match?.matched === true && !!$json.match?.suggestedRule }}',
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	});
+	const suggested = b.add({
+		name: 'Suggested Rule',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1680, 300],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: 'rule-system', name: 'system', value: "={{ $('Settings').first().json.source }}", type: 'string' },
+					{
+						id: 'rule-customer',
+						name: 'customerId',
+						value: '={{ String($json.match.suggestedRule.customerId ?? $json.match.customerId) }}',
+						type: 'string',
+					},
+					{ id: 'rule-name', name: 'customerName', value: '={{ $json.match.name ?? "" }}', type: 'string' },
+					{
+						id: 'rule-activated',
+						name: 'activated',
+						value: "={{ $('Settings').first().json.autoActivate }}",
+						type: 'boolean',
+					},
+					{ id: 'rule-format', name: 'format', value: '={{ $json.match.suggestedRule.format }}', type: 'string' },
+					{
+						id: 'rule-destination',
+						name: 'destination',
+						value: '={{ $json.match.suggestedRule.destination }}',
+						type: 'string',
+					},
+					{
+						id: 'rule-endpoint',
+						name: 'receiverEndpoint',
+						value:
+							"={{ ((e) => (e && e.id ? e.scheme + ':' + e.id : ''))($json.match.suggestedRule.receiver?.endpoint ?? $json.match.endpoint) }}",
+						type: 'string',
+					},
+					{
+						id: 'rule-note',
+						name: 'note',
+						value:
+							"=Matched on the PEPPOL network {{ $now.toISODate() }} ({{ $json.match.participantId }}{{ $json.match.suggestedRule.creditNotes ? '' : ', no credit notes' }})",
+						type: 'string',
+					},
+				],
+			},
+			options: {},
+		},
+	});
+	const fresh = b.add({
+		name: 'Not In Rules Yet',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1920, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(RULES_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'system', condition: 'eq', keyValue: '={{ $json.system }}' },
+					{ keyName: 'customerId', condition: 'eq', keyValue: '={{ $json.customerId }}' },
+				],
+			},
+		},
+	});
+	const ruleColumns = [
+		'system',
+		'customerId',
+		'customerName',
+		'activated',
+		'format',
+		'destination',
+		'receiverEndpoint',
+		'note',
+	];
+	const insert = b.add({
+		name: 'Add Suggested Rule',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2160, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'insert',
+			dataTableId: table(RULES_TABLE),
+			columns: {
+				mappingMode: 'defineBelow',
+				value: Object.fromEntries(ruleColumns.map((name) => [name, `={{ $json.${name} }}`])),
+				matchingColumns: [],
+				schema: RULE_COLUMNS.map(([name, type]) => ({
+					id: name,
+					displayName: name,
+					required: false,
+					defaultMatch: false,
+					display: true,
+					type,
+					readOnly: false,
+					removed: !ruleColumns.includes(name),
+				})),
+				attemptToConvertTypes: false,
+				convertFieldsToString: false,
+			},
+			options: {},
+		},
+	});
+	b.connect(trigger, settings);
+	b.connect(settings, source);
+	b.connect(source, dinero, 0);
+	b.connect(source, billy, 1);
+	b.connect(dinero, contacts, 0, 0);
+	b.connect(billy, contacts, 0, 1);
+	b.connect(contacts, match);
+	b.connect(match, matched);
+	b.connect(matched, suggested);
+	b.connect(suggested, fresh);
+	b.connect(fresh, insert);
+	b.note(
+		'Note: Match Customers',
+		[-60, -280],
+		`## Match customers on the network\nOnce a week (or *Execute workflow*) the customers of your accounting system are looked up on the PEPPOL network (SML/SMP, which includes the Danish NemHandel registry) by CVR, VAT number, EAN/GLN or endpoint. A customer that receives e-invoices gets a **suggested rule** in the Data Table \`${RULES_TABLE}\`: format, destination and its endpoint, **inactive** (activated = false) so you review it first. Customers that already have a rule are left alone.\n\n**Settings**: *source* (\`dinero\` or \`billy\`), *autoActivate* (true: matched customers are exported from the next run on, "help me activate customers automatically"), *destination* for matched customers (\`maventa\`).`,
+		[620, 360],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.match, 'E-invoice: match customers on the network');
+}
+
 /** Every generated template by file name. */
 export function buildTemplates(): Record<string, TemplateWorkflow> {
 	return {
@@ -1149,6 +1426,14 @@ export function buildTemplates(): Record<string, TemplateWorkflow> {
 		'error-notifications.json': errorTemplate(),
 		'dashboard.json': dashboardTemplate(),
 		'manual-export.json': manualExportTemplate(),
+		'match-customers.json': matchCustomersTemplate(),
+		'export-to-zenvoices.json': exportTemplate(SOURCES.dinero, {
+			id: WORKFLOW_IDS.zenvoices,
+			name: 'Export to Zenvoices',
+			only: ['zenvoices'],
+			defaultDestination: 'zenvoices',
+			note: `## Export to Zenvoices\nEvery activated customer's invoices go to a Zenvoices inbox (*Zenvoices Export*). The inbox is the customer's **companyCode** in \`${RULES_TABLE}\` (a Zenvoices administration code, e.g. \`NORDLYS\`); set a default for all customers in *Resolve Route › Default Destination Settings* (\`{"companyCode": "…"}\`).\n\n**Only documents after activation**: on first activation the trigger sends only documents booked from then on; a customer's *activeFrom* (YYYY-MM-DD) in its rule, or *Options › Active From* on Resolve Route, holds back anything issued earlier. Replace the Dinero Trigger by the Billy Trigger for Billy.`,
+		}),
 	};
 }
 
