@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 
 import { freePort, owner, repoRoot } from '../n8n/runtime';
 import { CREDENTIAL_IDS, EXAMPLE_RULES, templateFiles } from '../tools/stack';
-import { LEDGER_TABLE, RULES_TABLE } from '../tools/templates';
+import { LEDGER_TABLE, RULES_TABLE, WORKFLOW_IDS } from '../tools/templates';
 
 type Json = Record<string, any>;
 
@@ -76,6 +76,14 @@ describe('npm start', { timeout: 600_000 }, () => {
 			const workflows = (await get('/rest/workflows')) as Json[];
 			const names = templateFiles().map((f) => (JSON.parse(readFileSync(f, 'utf8')) as Json).name);
 			assert.deepEqual(workflows.map((w) => w.name).sort(), [...names].sort());
+			// The error workflow (n8n runs only active ones) and the dashboard are published; the others are not.
+			assert.deepEqual(
+				workflows
+					.filter((w) => w.active)
+					.map((w) => w.id)
+					.sort(),
+				[WORKFLOW_IDS.dashboard, WORKFLOW_IDS.errors].sort(),
+			);
 			const credentials = (await get('/rest/credentials')) as Json[];
 			assert.deepEqual(credentials.map((c) => c.id).sort(), Object.values(CREDENTIAL_IDS).sort());
 

@@ -398,6 +398,57 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		);
 	});
 
+	it('Export to Zenvoices sends only the zenvoices customers, into their inbox, and only documents after activation', async () => {
+		// Region Sjælland gets a Zenvoices rule active from its second invoice's date.
+		const customerId = 'e6b245b5-875b-4bf1-b416-a685beb15428';
+		const docs = ['invoices.json', 'creditnotes.json']
+			.flatMap((file) => JSON.parse(readFileSync(path.join(datasets.dinero, file), 'utf8')) as Row[])
+			.filter((d) => d.ContactGuid === customerId && d.Status !== 'Draft' && !d.DeletedAt)
+			.sort((a, b) => String(a.Date).localeCompare(String(b.Date)));
+		const activeFrom = String(docs[1].Date).slice(0, 10);
+		const after = docs.filter((d) => String(d.Date).slice(0, 10) >= activeFrom).map((d) => String(d.Number));
+		assert.ok(after.length > 0 && after.length < docs.length, 'some documents before, some after activation');
+		await stack.tables.insert(stack.rulesTable, [
+			{
+				system: 'dinero',
+				customerId,
+				customerName: 'Region Sjælland',
+				activated: true,
+				destination: 'zenvoices',
+				companyCode: 'HAVN',
+				activeFrom,
+			},
+		]);
+		const inboxBefore = stack.sandbox.zenvoices.inbox.length;
+		const ledgerBefore = (await ledger()).length;
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.zenvoices, 'Dinero Trigger');
+		assert.equal(run.status, 'success');
+		const arrived = stack.sandbox.zenvoices.inbox.slice(inboxBefore);
+		assert.equal(arrived.length, after.length, 'only the new customer’s documents after activation');
+		assert.ok(
+			arrived.every((d) => d.destination === 'havn@inbox.zenvoices.example'),
+			JSON.stringify(arrived.map((d) => d.destination)),
+		);
+		const rows = await ledger();
+		assert.equal(rows.length, ledgerBefore + after.length);
+		assert.deepEqual(
+			rows
+				.filter((r) => r.customerId === customerId)
+				.map((r) => r.number)
+				.sort(),
+			[...after].sort(),
+		);
+		const results = await validateDocuments(
+			Object.fromEntries(arrived.map((d, i) => [`zenvoices-${i}.xml`, d.content.toString('utf8')])),
+		);
+		assert.deepEqual(
+			Object.entries(results)
+				.filter(([, r]) => r.fatalCount > 0)
+				.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
+			[],
+		);
+	});
+
 	it('a workflow that fails while active sends one e-mail through the error workflow', async () => {
 		// The Billy workflow polls fine when activated; then its credential is revoked and the next poll fails.
 		const mailsBefore = stack.sandbox.smtp.mails.length;
