@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 			`  SMTP ${s.smtp.host}:${s.smtp.port} (mails are printed here)`,
 			'',
 			'Open a template (e.g. "Dinero: export customer invoices") and press "Execute workflow",',
-			`or activate "E-invoice: dashboard" and open ${stack.n8n.url}/webhook/einvoice-dashboard`,
+			`and open the dashboard: ${stack.n8n.url}/webhook/einvoice-dashboard (the manual export form: activate "E-invoice: manual export", then ${stack.n8n.url}/form/einvoice-manual-export)`,
 			'Ctrl-C stops everything.',
 			'',
 		].join('\n'),
