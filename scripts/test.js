@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..', 'build', 'test');
-const order = ['unit', 'conformance', 'e2e', 'hostile', 'sandbox'];
+const order = ['unit', 'conformance', 'e2e', 'hostile', 'templates', 'sandbox'];
 const requested = process.argv.slice(2);
 const suites = requested.length
 	? requested

@@ -1,0 +1,484 @@
+/**
+ * The shipped templates in a real n8n 2.41 (our package installed as a community package) against the sandbox:
+ * Dinero and Billy export workflows activated and polled on their schedule, documents delivered to Maventa, an HTTP
+ * gateway, Zenvoices and e-mail (a real SMTP server), judged by the official validator; the ledger Data Table;
+ * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { repoRoot } from '../n8n/runtime';
+import { fatalIds, validateDocuments } from '../support/validator';
+import { CREDENTIAL_IDS, datasets, EXAMPLE_RULES, NETWORK_CUSTOMERS, startStack, type Stack } from '../tools/stack';
+import { WORKFLOW_IDS } from '../tools/templates';
+import {
+	activate,
+	datasetDocuments,
+	deactivate,
+	expectedDocuments,
+	runManually,
+	waitFor,
+	waitForExecutions,
+} from './support';
+
+type Row = Record<string, any>;
+type Page = import('playwright-core').Page;
+
+const artifacts = path.join(repoRoot, '.artifacts');
+
+/** Open a page in headless Chromium (Debian's chromium, driven by playwright-core) at a laptop's size. */
+async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	try {
+		await fn(await browser.newPage({ viewport: { width: 1440, height: 900 } }));
+	} finally {
+		await browser.close();
+	}
+}
+
+const FAILING = { system: 'dinero', number: '1043' } as const;
+/** A Dinero customer without an example rule; the manual-export test activates it. */
+const NAESTVED = { customerId: 'fdd763eb-03da-4c0a-a030-b1e360aade1e', name: 'Næstved Gymnasium' };
+
+describe('Template workflows in a real n8n against the sandbox', { timeout: 900_000 }, () => {
+	let stack: Stack;
+	let userFolder: string;
+	const expected = expectedDocuments();
+	const count = (system: string, destination?: string) =>
+		expected.filter((d) => d.system === system && (!destination || d.destination === destination)).length;
+	const ledger = async () => (await stack.tables.rows(stack.ledgerTable)) as Row[];
+	const deliveries = () => ({
+		maventa: stack.sandbox.maventa.invoices.length,
+		http: stack.sandbox.gateway.received.length,
+		zenvoices: stack.sandbox.zenvoices.inbox.length,
+		email: stack.sandbox.smtp.mails.filter((m) => m.attachments.some((a) => a.filename?.endsWith('.xml'))).length,
+	});
+
+	before(async () => {
+		userFolder = mkdtempSync(path.join(tmpdir(), 'einvoice-templates-'));
+		stack = await startStack({ userFolder, pollEveryMinute: true, forceImport: true });
+	});
+
+	after(async () => {
+		await stack?.stop();
+		rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	it('the example rules activate documents for every destination in both datasets', () => {
+		for (const system of ['dinero', 'billy'])
+			for (const destination of ['maventa', 'http', 'zenvoices', 'email'])
+				assert.ok(count(system, destination) > 0, `${system} → ${destination}`);
+		assert.ok(expected.some((d) => d.system === FAILING.system && d.number === FAILING.number));
+	});
+
+	it('active Dinero and Billy workflows export on their poll: every document delivered once, valid, in the ledger', async () => {
+		// One Maventa upload fails with a 400: that document must give one failed ledger row and one e-mail.
+		stack.sandbox.maventa.inject({
+			method: 'POST',
+			path: /^\/v1\/invoices$/,
+			invoiceNumber: FAILING.number,
+			status: 400,
+			code: 'invalid_file',
+			message: 'Injected failure: file rejected',
+			times: 1,
+		});
+		await activate(stack.n8n, WORKFLOW_IDS.dinero);
+		await activate(stack.n8n, WORKFLOW_IDS.billy);
+		await activate(stack.n8n, WORKFLOW_IDS.dashboard);
+		// Polls fire on the next minute; each trigger emits its whole dataset once (export since 2000-01-01).
+		await waitFor(
+			'every expected document in the ledger',
+			async () => (await ledger()).length >= expected.length,
+			200_000,
+			5000,
+		);
+		await waitForExecutions(stack.n8n, WORKFLOW_IDS.dinero, 1);
+		await waitForExecutions(stack.n8n, WORKFLOW_IDS.billy, 1);
+		await deactivate(stack.n8n, WORKFLOW_IDS.dinero);
+		await deactivate(stack.n8n, WORKFLOW_IDS.billy);
+
+		const rows = await ledger();
+		assert.equal(rows.length, expected.length, 'one ledger row per document');
+		assert.equal(new Set(rows.map((r) => r.key)).size, rows.length, 'ledger keys are unique');
+		const byDoc = new Map(rows.map((r) => [`${r.source}:${r.number}`, r]));
+		for (const doc of expected) {
+			const row = byDoc.get(`${doc.system}:${doc.number}`);
+			assert.ok(row, `ledger row for ${doc.system} ${doc.number}`);
+			assert.equal(row.destination, doc.destination);
+			assert.equal(row.customerId, doc.customerId);
+			const failing = doc.system === FAILING.system && doc.number === FAILING.number;
+			assert.equal(row.status, failing ? 'failed' : 'exported', `${doc.system} ${doc.number}: ${row.message}`);
+			if (!failing) assert.match(row.xml, /<(Invoice|CreditNote)\b/);
+			for (const column of ['time', 'sender', 'receiver', 'format', 'message'])
+				assert.ok(row[column], `${column} of ${doc.system} ${doc.number}`);
+		}
+		const failedRow = byDoc.get(`${FAILING.system}:${FAILING.number}`)!;
+		assert.match(failedRow.message, /Injected failure: file rejected/);
+
+		// Deliveries per destination: what the rules route there, minus the one injected failure.
+		const maventaNumbers = stack.sandbox.maventa.invoices.map((r) => String(r.invoice.invoice_nr ?? ''));
+		assert.equal(
+			deliveries().maventa,
+			count('dinero', 'maventa') + count('billy', 'maventa') - 1,
+			maventaNumbers.join(),
+		);
+		assert.equal(deliveries().http, count('dinero', 'http') + count('billy', 'http'));
+		assert.equal(deliveries().zenvoices, count('dinero', 'zenvoices') + count('billy', 'zenvoices'));
+		assert.equal(deliveries().email, count('dinero', 'email') + count('billy', 'email'));
+		const emailRules = EXAMPLE_RULES.filter((r) => r.destination === 'email');
+		for (const mail of stack.sandbox.smtp.mails.filter((m) => m.attachments.length))
+			assert.ok(
+				emailRules.some((r) => mail.to.includes(String(r.email))),
+				`mail to ${mail.to.join()}`,
+			);
+
+		// The official validator judges what was stored and what arrived at the HTTP gateway and Maventa.
+		const documents: Record<string, string> = {};
+		for (const row of rows.filter((r) => r.status === 'exported'))
+			documents[`ledger-${row.source}-${row.number}.xml`] = row.xml;
+		stack.sandbox.gateway.received.forEach((r, i) => (documents[`gateway-${i}.xml`] = r.body.toString('utf8')));
+		stack.sandbox.maventa.invoices.forEach((r, i) => (documents[`maventa-${i}.xml`] = r.file.xml));
+		const results = await validateDocuments(documents);
+		const invalid = Object.entries(results).filter(([, r]) => r.fatalCount > 0);
+		assert.deepEqual(
+			invalid.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
+			[],
+			'every document validates with 0 fatal',
+		);
+		assert.equal(Object.keys(results).length, rows.length - 1 + deliveries().http + deliveries().maventa);
+
+		// Notifications: exactly one negative e-mail (naming the invoice and the reason), one summary per workflow.
+		const negative = stack.sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice not sent'));
+		assert.equal(negative.length, 1, negative.map((m) => m.subject).join(' | '));
+		assert.match(negative[0].subject, new RegExp(`Dinero invoice ${FAILING.number}\\b`));
+		assert.match(negative[0].text, /Injected failure: file rejected/);
+		const summaries = stack.sandbox.smtp.mails.filter((m) => /e-invoice\(s\) exported/.test(m.subject));
+		assert.deepEqual(summaries.map((m) => m.subject).sort(), [
+			`Billy: ${count('billy')} e-invoice(s) exported`,
+			`Dinero: ${count('dinero') - 1} e-invoice(s) exported`,
+		]);
+
+		// The dashboard shows every row with the failed one marked, and fits a laptop screen without scrolling sideways.
+		await withPage(async (page) => {
+			await page.goto(`${stack.n8n.url}/webhook/einvoice-dashboard`);
+			assert.equal(await page.locator('tbody tr').count(), rows.length);
+			const failed = page.locator('tbody tr.failed');
+			assert.equal(await failed.count(), 1);
+			assert.match(await failed.innerText(), new RegExp(`${FAILING.number}[\\s\\S]*Injected failure`));
+			// A string, so the test needs no DOM typings.
+			const overflow = Number(
+				await page.evaluate(
+					'(() => { const m = document.querySelector("main"); return m.scrollWidth - m.clientWidth; })()',
+				),
+			);
+			assert.ok(overflow <= 0, `the table is ${overflow} px wider than a 1440 px window`);
+			mkdirSync(artifacts, { recursive: true });
+			await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+		});
+	});
+
+	it('a second run of every document sends nothing twice and retries only the failed one', async () => {
+		const before = deliveries();
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		// "Execute workflow" in the editor re-emits every document of the dataset, as a crash and restart would.
+		const [dinero, billy] = await Promise.all([
+			runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Dinero Trigger'),
+			runManually(stack.n8n, WORKFLOW_IDS.billy, 'Billy Trigger'),
+		]);
+		assert.equal(dinero.status, 'success');
+		assert.equal(billy.status, 'success');
+		const after = deliveries();
+		assert.deepEqual(after, { ...before, maventa: before.maventa + 1 }, 'only the failed document went out again');
+		const rows = await ledger();
+		assert.equal(rows.length, expected.length, 'still one ledger row per document');
+		assert.ok(
+			rows.every((r) => r.status === 'exported'),
+			'the retried document is now exported',
+		);
+		const newMails = stack.sandbox.smtp.mails.slice(mailsBefore);
+		assert.equal(newMails.filter((m) => m.subject.startsWith('E-invoice not sent')).length, 0);
+		assert.deepEqual(
+			newMails.map((m) => m.subject),
+			['Dinero: 1 e-invoice(s) exported'],
+			'one summary for the one document exported in this run',
+		);
+	});
+
+	it('the manual export form lists Not activated / Not exported / Already exported and exports what was picked', async () => {
+		// Activate one more customer: its documents are then "Not exported"; everything else activated is exported.
+		await stack.tables.insert(stack.rulesTable, [
+			{
+				system: 'dinero',
+				customerId: NAESTVED.customerId,
+				customerName: NAESTVED.name,
+				activated: true,
+				destination: 'http',
+				format: 'peppol-bis3',
+				url: '/inbound/naestved',
+			},
+		]);
+		await activate(stack.n8n, WORKFLOW_IDS.manual);
+		const formUrl = `${stack.n8n.url}/form/einvoice-manual-export`;
+		await waitFor('the form', async () => /Export e-invoices/.test(await (await fetch(formUrl)).text()), 30_000, 1000);
+
+		const activated = new Set([
+			...EXAMPLE_RULES.filter((r) => r.system === 'dinero' && r.activated === true).map((r) => String(r.customerId)),
+			NAESTVED.customerId,
+		]);
+		const inRange = datasetDocuments().filter(
+			(d) => d.system === 'dinero' && Number(d.number) >= 1030 && Number(d.number) <= 1043,
+		);
+		const expectedState = (d: { number: string; customerId: string }) =>
+			!activated.has(d.customerId)
+				? 'Not activated'
+				: d.customerId === NAESTVED.customerId
+					? 'Not exported'
+					: 'Already exported';
+		const states = ['Not activated', 'Not exported', 'Already exported'];
+		for (const state of states)
+			assert.ok(
+				inRange.some((d) => expectedState(d) === state),
+				`the range has a ${state} document`,
+			);
+		const notExported = inRange.filter((d) => expectedState(d) === 'Not exported');
+		// Resend to the HTTP gateway: it records every upload (Maventa and Zenvoices deduplicate by idempotency key).
+		const destinationOf = (number: string) =>
+			expected.find((d) => d.system === 'dinero' && d.number === number)?.destination;
+		const exported = inRange.find(
+			(d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'http',
+		)!;
+
+		/** Fill the first page, read the listed states, tick `pick`, submit, and return the completion text. */
+		const useForm = async (pick: string[], resend: boolean) => {
+			let listed = new Map<string, string>();
+			let completion = '';
+			await withPage(async (page) => {
+				await page.goto(formUrl);
+				await page.selectOption('select >> nth=0', 'Dinero');
+				await page.selectOption('select >> nth=1', 'Invoice numbers');
+				await page.fill('input[placeholder="e.g. 1001, 1005-1010"]', '1030-1043');
+				await page.click('button[type=submit]');
+				await page.getByText('Choose the documents to export').waitFor({ timeout: 60_000 });
+				const text = await page.locator('body').innerText();
+				listed = new Map(
+					[
+						...text.matchAll(/(?:Invoice|Credit note) (\d+) · [^\n]*?· (Not activated|Not exported|Already exported)/g),
+					].map((m) => [m[1], m[2]]),
+				);
+				mkdirSync(artifacts, { recursive: true });
+				await page.screenshot({ path: path.join(artifacts, 'manual-export-choose.png'), fullPage: true });
+				for (const number of pick) await page.getByText(new RegExp(`^(Invoice|Credit note) ${number} ·`)).click();
+				if (resend) await page.getByText('Send already exported documents again').click();
+				await page.click('button[type=submit]');
+				await page.getByText(/document\(s\) exported/).waitFor({ timeout: 120_000 });
+				completion = await page.locator('body').innerText();
+			});
+			return { listed, completion };
+		};
+
+		const before = deliveries();
+		const first = await useForm([...notExported.map((d) => d.number), exported.number], false);
+		assert.deepEqual(
+			Object.fromEntries([...first.listed].sort()),
+			Object.fromEntries(inRange.map((d) => [d.number, expectedState(d)]).sort()),
+			'every document in the range is listed with its state',
+		);
+		assert.match(first.completion, new RegExp(`${notExported.length} document\\(s\\) exported`));
+		assert.deepEqual(
+			deliveries(),
+			{ ...before, http: before.http + notExported.length },
+			'the already exported one is not sent without "Resend"',
+		);
+		const naestvedRows = (await ledger()).filter((r) =>
+			notExported.some((d) => d.number === r.number && r.source === 'dinero'),
+		);
+		assert.equal(naestvedRows.length, notExported.length);
+		assert.ok(naestvedRows.every((r) => r.status === 'exported' && r.destination === 'http'));
+
+		// With "Resend" the already exported document goes out again; the ledger keeps one row for it.
+		const second = await useForm([exported.number], true);
+		assert.match(second.completion, /1 document\(s\) exported/);
+		assert.deepEqual(deliveries(), { ...before, http: before.http + notExported.length + 1 });
+		const resent = stack.sandbox.gateway.received.at(-1)!.body.toString('utf8');
+		assert.match(resent, new RegExp(`<cbc:ID>${exported.number}</cbc:ID>`));
+		assert.equal((await ledger()).filter((r) => r.source === 'dinero' && r.number === exported.number).length, 1);
+	});
+
+	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {
+		const url = `${stack.n8n.url}/webhook/einvoice-dashboard`;
+		const rows = await ledger();
+		await withPage(async (page) => {
+			await page.goto(url);
+			assert.equal(await page.locator('tbody tr').count(), rows.length);
+			const headers = (await page.locator('thead th').allTextContents()).map((h) => h.trim());
+			for (const column of [
+				'Time (UTC)',
+				'Source',
+				'Sender',
+				'Receiver',
+				'Number',
+				'Customer order no.',
+				'Supplier order no.',
+				'Format',
+				'Destination',
+				'Status',
+				'Message',
+			])
+				assert.ok(headers.includes(column), column);
+
+			// Filter by customer and by status through the form.
+			const moellers = rows.filter((r) => String(r.customerName).includes('Møllers'));
+			assert.ok(moellers.length > 0);
+			await page.fill('input[name=customer]', 'Møllers');
+			await Promise.all([page.waitForURL(/customer=/), page.click('button[type=submit]')]);
+			assert.equal(await page.locator('tbody tr').count(), moellers.length);
+			await page.screenshot({ path: path.join(artifacts, 'dashboard-filtered.png') });
+			await page.goto(`${url}?status=failed`);
+			assert.match(await page.locator('tbody').innerText(), /No documents match/);
+
+			// The XML link of a row returns that document.
+			await page.goto(url);
+			const newest = [...rows].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
+			const href = await page.locator('tbody tr').first().locator('a').getAttribute('href');
+			assert.equal(href, `?xml=${newest.id}`);
+			const response = await fetch(`${url}${href}`);
+			assert.equal(response.status, 200);
+			assert.match(response.headers.get('content-type') ?? '', /application\/xml/);
+			assert.equal(await response.text(), newest.xml);
+		});
+	});
+	it('match customers writes one inactive suggested rule per customer found on the PEPPOL network, once', async (t) => {
+		if (!stack.sandbox.network) return t.skip('dnsmasq is not installed: no sandbox PEPPOL network');
+		const matchedNote = /^Matched on the PEPPOL network/;
+		const contacts = JSON.parse(readFileSync(path.join(datasets.dinero, 'contacts.json'), 'utf8')) as Row[];
+		const digits = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+		const onNetwork = contacts.filter((c) =>
+			NETWORK_CUSTOMERS.some((n) => digits(n.participant.split(':')[1]) === digits(c.VatNumber)),
+		);
+		assert.ok(onNetwork.length >= 2, 'the sandbox network knows some Dinero customers');
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.match, 'Every Monday');
+		assert.equal(run.status, 'success');
+		const suggested = (await stack.tables.rows(stack.rulesTable)).filter((r) => matchedNote.test(String(r.note ?? '')));
+		assert.deepEqual(suggested.map((r) => r.customerId).sort(), onNetwork.map((c) => c.ContactGuid).sort());
+		for (const rule of suggested) {
+			const contact = onNetwork.find((c) => c.ContactGuid === rule.customerId)!;
+			const participant = NETWORK_CUSTOMERS.find(
+				(n) => digits(n.participant.split(':')[1]) === digits(contact.VatNumber),
+			)!;
+			assert.equal(rule.system, 'dinero');
+			assert.equal(rule.activated, false, 'suggested, not activated');
+			assert.equal(rule.receiverEndpoint, participant.participant);
+			assert.equal(
+				rule.format,
+				participant.documentTypes.some((d) => d.startsWith('bis3')) ? 'peppol-bis3' : 'oioubl21',
+			);
+			assert.equal(rule.destination, 'maventa');
+		}
+		// A second run finds the same customers and leaves their rules alone.
+		assert.equal((await runManually(stack.n8n, WORKFLOW_IDS.match, 'Every Monday')).status, 'success');
+		assert.equal(
+			(await stack.tables.rows(stack.rulesTable)).filter((r) => matchedNote.test(String(r.note ?? ''))).length,
+			suggested.length,
+		);
+	});
+
+	it('Export to Zenvoices sends only the zenvoices customers, into their inbox, and only documents after activation', async () => {
+		// Region Sjælland gets a Zenvoices rule active from its second invoice's date.
+		const customerId = 'e6b245b5-875b-4bf1-b416-a685beb15428';
+		const docs = ['invoices.json', 'creditnotes.json']
+			.flatMap((file) => JSON.parse(readFileSync(path.join(datasets.dinero, file), 'utf8')) as Row[])
+			.filter((d) => d.ContactGuid === customerId && d.Status !== 'Draft' && !d.DeletedAt)
+			.sort((a, b) => String(a.Date).localeCompare(String(b.Date)));
+		const activeFrom = String(docs[1].Date).slice(0, 10);
+		const after = docs.filter((d) => String(d.Date).slice(0, 10) >= activeFrom).map((d) => String(d.Number));
+		assert.ok(after.length > 0 && after.length < docs.length, 'some documents before, some after activation');
+		await stack.tables.insert(stack.rulesTable, [
+			{
+				system: 'dinero',
+				customerId,
+				customerName: 'Region Sjælland',
+				activated: true,
+				destination: 'zenvoices',
+				companyCode: 'HAVN',
+				activeFrom,
+			},
+		]);
+		const inboxBefore = stack.sandbox.zenvoices.inbox.length;
+		const ledgerBefore = (await ledger()).length;
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.zenvoices, 'Dinero Trigger');
+		assert.equal(run.status, 'success');
+		const arrived = stack.sandbox.zenvoices.inbox.slice(inboxBefore);
+		assert.equal(arrived.length, after.length, 'only the new customer’s documents after activation');
+		assert.ok(
+			arrived.every((d) => d.destination === 'havn@inbox.zenvoices.example'),
+			JSON.stringify(arrived.map((d) => d.destination)),
+		);
+		const rows = await ledger();
+		assert.equal(rows.length, ledgerBefore + after.length);
+		assert.deepEqual(
+			rows
+				.filter((r) => r.customerId === customerId)
+				.map((r) => r.number)
+				.sort(),
+			[...after].sort(),
+		);
+		const results = await validateDocuments(
+			Object.fromEntries(arrived.map((d, i) => [`zenvoices-${i}.xml`, d.content.toString('utf8')])),
+		);
+		assert.deepEqual(
+			Object.entries(results)
+				.filter(([, r]) => r.fatalCount > 0)
+				.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
+			[],
+		);
+	});
+
+	it('a workflow that fails while active sends one e-mail through the error workflow', async () => {
+		// The Billy workflow polls fine when activated; then its credential is revoked and the next poll fails.
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		await activate(stack.n8n, WORKFLOW_IDS.billy);
+		await new Promise((r) => setTimeout(r, 10_000));
+		const credential = await stack.n8n.rest<Row>(
+			'GET',
+			`/rest/credentials/${CREDENTIAL_IDS.billyApi}?includeData=true`,
+		);
+		await stack.n8n.rest('PATCH', `/rest/credentials/${CREDENTIAL_IDS.billyApi}`, {
+			name: credential.name,
+			type: credential.type,
+			data: { ...credential.data, accessToken: 'revoked-token' },
+		});
+		try {
+			const mail = await waitFor(
+				'the error notification',
+				async () =>
+					stack.sandbox.smtp.mails.slice(mailsBefore).find((m) => m.subject.startsWith('E-invoice workflow failed')),
+				150_000,
+				3000,
+			);
+			assert.equal(mail.subject, 'E-invoice workflow failed: Billy: export customer invoices');
+			assert.match(mail.text, /401|unauthori[sz]ed|access token/i);
+		} finally {
+			await deactivate(stack.n8n, WORKFLOW_IDS.billy);
+		}
+		const errors = stack.sandbox.smtp.mails
+			.slice(mailsBefore)
+			.filter((m) => m.subject.startsWith('E-invoice workflow failed'));
+		assert.ok(errors.length >= 1);
+	});
+});

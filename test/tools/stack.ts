@@ -1,0 +1,450 @@
+/**
+ * The sandbox stack: emulators of every external system (seeded with the shipped datasets), a real SMTP server,
+ * an HTTP gateway, and a real n8n with this package installed as a community package, the templates imported
+ * with sandbox credentials, and the Data Tables created. Used by `npm start` and by the template tests.
+ */
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { DataTables, N8nInstance, ensureRuntime, freePort, installPackage, owner, repoRoot } from '../n8n/runtime';
+import { createBillyEmulator } from '../sandbox/billy/emulator';
+import { createDineroEmulator } from '../sandbox/dinero/emulator';
+import type { DatasetInfo, Emulator } from '../sandbox/emulator';
+import { createHttpReceiver, type HttpReceiver } from '../sandbox/http-receiver/receiver';
+import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
+import { createSeveraEmulator } from '../sandbox/severa/emulator';
+import { type NetworkSandbox, startNetworkSandbox } from '../sandbox/servers/network-sandbox';
+import { readSmpParticipants } from '../sandbox/smp/emulator';
+import { startSmtpSandbox, type SmtpSandbox } from '../sandbox/smtp/server';
+import { createZenvoicesEmulator, type ZenvoicesEmulator } from '../sandbox/zenvoices/emulator';
+import { LEDGER_COLUMNS, RULES_TABLE, LEDGER_TABLE, RULE_COLUMNS, WORKFLOW_IDS } from './templates';
+
+export const fixtures = path.join(repoRoot, 'test', 'fixtures');
+export const datasets = {
+	dinero: path.join(fixtures, 'dinero'),
+	billy: path.join(fixtures, 'billy'),
+	severa: path.join(fixtures, 'severa'),
+	maventa: path.join(fixtures, 'maventa'),
+	zenvoices: path.join(repoRoot, 'test', 'sandbox', 'zenvoices', 'dataset'),
+};
+
+const info = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'dataset.json'), 'utf8')) as DatasetInfo;
+const settings = (dir: string) => (info(dir).settings ?? {}) as Record<string, unknown>;
+
+/** Example export rules: one customer per destination for each source, and one deactivated customer. */
+export const EXAMPLE_RULES: Record<string, unknown>[] = [
+	{
+		system: 'dinero',
+		customerId: '2ae99699-cd6c-4b32-b6f8-a61cac10cc35',
+		customerName: 'Grønnegårdens Blomster ApS',
+		activated: true,
+		destination: 'maventa',
+		format: 'peppol-bis3',
+		note: 'PEPPOL via Maventa',
+	},
+	{
+		system: 'dinero',
+		customerId: '1883c4ff-d020-4f5b-b14d-cc312684e4ed',
+		customerName: 'Åbenrå Økologi I/S',
+		activated: true,
+		destination: 'http',
+		format: 'oioubl21',
+		url: '/inbound/abenraa',
+		note: 'OIOUBL to an HTTP gateway',
+	},
+	{
+		system: 'dinero',
+		customerId: '41ff0d16-986b-424f-a802-932a90106aac',
+		customerName: 'Kærgård Fiskeri & Røgeri',
+		activated: true,
+		destination: 'zenvoices',
+		format: 'peppol-bis3',
+		companyCode: 'NORDLYS',
+		note: 'Zenvoices inbox NORDLYS',
+	},
+	{
+		system: 'dinero',
+		customerId: '88ad7c16-b3dc-412b-8cf5-eda79632fa09',
+		customerName: 'Møllers Cykelværksted',
+		activated: true,
+		destination: 'email',
+		format: 'peppol-bis3',
+		email: 'faktura@moellers-cykler.example',
+		note: 'XML by e-mail',
+	},
+	{
+		system: 'dinero',
+		customerId: '2d4e86a5-38cc-403a-a056-da5590e89a11',
+		customerName: 'Brødrene Ødegaard ApS',
+		activated: false,
+		destination: 'maventa',
+		note: 'Not activated (paper invoices)',
+	},
+	{
+		system: 'billy',
+		customerId: 'fbs7jqKsZn2YSFru9UQEu7',
+		customerName: 'Ærø Tømrerfirma ApS',
+		activated: true,
+		destination: 'maventa',
+		format: 'peppol-bis3',
+		note: 'PEPPOL via Maventa',
+	},
+	{
+		system: 'billy',
+		customerId: 'KwGF6RlQyuDc-FFYysRfGe',
+		customerName: 'Østerbro Kaffebar I/S',
+		activated: true,
+		destination: 'http',
+		format: 'peppol-bis3',
+		url: '/inbound/osterbro',
+		note: 'HTTP gateway',
+	},
+	{
+		system: 'billy',
+		customerId: 'JwK1Y_dlUfpj4IIWIEYAl8',
+		customerName: 'Åbyhøj Revision ApS',
+		activated: true,
+		destination: 'zenvoices',
+		format: 'peppol-bis3',
+		companyCode: 'HAVN',
+		note: 'Zenvoices inbox HAVN',
+	},
+	{
+		system: 'billy',
+		customerId: 'DZLruzxxg76h87V6yfZRf9',
+		customerName: 'Møllehøj Ejendomme ApS',
+		activated: true,
+		destination: 'email',
+		format: 'peppol-bis3',
+		email: 'bogholderi@mollehoj.example',
+		note: 'XML by e-mail',
+	},
+];
+
+/** Sandbox credential ids (fixed, so templates can point at them). */
+export const CREDENTIAL_IDS: Record<string, string> = {
+	dineroApi: 'sbxDineroApi0001',
+	billyApi: 'sbxBillyApi00001',
+	severaApi: 'sbxSeveraApi0001',
+	maventaApi: 'sbxMaventaApi001',
+	zenvoicesApi: 'sbxZenvoicesApi1',
+	httpGatewayApi: 'sbxHttpGateway01',
+	smtp: 'sbxSmtp000000001',
+};
+
+export interface Sandbox {
+	dinero: Emulator;
+	billy: Emulator;
+	severa: Emulator;
+	maventa: MaventaEmulator;
+	zenvoices: ZenvoicesEmulator;
+	gateway: HttpReceiver;
+	smtp: SmtpSandbox;
+	/** The PEPPOL network (SMP + dnsmasq for the SML zone); absent when dnsmasq is not installed. */
+	network?: NetworkSandbox;
+	close(): Promise<void>;
+}
+
+/** Dataset customers registered on the sandbox PEPPOL network, so "Match customers" finds some. */
+export const NETWORK_CUSTOMERS = [
+	{
+		participant: '0184:16829749',
+		name: 'Søborg Rørservice A/S',
+		documentTypes: ['bis3Invoice', 'bis3CreditNote'],
+		accessPoint: 'https://ap.soborg.example/as4',
+	},
+	{
+		participant: '0198:DK26764149',
+		name: 'Fyns Lås & Nøgleservice',
+		documentTypes: ['oioublInvoice', 'oioublCreditNote'],
+		accessPoint: 'https://nemhandel.fynslaas.example/as4',
+	},
+	{
+		participant: '0184:67150570',
+		name: 'Blåbær Design A/S',
+		documentTypes: ['bis3Invoice'],
+		accessPoint: 'https://ap.blaabaer.example/as4',
+	},
+];
+
+/** Start every emulator. `ports` pins their ports (npm start keeps credentials valid across restarts). */
+export async function startEmulators(ports?: Partial<Record<keyof Omit<Sandbox, 'close'>, number>>): Promise<Sandbox> {
+	const at = (name: keyof Omit<Sandbox, 'close'>) => ({ port: ports?.[name] ?? 0 });
+	const dinero = await createDineroEmulator(datasets.dinero, at('dinero'));
+	const billy = await createBillyEmulator(datasets.billy, at('billy'));
+	const severa = await createSeveraEmulator(datasets.severa, at('severa'));
+	const maventa = await createMaventaEmulator(datasets.maventa, at('maventa'));
+	const zenvoices = await createZenvoicesEmulator(datasets.zenvoices, at('zenvoices'));
+	const gateway = await createHttpReceiver(at('gateway'));
+	const smtp = await startSmtpSandbox(at('smtp'));
+	let network: NetworkSandbox | undefined;
+	try {
+		network = await startNetworkSandbox([...readSmpParticipants(), ...NETWORK_CUSTOMERS]);
+	} catch (error) {
+		process.stderr.write(`PEPPOL network sandbox not started (is dnsmasq installed?): ${(error as Error).message}\n`);
+	}
+	return {
+		dinero,
+		billy,
+		severa,
+		maventa,
+		zenvoices,
+		gateway,
+		smtp,
+		network,
+		close: async () => {
+			await Promise.all([dinero, billy, severa, maventa, zenvoices, gateway, smtp].map((e) => e.close()));
+			await network?.stop();
+		},
+	};
+}
+
+/** Credentials for every node, pointing at the emulators (the same fields the e2e tests fill). */
+export function sandboxCredentials(
+	s: Sandbox,
+): { id: string; name: string; type: string; data: Record<string, unknown> }[] {
+	const dinero = settings(datasets.dinero);
+	const severa = settings(datasets.severa);
+	const maventa = settings(datasets.maventa);
+	const zenvoicesUser = (
+		settings(datasets.zenvoices).users as { userNameOrEmailAddress: string; password: string }[]
+	)[0];
+	const entry = (type: string, name: string, data: Record<string, unknown>) => ({
+		id: CREDENTIAL_IDS[type],
+		name,
+		type,
+		data,
+	});
+	return [
+		entry('dineroApi', 'Dinero (sandbox)', {
+			environment: 'sandbox',
+			baseUrl: s.dinero.url,
+			clientId: String(dinero.clientId ?? 'sandbox-client'),
+			clientSecret: String(dinero.clientSecret ?? 'sandbox-secret'),
+			apiKey: String(dinero.apiKey ?? 'sandbox-api-key'),
+			organizationId: String(info(datasets.dinero).account),
+			requestsPerMinute: 100,
+		}),
+		entry('billyApi', 'Billy (sandbox)', {
+			environment: 'sandbox',
+			baseUrl: s.billy.url,
+			accessToken: String(settings(datasets.billy).accessToken ?? 'billy-sandbox-token'),
+			maxRequestsPerMinute: 0,
+		}),
+		entry('severaApi', 'Visma Severa (sandbox)', {
+			environment: 'sandbox',
+			baseUrl: s.severa.url,
+			clientId: String(severa.clientId),
+			clientSecret: String(severa.clientSecret),
+			scopes: (severa.scopes as string[]).join(','),
+		}),
+		entry('maventaApi', 'Maventa (sandbox)', {
+			environment: 'sandbox',
+			baseUrl: s.maventa.url,
+			companyId: String(maventa.companyId),
+			userApiKey: String(maventa.userApiKey),
+			vendorApiKey: String(maventa.vendorApiKey),
+			scope: 'eui',
+		}),
+		entry('zenvoicesApi', 'Zenvoices (sandbox)', {
+			username: zenvoicesUser.userNameOrEmailAddress,
+			password: zenvoicesUser.password,
+			organisationCode: String(info(datasets.zenvoices).account),
+			environment: 'sandbox',
+			baseUrl: s.zenvoices.url,
+		}),
+		entry('httpGatewayApi', 'HTTP gateway (sandbox)', { baseUrl: s.gateway.url, authType: 'none', testPath: '/' }),
+		entry('smtp', 'SMTP (sandbox)', {
+			user: s.smtp.user,
+			password: s.smtp.password,
+			host: s.smtp.host,
+			port: s.smtp.port,
+			secure: false,
+			disableStartTls: true,
+		}),
+	];
+}
+
+type Json = Record<string, any>;
+
+export interface SandboxTemplateOptions {
+	/** Poll every minute instead of the template's schedule (tests). */
+	pollEveryMinute?: boolean;
+}
+
+/** A template with the sandbox credential ids and the datasets' seller/payment details filled in. */
+export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions = {}, network?: NetworkSandbox): Json {
+	const workflow = JSON.parse(JSON.stringify(template)) as Json;
+	for (const node of workflow.nodes as Json[]) {
+		for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, Json>)) {
+			if (CREDENTIAL_IDS[type]) {
+				ref.id = CREDENTIAL_IDS[type];
+				ref.name = sandboxCredentialName(type);
+			}
+		}
+		const p = node.parameters as Json;
+		if (node.type.endsWith('.dineroTrigger')) {
+			const seller = info(datasets.dinero).seller ?? {};
+			p.sellerDetails = { ...seller };
+			// "Execute workflow" in the editor shows every document, not the latest five.
+			p.options = { ...p.options, exportSince: '2000-01-01T00:00:00.000Z', manualLimit: 0 };
+		}
+		if (node.type.endsWith('.billyTrigger')) {
+			p.exportSince = '2000-01-01T00:00:00.000Z';
+			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {}, manualCount: 1000 };
+		}
+		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(datasets.dinero).seller ?? {}) };
+		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
+			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {} };
+		if (node.type.endsWith('.hubBrokerNetwork') && p.resource === 'participant' && network) {
+			p.smlZone = 'custom';
+			p.customZone = network.zone;
+			p.dnsResolver = 'custom';
+			p.dnsServer = network.dns.server;
+		}
+		if (options.pollEveryMinute && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
+	}
+	return workflow;
+}
+
+function sandboxCredentialName(type: string): string {
+	return (
+		{
+			dineroApi: 'Dinero (sandbox)',
+			billyApi: 'Billy (sandbox)',
+			severaApi: 'Visma Severa (sandbox)',
+			maventaApi: 'Maventa (sandbox)',
+			zenvoicesApi: 'Zenvoices (sandbox)',
+			httpGatewayApi: 'HTTP gateway (sandbox)',
+			smtp: 'SMTP (sandbox)',
+		}[type] ?? type
+	);
+}
+
+export function templateFiles(): string[] {
+	const dir = path.join(repoRoot, 'workflows');
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => path.join(dir, f));
+}
+
+/** Import every template (sandbox-filled) and the credentials into a stopped instance. */
+export async function importTemplates(
+	n8n: N8nInstance,
+	s: Sandbox,
+	options: SandboxTemplateOptions = {},
+	only?: (workflow: Json) => boolean,
+) {
+	if (!only) await n8n.importCredentials(sandboxCredentials(s));
+	const { writeFileSync, mkdirSync } = await import('node:fs');
+	const dir = path.join(n8n.options.userFolder, 'templates-import');
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	const files: string[] = [];
+	for (const file of templateFiles()) {
+		if (only && !only(JSON.parse(readFileSync(file, 'utf8')) as Json)) continue;
+		const target = path.join(dir, path.basename(file));
+		writeFileSync(target, JSON.stringify(sandboxWorkflow(JSON.parse(readFileSync(file, 'utf8')), options, s.network)));
+		files.push(target);
+	}
+	// One import call for the folder: each CLI call boots n8n (~3 s).
+	await n8n.cli(['import:workflow', '--separate', `--input=${dir}`]);
+	return files;
+}
+
+/** Create the two Data Tables (rules seeded with the examples, the ledger empty). */
+export async function ensureTables(n8n: N8nInstance): Promise<{ tables: DataTables; rules: string; ledger: string }> {
+	const tables = new DataTables(n8n);
+	const columns = (list: readonly (readonly [string, string])[]) =>
+		list.map(([name, type]) => ({ name, type: type as 'string' | 'boolean' }));
+	const rules = await tables.ensure(RULES_TABLE, columns(RULE_COLUMNS), EXAMPLE_RULES);
+	const ledger = await tables.ensure(LEDGER_TABLE, columns(LEDGER_COLUMNS));
+	return { tables, rules, ledger };
+}
+
+/** Activate (publish) a workflow unless it is active already. */
+export async function publish(n8n: N8nInstance, id: string): Promise<void> {
+	const workflow = await n8n.rest<Json>('GET', `/rest/workflows/${id}`);
+	if (workflow.active) return;
+	await n8n.rest('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+}
+
+export interface StackOptions {
+	userFolder: string;
+	port?: number;
+	emulatorPorts?: Parameters<typeof startEmulators>[0];
+	pollEveryMinute?: boolean;
+	log?: (line: string) => void;
+	/** Import templates and credentials even when the database exists. */
+	forceImport?: boolean;
+}
+
+export interface Stack {
+	n8n: N8nInstance;
+	sandbox: Sandbox;
+	tables: DataTables;
+	rulesTable: string;
+	ledgerTable: string;
+	timings: Record<string, number>;
+	stop(): Promise<void>;
+}
+
+/** Everything `npm start` does, in order; returns handles for tests. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+	const log = options.log ?? (() => undefined);
+	const timings: Record<string, number> = {};
+	const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+		const started = Date.now();
+		const result = await fn();
+		timings[name] = (Date.now() - started) / 1000;
+		return result;
+	};
+	if (!existsSync(path.join(repoRoot, 'dist', 'nodes')))
+		throw new Error('The package is not built: run `npm run build` first (npm start does).');
+	await step('runtime', () => ensureRuntime(log));
+	const fresh = !existsSync(path.join(options.userFolder, '.n8n', 'database.sqlite'));
+	await step('package', () => installPackage(options.userFolder));
+	const sandbox = await step('emulators', () => startEmulators(options.emulatorPorts));
+	const port = options.port ?? (await freePort());
+	const n8n = new N8nInstance({ userFolder: options.userFolder, port, brokerPort: await freePort() });
+	try {
+		if (fresh || options.forceImport) {
+			log('Importing the templates and sandbox credentials…');
+			await step('import', () => importTemplates(n8n, sandbox, { pollEveryMinute: options.pollEveryMinute }));
+		} else if (sandbox.network) {
+			// The sandbox DNS server gets a new port on every start: refresh the templates that look participants up.
+			const usesNetwork = (w: Json) =>
+				(w.nodes as Json[]).some(
+					(n) => n.type.endsWith('.hubBrokerNetwork') && n.parameters?.resource === 'participant',
+				);
+			await step('import', () => importTemplates(n8n, sandbox, {}, usesNetwork));
+		}
+		log('Starting n8n…');
+		await step('n8n', () => n8n.start());
+		await step('owner', () => n8n.setupOwnerAndLogin());
+		const { tables, rules, ledger } = await step('tables', () => ensureTables(n8n));
+		// n8n 2.x runs an error workflow only when it is active; the dashboard is a webhook. Both are safe to publish.
+		await step('activate', async () => {
+			for (const id of [WORKFLOW_IDS.errors, WORKFLOW_IDS.dashboard]) await publish(n8n, id);
+		});
+		return {
+			n8n,
+			sandbox,
+			tables,
+			rulesTable: rules,
+			ledgerTable: ledger,
+			timings,
+			stop: async () => {
+				await n8n.stop();
+				await sandbox.close();
+			},
+		};
+	} catch (error) {
+		await n8n.stop();
+		await sandbox.close();
+		throw error;
+	}
+}
+
+export { owner };

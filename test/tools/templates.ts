@@ -1,0 +1,1452 @@
+/**
+ * Builds the template workflows in `workflows/` from one description, so the Dinero and Billy export templates
+ * (and any later source) share every node but their trigger. The JSON files are committed; a unit test checks
+ * that they equal what this builder generates.
+ *
+ *   npm run templates        # rewrite workflows/*.json from this file
+ *
+ * Conventions: node types carry the npm prefix `n8n-nodes-einvoice-export.`, credentials are placeholders
+ * (`REPLACE_WITH_…`), every workflow is inactive and names "E-invoice: error notifications" as its error workflow.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const PACKAGE = 'n8n-nodes-einvoice-export';
+export const RULES_TABLE = 'einvoice_export_rules';
+export const LEDGER_TABLE = 'einvoice_ledger';
+
+/** Fixed workflow ids, so the templates can name the error workflow and tests can find them. */
+export const WORKFLOW_IDS = {
+	errors: 'EinvErrorNotify1',
+	dinero: 'EinvDineroExport',
+	billy: 'EinvBillyExport1',
+	dashboard: 'EinvDashboard001',
+	manual: 'EinvManualExport',
+	match: 'EinvMatchCustomer',
+	zenvoices: 'EinvZenvoicesExp',
+} as const;
+
+export interface TemplateNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: 'continueErrorOutput' | 'continueRegularOutput' | 'stopWorkflow';
+	executeOnce?: boolean;
+	alwaysOutputData?: boolean;
+	webhookId?: string;
+}
+
+export interface TemplateWorkflow {
+	id: string;
+	name: string;
+	active: false;
+	settings: Record<string, unknown>;
+	meta: Record<string, unknown>;
+	tags: unknown[];
+	nodes: TemplateNode[];
+	connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+	pinData: Record<string, unknown>;
+}
+
+/** Column names and types of the two Data Tables (also used by `npm start` and the tests to create them). */
+export const RULE_COLUMNS = [
+	['system', 'string'],
+	['customerId', 'string'],
+	['customerName', 'string'],
+	['activated', 'boolean'],
+	['format', 'string'],
+	['destination', 'string'],
+	['companyCode', 'string'],
+	['directory', 'string'],
+	['fileName', 'string'],
+	['url', 'string'],
+	['email', 'string'],
+	['receiverEndpoint', 'string'],
+	['buyerReference', 'string'],
+	['activeFrom', 'string'],
+	['note', 'string'],
+] as const;
+
+export const LEDGER_COLUMNS = [
+	['key', 'string'],
+	['time', 'string'],
+	['source', 'string'],
+	['account', 'string'],
+	['documentId', 'string'],
+	['kind', 'string'],
+	['sender', 'string'],
+	['receiver', 'string'],
+	['receiverEndpoint', 'string'],
+	['number', 'string'],
+	['customerId', 'string'],
+	['customerName', 'string'],
+	['customerOrderNo', 'string'],
+	['supplierOrderNo', 'string'],
+	['format', 'string'],
+	['destination', 'string'],
+	['status', 'string'],
+	['message', 'string'],
+	['remoteId', 'string'],
+	['fileName', 'string'],
+	['xml', 'string'],
+] as const;
+
+const credential = (type: string, label: string) => ({
+	[type]: { id: `REPLACE_WITH_${type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_CREDENTIAL_ID`, name: label },
+});
+
+const table = (name: string) => ({ __rl: true, mode: 'name', value: name });
+
+/** The document key of the ledger: one row per source document, whatever format or destination it went to. */
+const DOCUMENT_KEY = "={{ [$json.source.system, $json.source.account, $json.source.kind, $json.source.id].join(':') }}";
+
+class Builder {
+	private nodes: TemplateNode[] = [];
+	private connections: TemplateWorkflow['connections'] = {};
+	private counter = 0;
+
+	constructor(private readonly prefix: string) {}
+
+	add(node: Omit<TemplateNode, 'id'>): string {
+		this.counter++;
+		this.nodes.push({ id: `${this.prefix}-${String(this.counter).padStart(4, '0')}`, ...node });
+		return node.name;
+	}
+
+	note(name: string, position: [number, number], content: string, size: [number, number], color = 7): void {
+		this.add({
+			name,
+			type: 'n8n-nodes-base.stickyNote',
+			typeVersion: 1,
+			position,
+			parameters: { content, width: size[0], height: size[1], color },
+		});
+	}
+
+	connect(from: string, to: string, output = 0, input = 0): void {
+		const main = (this.connections[from] ??= { main: [] }).main;
+		while (main.length <= output) main.push([]);
+		main[output].push({ node: to, type: 'main', index: input });
+	}
+
+	workflow(id: string, name: string, settings: Record<string, unknown> = {}): TemplateWorkflow {
+		return {
+			id,
+			name,
+			active: false,
+			settings: { executionOrder: 'v1', errorWorkflow: WORKFLOW_IDS.errors, ...settings },
+			meta: { templateCredsSetupCompleted: false },
+			tags: [],
+			nodes: this.nodes,
+			connections: this.connections,
+			pinData: {},
+		};
+	}
+}
+
+const smtp = credential('smtp', 'SMTP account');
+const NOTIFY_FROM = 'einvoicing@example.com';
+const NOTIFY_TO = 'billing@example.com';
+
+/** A Data Table upsert of one ledger row keyed by the document key, with every column mapped. */
+function ledgerUpsert(values: Record<string, string>): Record<string, unknown> {
+	return {
+		resource: 'row',
+		operation: 'upsert',
+		dataTableId: table(LEDGER_TABLE),
+		matchType: 'allConditions',
+		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: '={{ $json.key }}' }] },
+		columns: {
+			mappingMode: 'defineBelow',
+			value: values,
+			matchingColumns: [],
+			schema: LEDGER_COLUMNS.map(([name, type]) => ({
+				id: name,
+				displayName: name,
+				required: false,
+				defaultMatch: false,
+				display: true,
+				type,
+				readOnly: false,
+				removed: !(name in values),
+			})),
+			attemptToConvertTypes: false,
+			convertFieldsToString: false,
+		},
+		options: {},
+	};
+}
+
+/** Ledger columns from an item of our contract (`source`, `invoice`, `route`, `document`, `delivery`). */
+function ledgerValues(status: 'exported' | 'failed'): Record<string, string> {
+	const endpoint = (party: string) =>
+		`={{ ((e) => e && e.id ? e.scheme + ':' + e.id : '')($json.invoice?.${party}?.endpoint) }}`;
+	return {
+		key: '={{ $json.key }}',
+		time: '={{ $now.toUTC().toISO() }}',
+		source: '={{ $json.source?.system ?? "" }}',
+		account: '={{ String($json.source?.account ?? "") }}',
+		documentId: '={{ String($json.source?.id ?? "") }}',
+		kind: '={{ $json.source?.kind ?? $json.invoice?.kind ?? "" }}',
+		sender: '={{ $json.invoice?.seller?.name ?? "" }}',
+		receiver: '={{ $json.invoice?.buyer?.name ?? $json.source?.customerName ?? "" }}',
+		receiverEndpoint: endpoint('buyer'),
+		number: '={{ String($json.source?.number ?? $json.invoice?.number ?? "") }}',
+		customerId: '={{ String($json.source?.customerId ?? "") }}',
+		customerName: '={{ $json.source?.customerName ?? "" }}',
+		customerOrderNo: '={{ $json.invoice?.orderReference ?? "" }}',
+		supplierOrderNo: '={{ $json.invoice?.salesOrderReference ?? "" }}',
+		format: '={{ $json.document?.format ?? $json.route?.format ?? "" }}',
+		destination: '={{ $json.route?.destination ?? "" }}',
+		status: `=${status}`,
+		message:
+			status === 'exported'
+				? '={{ $json.delivery?.message ?? ($json.delivery?.status ? "delivery " + $json.delivery.status : "sent") }}'
+				: '={{ typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error") }}',
+		remoteId: '={{ String($json.delivery?.remoteId ?? "") }}',
+		fileName: '={{ $json.document?.fileName ?? "" }}',
+		...(status === 'exported' ? { xml: '={{ $json.xml ?? "" }}' } : {}),
+	};
+}
+
+interface SourceSpec {
+	system: 'dinero' | 'billy';
+	label: string;
+	id: string;
+	trigger: Omit<TemplateNode, 'id' | 'position' | 'name'>;
+	triggerNote: string;
+}
+
+const HOURLY = { item: [{ mode: 'everyHour', minute: 5 }] };
+
+export const SOURCES: Record<'dinero' | 'billy', SourceSpec> = {
+	dinero: {
+		system: 'dinero',
+		label: 'Dinero',
+		id: WORKFLOW_IDS.dinero,
+		trigger: {
+			type: `${PACKAGE}.dineroTrigger`,
+			typeVersion: 1,
+			parameters: {
+				pollTimes: HOURLY,
+				authentication: 'dineroApi',
+				events: ['newInvoice', 'newCreditNote'],
+				filters: {},
+				options: { exportSince: '', downloadPdf: false },
+				output: 'canonical',
+				sellerDetails: {
+					name: 'Your Company ApS',
+					cvr: '12345674',
+					street: 'Street 1',
+					postalCode: '1000',
+					city: 'København',
+					country: 'DK',
+					email: 'invoice@example.com',
+					paymentMethod: 'iban',
+					iban: 'DK5000400440116243',
+				},
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		},
+		triggerNote:
+			"## 1. Dinero Trigger\nPolls Dinero **every hour** (minute 5) for newly booked invoices and credit notes. For daily or weekly runs open *Poll Times* and pick *Every Day* or *Every Week*.\n\n**Seller details**: Dinero's API has no company address or CVR, so fill them in once here (they become the e-invoice's seller).\n\n**Also export documents since** (*Options*): on first activation only documents booked after activation are sent; set a date to include older ones.",
+	},
+	billy: {
+		system: 'billy',
+		label: 'Billy',
+		id: WORKFLOW_IDS.billy,
+		trigger: {
+			type: `${PACKAGE}.billyTrigger`,
+			typeVersion: 1,
+			parameters: {
+				pollTimes: HOURLY,
+				events: ['invoiceApproved', 'creditNoteApproved'],
+				customers: {},
+				minDate: '',
+				exportSince: '',
+				options: {
+					output: 'canonical',
+					downloadPdf: false,
+					paymentDetails: { iban: 'DK5000400440116243', bic: 'DABADKKK' },
+				},
+			},
+			credentials: credential('billyApi', 'Billy account'),
+		},
+		triggerNote:
+			'## 1. Billy Trigger\nPolls Billy **every hour** (minute 5) for newly approved invoices and credit notes. For daily or weekly runs open *Poll Times* and pick *Every Day* or *Every Week*.\n\n**Payment details** (*Options*): your IBAN/BIC or FIK creditor, written into every e-invoice.\n\n**Also export documents approved since**: on first activation only documents approved after activation are sent; set a date to include older ones.',
+	},
+};
+
+/**
+ * The delivery half shared by the export and manual-export templates: Invoice to UBL → Switch on the route's
+ * destination → Maventa / SFTP / HTTP / Zenvoices / e-mail → ledger row + summary; every failure → failed ledger
+ * row + one e-mail. Returns the entry node and the node that takes failed items.
+ */
+function addDelivery(
+	b: Builder,
+	label: string,
+	prefix: string,
+	dx: number,
+	only?: string[],
+): { ubl: string; keyFailed: string; summary: string } {
+	const want = (destination: string) => !only || only.includes(destination);
+	const ubl = b.add({
+		name: 'Invoice to UBL',
+		type: `${PACKAGE}.invoiceToUbl`,
+		typeVersion: 1,
+		position: [1200 + dx, 200],
+		parameters: {
+			invoiceSource: 'field',
+			invoiceField: 'invoice',
+			format: 'peppol-bis3',
+			onInvalid: 'fail',
+			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true },
+		},
+		onError: 'continueErrorOutput',
+	});
+	const destinations: [string, string][] = [
+		['maventa', 'Maventa'],
+		['sftp', 'SFTP'],
+		['http', 'HTTP'],
+		['zenvoices', 'Zenvoices'],
+		['email', 'E-mail'],
+	].filter(([destination]) => want(destination)) as [string, string][];
+	const route = b.add({
+		name: 'Destination',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [1440 + dx, 160],
+		parameters: {
+			rules: {
+				values: destinations.map(([value, label]) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `${prefix}-dest-${value}`,
+								leftValue: '={{ $json.route.destination }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Other' },
+		},
+	});
+	const maventa = !want('maventa')
+		? undefined
+		: b.add({
+				name: 'Maventa Send',
+				type: `${PACKAGE}.maventaSend`,
+				typeVersion: 1,
+				position: [1720 + dx, -160],
+				parameters: {
+					operation: 'send',
+					documentProperty: 'document',
+					sendOriginalPdf: false,
+					sendByEmail: false,
+					options: {},
+				},
+				credentials: credential('maventaApi', 'Maventa account'),
+				onError: 'continueErrorOutput',
+			});
+	const sftp = !want('sftp')
+		? undefined
+		: b.add({
+				name: 'Deliver via SFTP',
+				type: `${PACKAGE}.hubBrokerNetwork`,
+				typeVersion: 1,
+				position: [1720 + dx, 0],
+				parameters: {
+					resource: 'delivery',
+					operation: 'sendSftp',
+					directory: '={{ $json.route?.destinationSettings?.directory ?? "outbound/{customerId}" }}',
+					fileName: '={{ $json.route?.destinationSettings?.fileName ?? "{fileName}" }}',
+					binaryProperty: 'document',
+					overwrite: false,
+				},
+				credentials: credential('sftpGatewayApi', 'SFTP gateway'),
+				onError: 'continueErrorOutput',
+			});
+	const http = !want('http')
+		? undefined
+		: b.add({
+				name: 'Deliver via HTTP',
+				type: `${PACKAGE}.hubBrokerNetwork`,
+				typeVersion: 1,
+				position: [1720 + dx, 160],
+				parameters: {
+					resource: 'delivery',
+					operation: 'sendHttp',
+					method: 'POST',
+					url: '={{ $json.route?.destinationSettings?.url ?? "/documents" }}',
+					binaryProperty: 'document',
+					headers: {},
+					httpOptions: {},
+				},
+				credentials: credential('httpGatewayApi', 'HTTP gateway'),
+				onError: 'continueErrorOutput',
+			});
+	const zenvoices = !want('zenvoices')
+		? undefined
+		: b.add({
+				name: 'Zenvoices Export',
+				type: `${PACKAGE}.zenvoicesExport`,
+				typeVersion: 1,
+				position: [1720 + dx, 320],
+				parameters: {
+					resource: 'document',
+					operation: 'exportToInbox',
+					company: { __rl: true, mode: 'code', value: '={{ $json.route?.destinationSettings?.companyCode }}' },
+					send: 'xml',
+					exportOptions: {},
+				},
+				credentials: credential('zenvoicesApi', 'Zenvoices account'),
+				onError: 'continueErrorOutput',
+			});
+	const email = !want('email')
+		? undefined
+		: b.add({
+				name: 'Send by E-mail',
+				type: 'n8n-nodes-base.emailSend',
+				typeVersion: 2.1,
+				position: [1720 + dx, 480],
+				parameters: {
+					fromEmail: NOTIFY_FROM,
+					toEmail: '={{ $json.route.destinationSettings.email }}',
+					subject:
+						"={{ $json.source.kind === 'creditNote' ? 'Credit note' : 'Invoice' }} {{ $json.source.number }} from {{ $json.invoice.seller.name }}",
+					emailFormat: 'text',
+					text: "=Dear {{ $json.source.customerName }},\n\nattached is {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} as an e-invoice ({{ $json.document.formatName }}){{ $binary.pdf ? ' and as PDF' : '' }}.\n\nKind regards\n{{ $json.invoice.seller.name }}",
+					options: { fileAttachments: "={{ ['document', $binary.pdf ? 'pdf' : ''].filter(Boolean).join(',') }}" },
+				},
+				credentials: smtp,
+				onError: 'continueErrorOutput',
+			});
+	const emailed = !want('email')
+		? undefined
+		: b.add({
+				name: 'E-mail Sent',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [1960 + dx, 480],
+				parameters: {
+					mode: 'runOnceForEachItem',
+					jsCode:
+						"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
+				},
+			});
+	const unsupported = b.add({
+		name: 'Unsupported Destination',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1720 + dx, 640],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{
+						id: `${prefix}-unsupported`,
+						name: 'error',
+						value: '=No branch for destination "{{ $json.route.destination }}" in this workflow',
+						type: 'string',
+					},
+				],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const delivered = b.add({
+		name: 'Delivered',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [2200 + dx, 100],
+		parameters: { mode: 'append', numberInputs: destinations.length },
+	});
+	const readXml = b.add({
+		name: 'Read XML',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1.1,
+		position: [2440 + dx, 100],
+		parameters: {
+			operation: 'text',
+			binaryPropertyName: 'document',
+			destinationKey: 'xml',
+			options: { keepSource: 'both' },
+		},
+	});
+	const keyExported = b.add({
+		name: 'Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2680 + dx, 100],
+		parameters: {
+			mode: 'manual',
+			assignments: { assignments: [{ id: `${prefix}-key-ok`, name: 'key', value: DOCUMENT_KEY, type: 'string' }] },
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerOk = b.add({
+		name: 'Ledger: Exported',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2920 + dx, 100],
+		parameters: ledgerUpsert(ledgerValues('exported')),
+	});
+	const summary = b.add({
+		name: 'Run Summary',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [3160 + dx, 100],
+		parameters: {
+			mode: 'runOnceForAllItems',
+			jsCode:
+				"const rows = $input.all().map((item) => item.json);\nconst lines = rows.map((r) => `${r.kind === 'creditNote' ? 'Credit note' : 'Invoice'} ${r.number} to ${r.receiver} (${r.format} via ${r.destination})`);\nreturn [{ json: { count: rows.length, text: lines.join('\\n') } }];",
+		},
+	});
+	const notifyOk = b.add({
+		name: 'Notify: Exported',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [3400 + dx, 100],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=${label}: {{ $json.count }} e-invoice(s) exported`,
+			emailFormat: 'text',
+			text: `=${label} export run at {{ $now.toUTC().toISO() }}:\n\n{{ $json.text }}`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+	const keyFailed = b.add({
+		name: 'Failed Document Key',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [2200 + dx, 700],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: `${prefix}-key-failed`, name: 'key', value: DOCUMENT_KEY, type: 'string' }],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	const ledgerFailed = b.add({
+		name: 'Ledger: Failed',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2440 + dx, 700],
+		parameters: ledgerUpsert(ledgerValues('failed')),
+	});
+	const notifyFailed = b.add({
+		name: 'Notify: Failed',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [2680 + dx, 700],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=E-invoice not sent: ${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
+			emailFormat: 'text',
+			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+
+	b.connect(ubl, route, 0);
+	b.connect(ubl, keyFailed, 1);
+	// Branch i of the Switch is destinations[i]; the e-mail branch reaches the ledger through "E-mail Sent".
+	const branch: Record<string, string | undefined> = { maventa, sftp, http, zenvoices, email };
+	destinations.forEach(([destination], index) => {
+		const node = branch[destination]!;
+		b.connect(route, node, index);
+		// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
+		b.connect(destination === 'email' ? emailed! : node, delivered, 0, index);
+		b.connect(node, keyFailed, 1);
+	});
+	if (email) b.connect(email, emailed!, 0);
+	b.connect(route, unsupported, destinations.length);
+	b.connect(delivered, readXml);
+	b.connect(unsupported, keyFailed);
+	b.connect(readXml, keyExported);
+	b.connect(keyExported, ledgerOk);
+	b.connect(ledgerOk, summary);
+	b.connect(summary, notifyOk);
+	b.connect(keyFailed, ledgerFailed);
+	b.connect(ledgerFailed, notifyFailed);
+	return { ubl, keyFailed, summary };
+}
+
+/** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
+export interface ExportVariant {
+	id: string;
+	name: string;
+	/** Only these destinations get a branch. */
+	only: string[];
+	defaultDestination: string;
+	note: string;
+}
+
+export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): TemplateWorkflow {
+	const b = new Builder(variant ? `${spec.system}-${variant.defaultDestination}` : `${spec.system}-export`);
+	const trigger = b.add({ name: `${spec.label} Trigger`, position: [0, 300], ...spec.trigger });
+	const rules = b.add({
+		name: 'Export Rules',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 500],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const wait = b.add({
+		name: 'Invoices With Rules Loaded',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [480, 300],
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	});
+	const resolve = b.add({
+		name: 'Resolve Route',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [720, 300],
+		parameters: {
+			resource: 'route',
+			operation: 'resolve',
+			enabled: true,
+			activate: 'listed',
+			defaultFormat: 'peppol-bis3',
+			defaultDestination: variant?.defaultDestination ?? 'maventa',
+			defaultDestinationSettings: '{}',
+			ruleSource: 'parameter',
+			// The variant takes only the customers whose rule names its destination (or none).
+			rules: `={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}')${variant ? ` && (!rule.destination || rule.destination === '${variant.defaultDestination}')` : ''})) }}`,
+			routeOptions: {},
+		},
+		onError: 'continueErrorOutput',
+	});
+	const check = b.add({
+		name: 'Not Exported Yet',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 200],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY },
+					{ keyName: 'status', condition: 'eq', keyValue: 'exported' },
+				],
+			},
+		},
+	});
+	const { ubl, keyFailed } = addDelivery(b, spec.label, spec.system, 0, variant?.only);
+	if (variant) b.note('Note: Variant', [1420, -260], variant.note, [520, 300], 4);
+	b.connect(trigger, wait, 0, 0);
+	b.connect(trigger, rules);
+	b.connect(rules, wait, 0, 1);
+	b.connect(wait, resolve);
+	b.connect(resolve, check, 0);
+	b.connect(resolve, keyFailed, 2);
+	b.connect(check, ubl);
+
+	b.note('Note: Trigger', [-60, -260], spec.triggerNote, [420, 380], 4);
+	b.note(
+		'Note: Export Rules',
+		[400, -260],
+		`## 2. Export rules (Data Table \`${RULES_TABLE}\`)\nOne row per customer: *system* (\`${spec.system}\` or empty for all), *customerId*, *activated*, *format* (\`peppol-bis3\`/\`oioubl21\`), *destination* (\`maventa\`, \`sftp\`, \`http\`, \`zenvoices\`, \`email\`) and its settings (*companyCode*, *directory*, *fileName*, *url*, *email*), *receiverEndpoint* (\`0184:…\`), *buyerReference*, *activeFrom*.\n\n**Resolve Route** merges the row over its defaults. *Activate: Only Listed Customers* sends only customers whose row says activated; switch to *All Customers* to export everyone and use rows for exceptions. Not activated documents leave by the second output (nothing is sent).`,
+		[480, 380],
+		5,
+	);
+	b.note(
+		'Note: Ledger',
+		[940, -260],
+		`## 3. Never twice: the ledger (Data Table \`${LEDGER_TABLE}\`)\n**Not Exported Yet** lets a document through only when the ledger has no *exported* row for its key (system:account:kind:id), so a document emitted again (a crash, a re-poll) is never sent twice. Every result is written back (upsert by that key) with time, sender, receiver, number, order numbers, format, destination, status, message and the XML; the *E-invoice: dashboard* workflow shows it.`,
+		[480, 300],
+		6,
+	);
+	b.note(
+		'Note: Notifications',
+		[2180, -260],
+		'## 4. Notifications (SMTP credential)\n**Notify: Failed** sends one e-mail per document that could not be converted or delivered, naming it and the reason. **Notify: Exported** sends one summary per run; delete it if you do not want positive notifications. Errors of the workflow itself go to *E-invoice: error notifications* (Settings › Error workflow). Change the addresses in the three e-mail nodes.',
+		[480, 300],
+		3,
+	);
+	return b.workflow(variant?.id ?? spec.id, variant?.name ?? `${spec.label}: export customer invoices`, {
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+}
+
+/** Error Trigger → one e-mail with the workflow, the node and the error (the adaptor-level negative notification). */
+export function errorTemplate(): TemplateWorkflow {
+	const b = new Builder('errors');
+	const trigger = b.add({
+		name: 'Error Trigger',
+		type: 'n8n-nodes-base.errorTrigger',
+		typeVersion: 1,
+		position: [0, 300],
+		parameters: {},
+	});
+	const mail = b.add({
+		name: 'Notify: Workflow Failed',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [260, 300],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: '=E-invoice workflow failed: {{ $json.workflow.name }}',
+			emailFormat: 'text',
+			text: "=The workflow \"{{ $json.workflow.name }}\" stopped with an error{{ $json.execution?.lastNodeExecuted ? ' in the node \"' + $json.execution.lastNodeExecuted + '\"' : '' }}.\n\nError: {{ $json.execution?.error?.message ?? $json.trigger?.error?.message ?? 'unknown' }}\n\nExecution: {{ $json.execution?.url ?? '(the trigger failed before an execution started)' }}\n\nNo document of this run was exported after the error; the trigger emits them again on its next poll once the cause is fixed (the ledger keeps sent ones from going out twice).",
+			options: {},
+		},
+		credentials: smtp,
+	});
+	b.connect(trigger, mail);
+	b.note(
+		'Note: Error Workflow',
+		[-60, -40],
+		'## Adaptor-level negative notification\n**Activate (publish) this workflow**: n8n 2.x runs an error workflow only when it is active. The export templates name this workflow in *Settings › Error workflow*. When one of them stops (a source is unreachable, a credential expired, a node throws), n8n runs this workflow with the error and it sends one e-mail. Per-document failures do not stop a run; those are notified by the export workflow itself.',
+		[440, 300],
+		3,
+	);
+	const workflow = b.workflow(WORKFLOW_IDS.errors, 'E-invoice: error notifications');
+	delete workflow.settings.errorWorkflow;
+	return workflow;
+}
+
+/** Webhook GET → ledger → an HTML page (or the XML of one row with `?xml=<row id>`). */
+export function dashboardTemplate(): TemplateWorkflow {
+	const b = new Builder('dashboard');
+	const hook = b.add({
+		name: 'Dashboard Page',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 300],
+		parameters: { httpMethod: 'GET', path: 'einvoice-dashboard', responseMode: 'responseNode', options: {} },
+		webhookId: 'einvoice-dashboard',
+	});
+	const ledger = b.add({
+		name: 'Ledger',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			returnAll: true,
+			filters: {},
+			orderBy: true,
+			orderByColumn: 'time',
+			orderByDirection: 'DESC',
+		},
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const render = b.add({
+		name: 'Render Page',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [480, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: DASHBOARD_CODE },
+	});
+	const respond = b.add({
+		name: 'Respond',
+		type: 'n8n-nodes-base.respondToWebhook',
+		typeVersion: 1.1,
+		position: [720, 300],
+		parameters: {
+			respondWith: 'text',
+			responseBody: '={{ $json.body }}',
+			options: {
+				responseCode: '={{ $json.status }}',
+				responseHeaders: { entries: [{ name: 'content-type', value: '={{ $json.contentType }}' }] },
+			},
+		},
+	});
+	b.connect(hook, ledger);
+	b.connect(ledger, render);
+	b.connect(render, respond);
+	b.note(
+		'Note: Dashboard',
+		[-60, -60],
+		`## E-invoice dashboard\nActivate this workflow and open **/webhook/einvoice-dashboard** on your n8n URL. It lists every row of the ledger (\`${LEDGER_TABLE}\`): time, source, sender, receiver, number, customer and supplier order numbers, format, destination, status and message, newest first. Filter by status, customer and date in the form on top; each row links to its stored XML (\`?xml=<row id>\`).\n\nThe page is open to anyone who can reach the URL: add *Authentication* (Basic or Header auth) to the Webhook node before exposing n8n beyond your network.`,
+		[520, 320],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.dashboard, 'E-invoice: dashboard');
+}
+
+/** The page renderer (runs in n8n's Code node; plain JavaScript, no imports). */
+const DASHBOARD_CODE = String.raw`// Filters come from the query string: status, customer (text in name or id), from / to (YYYY-MM-DD), xml (row id).
+const query = $('Dashboard Page').first().json.query ?? {};
+const rows = $input.all().map((item) => item.json).filter((row) => row && row.key);
+const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+if (query.xml) {
+	const row = rows.find((r) => String(r.id) === String(query.xml));
+	if (!row || !row.xml) return [{ json: { status: 404, contentType: 'text/plain; charset=utf-8', body: 'No stored XML for this row' } }];
+	return [{ json: { status: 200, contentType: 'application/xml; charset=utf-8', body: row.xml } }];
+}
+
+const status = String(query.status ?? '');
+const customer = String(query.customer ?? '').trim().toLowerCase();
+const from = String(query.from ?? '');
+const to = String(query.to ?? '');
+const shown = rows
+	.filter((r) => !status || r.status === status)
+	.filter((r) => !customer || [r.customerName, r.customerId, r.receiver].some((v) => String(v ?? '').toLowerCase().includes(customer)))
+	.filter((r) => !from || String(r.time).slice(0, 10) >= from)
+	.filter((r) => !to || String(r.time).slice(0, 10) <= to)
+	.sort((a, b) => String(b.time).localeCompare(String(a.time)));
+const count = (s) => rows.filter((r) => r.status === s).length;
+const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort();
+const option = (value, label) => '<option value="' + esc(value) + '"' + (value === status ? ' selected' : '') + '>' + esc(label) + '</option>';
+const kindLabel = (k) => (k === 'creditNote' ? 'Credit note' : 'Invoice');
+const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
+	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 16)) + '</td>' +
+	'<td>' + esc(r.source) + '</td>' +
+	'<td class="wrap">' + esc(r.sender) + '</td>' +
+	'<td class="wrap">' + esc(r.receiver) + (r.receiverEndpoint ? '<div class="sub">' + esc(r.receiverEndpoint) + '</div>' : '') + '</td>' +
+	'<td>' + esc(r.number) + '<div class="sub">' + esc(kindLabel(r.kind)) + '</div></td>' +
+	'<td>' + esc(r.customerOrderNo) + '</td>' +
+	'<td>' + esc(r.supplierOrderNo) + '</td>' +
+	'<td>' + esc(r.format) + '</td>' +
+	'<td>' + esc(r.destination) + '</td>' +
+	'<td><span class="badge ' + esc(r.status) + '">' + esc(r.status) + '</span></td>' +
+	'<td class="msg">' + esc(r.message) + '</td>' +
+	'<td>' + (r.xml ? '<a href="?xml=' + encodeURIComponent(r.id) + '" target="_blank">XML</a>' : '') + '</td>' +
+	'</tr>').join('');
+const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+	'<title>E-invoice dashboard</title><style>' +
+	'body{font:13px/1.35 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}' +
+	'header{background:#1f3a5f;color:#fff;padding:10px 16px;display:flex;gap:20px;align-items:baseline}' +
+	'header h1{font-size:17px;margin:0}.stat{font-size:13px;opacity:.9}' +
+	'form{display:flex;gap:10px;flex-wrap:wrap;padding:8px 16px;background:#fff;border-bottom:1px solid #d9e2ec}' +
+	'label{font-size:11px;color:#52606d;display:flex;flex-direction:column;gap:2px}' +
+	'input,select,button{font:inherit;padding:3px 6px}button{align-self:flex-end}' +
+	'main{padding:8px 16px;overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}' +
+	'th,td{padding:4px 6px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}' +
+	'td{white-space:nowrap}td.wrap{white-space:normal;min-width:110px;max-width:180px}' +
+	'th{background:#f0f4f8;font-size:11px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
+	'td.msg{white-space:normal;min-width:160px;max-width:260px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
+	'.badge{padding:1px 7px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
+	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}' +
+	'</style></head><body><header><h1>E-invoice dashboard</h1>' +
+	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span></header>' +
+	'<form method="get"><label>Status<select name="status">' + option('', 'All') + statuses.map((s) => option(s, s)).join('') + '</select></label>' +
+	'<label>Customer<input name="customer" value="' + esc(query.customer ?? '') + '" placeholder="name or id"></label>' +
+	'<label>From<input type="date" name="from" value="' + esc(from) + '"></label>' +
+	'<label>To<input type="date" name="to" value="' + esc(to) + '"></label>' +
+	'<button type="submit">Filter</button></form><main>' +
+	'<p class="sub">' + shown.length + ' of ' + rows.length + ' shown</p>' +
+	'<table><thead><tr><th>Time (UTC)</th><th>Source</th><th>Sender</th><th>Receiver</th><th>Number</th><th>Customer order no.</th><th>Supplier order no.</th><th>Format</th><th>Destination</th><th>Status</th><th>Message</th><th>Document</th></tr></thead>' +
+	'<tbody>' + (body || '<tr><td colspan="12">No documents match.</td></tr>') + '</tbody></table></main></body></html>';
+return [{ json: { status: 200, contentType: 'text/html; charset=utf-8', body: html } }];
+`;
+
+/** The picker logic of the manual export (n8n Code node, plain JavaScript). */
+const MATCH_CODE = String.raw`// Keep the documents the form asked for and give each its state from the export rules and the ledger.
+const form = $('Find Invoices').first().json;
+const by = form['Find by'];
+const wanted = String(form['Invoice numbers'] ?? '').split(/[\s,;]+/).filter(Boolean);
+const numberWanted = (n) => wanted.some((w) => {
+	const range = /^(\d+)-(\d+)$/.exec(w);
+	return range ? Number(n) >= Number(range[1]) && Number(n) <= Number(range[2]) : String(n) === w;
+});
+const customer = String(form.Customer ?? '').trim().toLowerCase();
+const from = String(form.From ?? '');
+const to = String(form.To ?? '');
+const exported = new Set($('Ledger').all().map((i) => i.json).filter((r) => r.status === 'exported').map((r) => r.key));
+const out = [];
+for (const item of $input.all()) {
+	const j = item.json;
+	const s = j.source ?? {};
+	if (!s.id) continue;
+	const date = String(j.invoice?.issueDate ?? '');
+	if (by === 'Invoice numbers' && !numberWanted(s.number)) continue;
+	if (by === 'Customer' && ![s.customerName, s.customerId].some((v) => String(v ?? '').toLowerCase().includes(customer))) continue;
+	if (by === 'Date range' && ((from && date < from) || (to && date > to))) continue;
+	const key = [s.system, s.account, s.kind, s.id].join(':');
+	const state = j.error ? 'Error' : !j.route?.activated ? 'Not activated' : exported.has(key) ? 'Already exported' : 'Not exported';
+	const label = (s.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + s.number + ' · ' + (s.customerName ?? s.customerId) + ' · ' + date + ' · ' + state;
+	out.push({ json: { ...j, key, state, label, reason: j.error ? String(j.error) : (j.route?.reason ?? '') }, binary: item.binary });
+}
+out.sort((a, b) => String(a.json.source.number).localeCompare(String(b.json.source.number), undefined, { numeric: true }));
+return out.length ? out : [{ json: { state: 'none' } }];
+`;
+
+const CHOOSE_FORM = String.raw`={{ JSON.stringify((() => {
+	const esc = (v) => String(v ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+	const docs = $input.all().map((i) => i.json).filter((j) => j.label);
+	const pickable = docs.filter((j) => j.state === 'Not exported' || j.state === 'Already exported');
+	const blocked = docs.filter((j) => !pickable.includes(j));
+	const count = (state) => docs.filter((j) => j.state === state).length;
+	let html = '<p>' + docs.length + ' found: ' + count('Not exported') + ' not exported, ' + count('Already exported') + ' already exported, ' + count('Not activated') + ' not activated.</p>';
+	if (blocked.length) html += '<p><strong>Not activated</strong> (activate the customer in the export rules to send these):</p><ul>' + blocked.map((j) => '<li>' + esc(j.label) + (j.reason ? ' (' + esc(j.reason) + ')' : '') + '</li>').join('') + '</ul>';
+	const fields = [{ fieldType: 'html', html }];
+	if (pickable.length) fields.push({ fieldLabel: 'Documents to export', fieldType: 'checkbox', fieldOptions: { values: pickable.map((j) => ({ option: j.label })) } });
+	fields.push({ fieldLabel: 'Resend', fieldType: 'checkbox', fieldOptions: { values: [{ option: 'Send already exported documents again' }] } });
+	return fields;
+})()) }}`;
+
+const PICKED_CODE = String.raw`// The documents ticked on the form; already exported ones only with "Resend".
+const answer = $input.first().json;
+const picked = new Set(answer['Documents to export'] ?? []);
+const resend = (answer['Resend'] ?? []).length > 0;
+return $('Match And Label')
+	.all()
+	.filter((i) => picked.has(i.json.label) && (i.json.state === 'Not exported' || (resend && i.json.state === 'Already exported')))
+	.map((i) => ({ json: i.json, binary: i.binary }));
+`;
+
+/** Form Trigger → find documents (by numbers, customer or dates) → states → pick → the same delivery as the schedule. */
+export function manualExportTemplate(): TemplateWorkflow {
+	const b = new Builder('manual');
+	const form = b.add({
+		name: 'Find Invoices',
+		type: 'n8n-nodes-base.formTrigger',
+		typeVersion: 2.2,
+		position: [0, 300],
+		parameters: {
+			path: 'einvoice-manual-export',
+			formTitle: 'Export e-invoices',
+			formDescription:
+				'Find invoices and credit notes by number, customer or date. The next page lists them as Not activated, Not exported or Already exported; tick the ones to send.',
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Source',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Dinero' }, { option: 'Billy' }] },
+						requiredField: true,
+					},
+					{
+						fieldLabel: 'Find by',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Invoice numbers' }, { option: 'Customer' }, { option: 'Date range' }] },
+						requiredField: true,
+					},
+					{ fieldLabel: 'Invoice numbers', placeholder: 'e.g. 1001, 1005-1010' },
+					{ fieldLabel: 'Customer', placeholder: 'customer name or id' },
+					{ fieldLabel: 'From', fieldType: 'date' },
+					{ fieldLabel: 'To', fieldType: 'date' },
+				],
+			},
+			options: {},
+		},
+		webhookId: 'einvoice-manual-export',
+	});
+	const source = b.add({
+		name: 'Source',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [240, 300],
+		parameters: {
+			rules: {
+				values: ['Dinero', 'Billy'].map((label) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `manual-source-${label}`,
+								leftValue: '={{ $json.Source }}',
+								rightValue: label,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			options: {},
+		},
+	});
+	const dateFilter = {
+		dateFrom: "={{ $json['Find by'] === 'Date range' && $json.From ? $json.From : '' }}",
+		dateTo: "={{ $json['Find by'] === 'Date range' && $json.To ? $json.To : '' }}",
+	};
+	const dineroSeller = (SOURCES.dinero.trigger.parameters as Record<string, unknown>).sellerDetails;
+	const fetchers = [
+		b.add({
+			name: 'Dinero Invoices',
+			type: `${PACKAGE}.dinero`,
+			typeVersion: 1,
+			position: [480, 80],
+			parameters: {
+				authentication: 'dineroApi',
+				resource: 'invoice',
+				operation: 'getMany',
+				returnAll: true,
+				filters: dateFilter,
+				output: 'canonical',
+				options: {},
+				sellerDetails: dineroSeller,
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		}),
+		b.add({
+			name: 'Dinero Credit Notes',
+			type: `${PACKAGE}.dinero`,
+			typeVersion: 1,
+			position: [480, 240],
+			parameters: {
+				authentication: 'dineroApi',
+				resource: 'creditNote',
+				operation: 'getMany',
+				returnAll: true,
+				filters: dateFilter,
+				output: 'canonical',
+				options: {},
+				sellerDetails: dineroSeller,
+			},
+			credentials: credential('dineroApi', 'Dinero account'),
+		}),
+		...(['invoice', 'creditNote'] as const).map((resource, i) =>
+			b.add({
+				name: resource === 'invoice' ? 'Billy Invoices' : 'Billy Credit Notes',
+				type: `${PACKAGE}.billy`,
+				typeVersion: 1,
+				position: [480, 400 + i * 160],
+				parameters: {
+					resource,
+					operation: 'getMany',
+					returnAll: true,
+					filters: { status: 'approved', ...dateFilter },
+					options: { output: 'canonical', paymentDetails: { iban: 'DK5000400440116243', bic: 'DABADKKK' } },
+				},
+				credentials: credential('billyApi', 'Billy account'),
+			}),
+		),
+	];
+	const found = b.add({
+		name: 'Found',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [720, 300],
+		parameters: { mode: 'append', numberInputs: 4 },
+	});
+	const rules = b.add({
+		name: 'Export Rules',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 480],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const ledger = b.add({
+		name: 'Ledger',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1200, 480],
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(LEDGER_TABLE), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const loaded = b.add({
+		name: 'Documents With Rules Loaded',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [1440, 300],
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	});
+	const resolve = b.add({
+		name: 'Resolve Route',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1680, 300],
+		parameters: {
+			resource: 'route',
+			operation: 'resolve',
+			enabled: true,
+			activate: 'listed',
+			defaultFormat: 'peppol-bis3',
+			defaultDestination: 'maventa',
+			defaultDestinationSettings: '{}',
+			ruleSource: 'parameter',
+			rules:
+				"={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === $('Find Invoices').first().json.Source.toLowerCase()))) }}",
+			routeOptions: {},
+		},
+		onError: 'continueErrorOutput',
+	});
+	const matches = b.add({
+		name: 'Matches',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [1920, 300],
+		parameters: { mode: 'append', numberInputs: 3 },
+	});
+	const label = b.add({
+		name: 'Match And Label',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2160, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: MATCH_CODE },
+	});
+	const choose = b.add({
+		name: 'Choose Documents',
+		type: 'n8n-nodes-base.form',
+		typeVersion: 1,
+		position: [2400, 300],
+		parameters: {
+			operation: 'page',
+			defineForm: 'json',
+			jsonOutput: CHOOSE_FORM,
+			options: { formTitle: 'Choose the documents to export', buttonLabel: 'Export selected' },
+		},
+		webhookId: 'einvoice-manual-export-choose',
+	});
+	const picked = b.add({
+		name: 'Picked Documents',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2640, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: PICKED_CODE },
+	});
+	const { ubl, keyFailed, summary } = addDelivery(b, 'Manual export', 'manual', 2880);
+	const done = b.add({
+		name: 'Done',
+		type: 'n8n-nodes-base.form',
+		typeVersion: 1,
+		position: [2880 + 3400, -100],
+		parameters: {
+			operation: 'completion',
+			respondWith: 'text',
+			completionTitle: '={{ $json.count }} document(s) exported',
+			completionMessage: '={{ $json.text }}',
+			options: {},
+		},
+		webhookId: 'einvoice-manual-export-done',
+	});
+	b.connect(form, source);
+	b.connect(source, fetchers[0], 0);
+	b.connect(source, fetchers[1], 0);
+	b.connect(source, fetchers[2], 1);
+	b.connect(source, fetchers[3], 1);
+	fetchers.forEach((node, index) => b.connect(node, found, 0, index));
+	b.connect(found, loaded, 0, 0);
+	b.connect(found, rules);
+	b.connect(rules, ledger);
+	b.connect(ledger, loaded, 0, 1);
+	b.connect(loaded, resolve);
+	b.connect(resolve, matches, 0, 0);
+	b.connect(resolve, matches, 1, 1);
+	b.connect(resolve, matches, 2, 2);
+	b.connect(matches, label);
+	b.connect(label, choose);
+	b.connect(choose, picked);
+	b.connect(picked, ubl);
+	b.connect(summary, done);
+	void keyFailed;
+	b.note(
+		'Note: Manual Export',
+		[-60, -260],
+		`## Manual export\nActivate this workflow and open **/form/einvoice-manual-export**. Pick the source and find documents by invoice numbers (\`1001, 1005-1010\`), customer (name or id) or date range. The next page lists every match as **Not activated** (no export rule activates the customer; shown, not selectable), **Not exported** or **Already exported** (from the ledger \`${LEDGER_TABLE}\`). Ticked documents go through the same route as the scheduled export and are written to the ledger; an already exported document is only sent again when *Resend* is ticked.`,
+		[560, 340],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.manual, 'E-invoice: manual export');
+}
+
+/** Contacts → HubBroker Network: Match customers → suggested export rules (inactive unless auto-activate). */
+export function matchCustomersTemplate(): TemplateWorkflow {
+	const b = new Builder('match');
+	const trigger = b.add({
+		name: 'Every Monday',
+		type: 'n8n-nodes-base.scheduleTrigger',
+		typeVersion: 1.2,
+		position: [0, 300],
+		parameters: { rule: { interval: [{ field: 'weeks', triggerAtDay: [1], triggerAtHour: 6 }] } },
+	});
+	const settings = b.add({
+		name: 'Settings',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [240, 300],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: 'match-source', name: 'source', value: 'dinero', type: 'string' },
+					{ id: 'match-auto', name: 'autoActivate', value: false, type: 'boolean' },
+					{ id: 'match-destination', name: 'destination', value: 'maventa', type: 'string' },
+				],
+			},
+			options: {},
+		},
+	});
+	const source = b.add({
+		name: 'Source',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [480, 300],
+		parameters: {
+			rules: {
+				values: ['dinero', 'billy'].map((value) => ({
+					conditions: {
+						options: { caseSensitive: false, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `match-source-${value}`,
+								leftValue: '={{ $json.source }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: value === 'dinero' ? 'Dinero' : 'Billy',
+				})),
+			},
+			options: {},
+		},
+	});
+	const dinero = b.add({
+		name: 'Dinero Contacts',
+		type: `${PACKAGE}.dinero`,
+		typeVersion: 1,
+		position: [720, 200],
+		parameters: {
+			authentication: 'dineroApi',
+			resource: 'contact',
+			operation: 'getMany',
+			returnAll: true,
+			contactFilters: {},
+		},
+		credentials: credential('dineroApi', 'Dinero account'),
+	});
+	const billy = b.add({
+		name: 'Billy Contacts',
+		type: `${PACKAGE}.billy`,
+		typeVersion: 1,
+		position: [720, 400],
+		parameters: { resource: 'contact', operation: 'getMany', returnAll: true, contactFilters: { isCustomer: true } },
+		credentials: credential('billyApi', 'Billy account'),
+	});
+	const contacts = b.add({
+		name: 'Contacts',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [960, 300],
+		parameters: { mode: 'append', numberInputs: 2 },
+	});
+	const match = b.add({
+		name: 'Match Customers',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position: [1200, 300],
+		parameters: {
+			resource: 'participant',
+			operation: 'matchCustomers',
+			smlZone: 'production',
+			dnsResolver: 'system',
+			identifierFields: {},
+			preferredFormat: 'peppol-bis3',
+			matchDestination: "={{ $('Settings').first().json.destination }}",
+		},
+		onError: 'continueRegularOutput',
+	});
+	const matched = b.add({
+		name: 'Matched',
+		type: 'n8n-nodes-base.filter',
+		typeVersion: 2.2,
+		position: [1440, 300],
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [
+					{
+						id: 'match-matched',
+						leftValue: '={{ $json.match?.matched === true && !!$json.match?.suggestedRule }}',
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	});
+	const suggested = b.add({
+		name: 'Suggested Rule',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1680, 300],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: 'rule-system', name: 'system', value: "={{ $('Settings').first().json.source }}", type: 'string' },
+					{
+						id: 'rule-customer',
+						name: 'customerId',
+						value: '={{ String($json.match.suggestedRule.customerId ?? $json.match.customerId) }}',
+						type: 'string',
+					},
+					{ id: 'rule-name', name: 'customerName', value: '={{ $json.match.name ?? "" }}', type: 'string' },
+					{
+						id: 'rule-activated',
+						name: 'activated',
+						value: "={{ $('Settings').first().json.autoActivate }}",
+						type: 'boolean',
+					},
+					{ id: 'rule-format', name: 'format', value: '={{ $json.match.suggestedRule.format }}', type: 'string' },
+					{
+						id: 'rule-destination',
+						name: 'destination',
+						value: '={{ $json.match.suggestedRule.destination }}',
+						type: 'string',
+					},
+					{
+						id: 'rule-endpoint',
+						name: 'receiverEndpoint',
+						value:
+							"={{ ((e) => (e && e.id ? e.scheme + ':' + e.id : ''))($json.match.suggestedRule.receiver?.endpoint ?? $json.match.endpoint) }}",
+						type: 'string',
+					},
+					{
+						id: 'rule-note',
+						name: 'note',
+						value:
+							"=Matched on the PEPPOL network {{ $now.toISODate() }} ({{ $json.match.participantId }}{{ $json.match.suggestedRule.creditNotes ? '' : ', no credit notes' }})",
+						type: 'string',
+					},
+				],
+			},
+			options: {},
+		},
+	});
+	const fresh = b.add({
+		name: 'Not In Rules Yet',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1920, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(RULES_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'system', condition: 'eq', keyValue: '={{ $json.system }}' },
+					{ keyName: 'customerId', condition: 'eq', keyValue: '={{ $json.customerId }}' },
+				],
+			},
+		},
+	});
+	const ruleColumns = [
+		'system',
+		'customerId',
+		'customerName',
+		'activated',
+		'format',
+		'destination',
+		'receiverEndpoint',
+		'note',
+	];
+	const insert = b.add({
+		name: 'Add Suggested Rule',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [2160, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'insert',
+			dataTableId: table(RULES_TABLE),
+			columns: {
+				mappingMode: 'defineBelow',
+				value: Object.fromEntries(ruleColumns.map((name) => [name, `={{ $json.${name} }}`])),
+				matchingColumns: [],
+				schema: RULE_COLUMNS.map(([name, type]) => ({
+					id: name,
+					displayName: name,
+					required: false,
+					defaultMatch: false,
+					display: true,
+					type,
+					readOnly: false,
+					removed: !ruleColumns.includes(name),
+				})),
+				attemptToConvertTypes: false,
+				convertFieldsToString: false,
+			},
+			options: {},
+		},
+	});
+	b.connect(trigger, settings);
+	b.connect(settings, source);
+	b.connect(source, dinero, 0);
+	b.connect(source, billy, 1);
+	b.connect(dinero, contacts, 0, 0);
+	b.connect(billy, contacts, 0, 1);
+	b.connect(contacts, match);
+	b.connect(match, matched);
+	b.connect(matched, suggested);
+	b.connect(suggested, fresh);
+	b.connect(fresh, insert);
+	b.note(
+		'Note: Match Customers',
+		[-60, -280],
+		`## Match customers on the network\nOnce a week (or *Execute workflow*) the customers of your accounting system are looked up on the PEPPOL network (SML/SMP, which includes the Danish NemHandel registry) by CVR, VAT number, EAN/GLN or endpoint. A customer that receives e-invoices gets a **suggested rule** in the Data Table \`${RULES_TABLE}\`: format, destination and its endpoint, **inactive** (activated = false) so you review it first. Customers that already have a rule are left alone.\n\n**Settings**: *source* (\`dinero\` or \`billy\`), *autoActivate* (true: matched customers are exported from the next run on, "help me activate customers automatically"), *destination* for matched customers (\`maventa\`).`,
+		[620, 360],
+		4,
+	);
+	return b.workflow(WORKFLOW_IDS.match, 'E-invoice: match customers on the network');
+}
+
+/** Every generated template by file name. */
+export function buildTemplates(): Record<string, TemplateWorkflow> {
+	return {
+		'dinero-export-customer-invoices.json': exportTemplate(SOURCES.dinero),
+		'billy-export-customer-invoices.json': exportTemplate(SOURCES.billy),
+		'error-notifications.json': errorTemplate(),
+		'dashboard.json': dashboardTemplate(),
+		'manual-export.json': manualExportTemplate(),
+		'match-customers.json': matchCustomersTemplate(),
+		'export-to-zenvoices.json': exportTemplate(SOURCES.dinero, {
+			id: WORKFLOW_IDS.zenvoices,
+			name: 'Export to Zenvoices',
+			only: ['zenvoices'],
+			defaultDestination: 'zenvoices',
+			note: `## Export to Zenvoices\nEvery activated customer's invoices go to a Zenvoices inbox (*Zenvoices Export*). The inbox is the customer's **companyCode** in \`${RULES_TABLE}\` (a Zenvoices administration code, e.g. \`NORDLYS\`); set a default for all customers in *Resolve Route › Default Destination Settings* (\`{"companyCode": "…"}\`).\n\n**Only documents after activation**: on first activation the trigger sends only documents booked from then on; a customer's *activeFrom* (YYYY-MM-DD) in its rule, or *Options › Active From* on Resolve Route, holds back anything issued earlier. Replace the Dinero Trigger by the Billy Trigger for Billy.`,
+		}),
+	};
+}
+
+export function serialise(workflow: TemplateWorkflow): string {
+	return `${JSON.stringify(workflow, null, '\t')}\n`;
+}
+
+if (require.main === module) {
+	const root = path.resolve(__dirname, '..', '..', '..');
+	const dir = path.join(root, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const [file, workflow] of Object.entries(buildTemplates())) {
+		writeFileSync(path.join(dir, file), serialise(workflow));
+		process.stdout.write(`wrote workflows/${file}\n`);
+	}
+}
