@@ -67,10 +67,62 @@ function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	};
 }
 
+function runtimeInstalled(wanted: string): boolean {
+	return existsSync(installedMarker) && readFileSync(installedMarker, 'utf8') === wanted && existsSync(node24);
+}
+
+const installLock = path.join(runtimeDir, '.install-lock');
+
+/**
+ * Take the install lock (an atomic mkdir holding the owner's pid). Parallel test files or a test next to
+ * `npm start` may all find the runtime missing: one installs, the others wait; a lock left by a dead process is taken over.
+ */
+function acquireInstallLock(wanted: string, timeoutMs = 30 * 60_000): boolean {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			mkdirSync(installLock);
+			writeFileSync(path.join(installLock, 'pid'), String(process.pid));
+			return true;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		if (runtimeInstalled(wanted)) return false;
+		let owner = 0;
+		try {
+			owner = Number(readFileSync(path.join(installLock, 'pid'), 'utf8'));
+		} catch {
+			// the owner is still writing its pid
+		}
+		if (owner > 0 && !processAlive(owner)) rmSync(installLock, { recursive: true, force: true });
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for the n8n runtime install held in ${installLock}`);
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+	}
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
 /** Install the runtime when missing or when its lockfile changed. Returns the seconds spent. */
 export function ensureRuntime(log: (line: string) => void = console.log): number {
 	const wanted = lockHash();
-	if (existsSync(installedMarker) && readFileSync(installedMarker, 'utf8') === wanted && existsSync(node24)) return 0;
+	if (runtimeInstalled(wanted)) return 0;
+	if (!acquireInstallLock(wanted)) return 0;
+	try {
+		if (runtimeInstalled(wanted)) return 0;
+		return installRuntime(wanted, log);
+	} finally {
+		rmSync(installLock, { recursive: true, force: true });
+	}
+}
+
+function installRuntime(wanted: string, log: (line: string) => void): number {
 	const started = Date.now();
 	log('n8n runtime: installing n8n 2.41.1 and Node 24 (first time only, a few minutes)…');
 	const npmOptions = { cwd: runtimeDir, stdio: 'inherit' as const };
