@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { idempotencyKey } from '../ubl/document';
+import type { DocumentFormat } from '../einvoice/findings';
 
 /**
  * The idempotency key of a document: the one the converter put on `document.idempotencyKey` when present,
- * otherwise sha256 of system, account, source id, kind, number and format, so a re-run gives the same key.
+ * otherwise the same deterministic key the converter would have made from the source and the format.
  */
 export function documentIdempotencyKey(json: {
 	document?: { idempotencyKey?: string; format?: string };
@@ -11,13 +12,12 @@ export function documentIdempotencyKey(json: {
 	route?: { format?: string };
 }): string {
 	if (json.document?.idempotencyKey) return json.document.idempotencyKey;
-	const parts = [
-		json.source?.system ?? '',
-		json.source?.account ?? '',
-		json.source?.id ?? '',
-		json.source?.kind ?? json.invoice?.kind ?? '',
-		json.source?.number ?? json.invoice?.number ?? '',
-		json.document?.format ?? json.route?.format ?? '',
-	];
-	return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32);
+	return idempotencyKey({
+		system: json.source?.system,
+		account: json.source?.account,
+		id: json.source?.id === undefined ? undefined : String(json.source.id),
+		kind: json.source?.kind ?? json.invoice?.kind ?? '',
+		number: json.source?.number ?? json.invoice?.number ?? '',
+		format: (json.document?.format ?? json.route?.format ?? '') as DocumentFormat,
+	});
 }
