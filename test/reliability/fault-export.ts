@@ -77,37 +77,7 @@ function exportWorkflow(
 				parameters: parameters as never,
 				credentials: { [credentialType]: { id: 'source-credential', name: 'Source' } },
 			},
-			{
-				id: 'ubl',
-				name: 'Invoice to UBL',
-				type: nodeType('invoiceToUbl'),
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: {
-					invoiceSource: 'field',
-					invoiceField: 'invoice',
-					format: 'peppol-bis3',
-					onInvalid: 'fail',
-					options: {},
-				} as never,
-				onError: 'continueRegularOutput',
-			},
-			{
-				id: 'send',
-				name: 'Deliver',
-				type: nodeType('hubBrokerNetwork'),
-				typeVersion: 1,
-				position: [600, 0],
-				parameters: {
-					resource: 'delivery',
-					operation: 'sendHttp',
-					method: 'POST',
-					url: `/inbound/${system}/{fileName}`,
-					httpOptions: { duplicateStatusCodes: '409', remoteIdField: 'id' },
-				} as never,
-				credentials: { httpGatewayApi: { id: 'gateway', name: 'Gateway' } },
-				continueOnFail: true,
-			},
+			...convertAndDeliverNodes(system),
 		],
 		connections: {
 			Source: { main: [[{ node: 'Invoice to UBL', type: 'main', index: 0 }]] },
@@ -115,6 +85,43 @@ function exportWorkflow(
 		},
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/** The half both fault runs share: Invoice to UBL → HTTP delivery to the receiver, failures kept as items. */
+export function convertAndDeliverNodes(system: string): WorkflowJson['nodes'] {
+	return [
+		{
+			id: 'ubl',
+			name: 'Invoice to UBL',
+			type: nodeType('invoiceToUbl'),
+			typeVersion: 1,
+			position: [300, 0],
+			parameters: {
+				invoiceSource: 'field',
+				invoiceField: 'invoice',
+				format: 'peppol-bis3',
+				onInvalid: 'fail',
+				options: {},
+			} as never,
+			onError: 'continueRegularOutput',
+		},
+		{
+			id: 'send',
+			name: 'Deliver',
+			type: nodeType('hubBrokerNetwork'),
+			typeVersion: 1,
+			position: [600, 0],
+			parameters: {
+				resource: 'delivery',
+				operation: 'sendHttp',
+				method: 'POST',
+				url: `/inbound/${system}/{fileName}`,
+				httpOptions: { duplicateStatusCodes: '409', remoteIdField: 'id' },
+			} as never,
+			credentials: { httpGatewayApi: { id: 'gateway', name: 'Gateway' } },
+			continueOnFail: true,
+		},
+	];
 }
 
 function pairedIndex(item: INodeExecutionData): number | undefined {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { nodeType, pollTrigger, runWorkflow, type WorkflowJson } from '../e2e/harness';
+import { convertAndDeliverNodes } from './fault-export';
 
 export interface SourceConfig {
 	system: string;
@@ -64,37 +65,7 @@ function exportWorkflow(system: string): WorkflowJson {
 				position: [0, 0],
 				parameters: {},
 			},
-			{
-				id: 'ubl',
-				name: 'Invoice to UBL',
-				type: nodeType('invoiceToUbl'),
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: {
-					invoiceSource: 'field',
-					invoiceField: 'invoice',
-					format: 'peppol-bis3',
-					onInvalid: 'fail',
-					options: {},
-				} as never,
-				onError: 'continueRegularOutput',
-			},
-			{
-				id: 'send',
-				name: 'Deliver',
-				type: nodeType('hubBrokerNetwork'),
-				typeVersion: 1,
-				position: [600, 0],
-				parameters: {
-					resource: 'delivery',
-					operation: 'sendHttp',
-					method: 'POST',
-					url: `/inbound/${system}/{fileName}`,
-					httpOptions: { duplicateStatusCodes: '409', remoteIdField: 'id' },
-				} as never,
-				credentials: { httpGatewayApi: { id: 'gateway', name: 'Gateway' } },
-				continueOnFail: true,
-			},
+			...convertAndDeliverNodes(system),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Invoice to UBL', type: 'main', index: 0 }]] },
