@@ -21,7 +21,6 @@ import path from 'node:path';
 
 import { freePort, installPackage, N8nInstance, n8nBin, node24, ensureRuntime, repoRoot } from '../n8n/runtime';
 import { documentNumberOf } from '../reliability/fault-export';
-import { generateBillyDataset, writeBillyDataset } from '../sandbox/billy/generate';
 import { billyInventory } from '../sandbox/billy/inventory';
 import { executions, waitFor } from '../templates/support';
 import {
@@ -33,6 +32,7 @@ import {
 	type Sandbox,
 } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
+import { billyDatasetWithExportable } from './dataset';
 import { ensureQueuePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
 
 type Json = Record<string, any>;
@@ -48,6 +48,8 @@ export interface QueueRunOptions {
 	keep?: boolean;
 	timeoutMs?: number;
 	log?: (line: string) => void;
+	/** Return what the gateway received (XML by file name), e.g. for the official validator. */
+	collectDocuments?: boolean;
 }
 
 export interface DocumentOutcome {
@@ -73,6 +75,8 @@ export interface QueueRunResult {
 	/** Requests the Billy emulator and the HTTP gateway answered. */
 	requests: number;
 	outcomes: DocumentOutcome[];
+	/** With `collectDocuments`: every document the gateway received, as `<number>-<n>.xml` → XML. */
+	received?: Record<string, string>;
 	line: string;
 	ok: boolean;
 }
@@ -216,11 +220,9 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 	const stops: (() => Promise<void>)[] = [];
 	const workers: Worker[] = [];
 	try {
-		// The dataset: N generated Billy documents (drafts and voided ones among them, which must not be sent).
+		// The dataset: N exportable generated Billy documents (drafts and voided ones in between, never to be sent).
 		const billyDir = path.join(dir, 'billy');
-		const data = generateBillyDataset({ count: options.documents, seed: options.seed ?? 8, showcase: false });
-		if (data.dataset.settings) delete data.dataset.settings.exportSince;
-		writeBillyDataset(billyDir, data);
+		const data = billyDatasetWithExportable(billyDir, options.documents, options.seed ?? 8);
 		const inventory = billyInventory(billyDir);
 		const exportable = inventory.filter((e) => !e.skipReason);
 		const docsPerCustomer = new Map<string, number>();
@@ -336,9 +338,12 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 
 		// Every document, from the receiver's records (how often it arrived) and the ledger (why it failed).
 		const arrived = new Map<string, number>();
+		const received: Record<string, string> = {};
 		for (const record of sandbox.gateway.received) {
-			const number = documentNumberOf(record.body.toString('utf8')) ?? '?';
+			const xml = record.body.toString('utf8');
+			const number = documentNumberOf(xml) ?? '?';
 			arrived.set(number, (arrived.get(number) ?? 0) + 1);
+			if (options.collectDocuments) received[`${number}-${arrived.get(number)}.xml`] = xml;
 		}
 		const failures = new Map<string, string>();
 		for (const row of await tables.allRows(ledger))
@@ -389,6 +394,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			jobsPerWorker: workers.map((w) => w.jobs),
 			requests,
 			outcomes,
+			...(options.collectDocuments ? { received } : {}),
 			line,
 			ok: lost === 0 && duplicates === 0 && stray.length === 0 && errored.length === 0,
 		};
