@@ -14,8 +14,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { billyDatasetWithExportable } from '../queue/dataset';
-import { documentNumberOf } from '../reliability/fault-export';
+import { billyDatasetWithExportable, documentNumberOf } from '../queue/dataset';
 import { runManually } from '../templates/support';
 import { startStack } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';

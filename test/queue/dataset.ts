@@ -18,3 +18,8 @@ export function billyDatasetWithExportable(dir: string, exportable: number, seed
 		return data;
 	}
 }
+
+/** The document number (BT-1) of a UBL invoice or credit note as the receiver got it. */
+export function documentNumberOf(xml: string): string | undefined {
+	return /<cbc:ID>([^<]*)<\/cbc:ID>/.exec(xml)?.[1];
+}

@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { freePort, installPackage, N8nInstance, n8nBin, node24, ensureRuntime, repoRoot } from '../n8n/runtime';
-import { documentNumberOf } from '../reliability/fault-export';
 import { billyInventory } from '../sandbox/billy/inventory';
 import { executions, waitFor } from '../templates/support';
 import {
@@ -32,7 +31,7 @@ import {
 	type Sandbox,
 } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
-import { billyDatasetWithExportable } from './dataset';
+import { billyDatasetWithExportable, documentNumberOf } from './dataset';
 import { ensureQueuePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
 
 type Json = Record<string, any>;
