@@ -11,9 +11,11 @@
  * and requests per document from the emulators' counters. Exit status 1 if a document is lost or sent twice.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { runtimeDir } from '../n8n/runtime';
 import { billyDatasetWithExportable, documentNumberOf } from '../queue/dataset';
 import { runManually } from '../templates/support';
 import { startStack } from '../tools/stack';
@@ -90,6 +92,28 @@ class RssSampler {
 	}
 }
 
+/**
+ * Per node of the finished execution: run time, items out, and the average JSON size of an output item (what n8n
+ * holds in memory for the whole execution). n8n stores execution data with `flatted`, taken from its own runtime.
+ */
+function nodeProfile(execution: Json): { node: string; ms: number; items: number; kbPerItem: number }[] {
+	if (typeof execution.data !== 'string') return [];
+	const flatted = createRequire(path.join(runtimeDir, 'package.json'))('flatted') as { parse(text: string): Json };
+	const runData = (flatted.parse(execution.data).resultData?.runData ?? {}) as Record<string, Json[]>;
+	return Object.entries(runData)
+		.map(([node, runs]) => {
+			const items = runs.flatMap((r) => ((r.data?.main ?? []) as Json[][]).flat().filter(Boolean));
+			const bytes = items.reduce((n, item) => n + JSON.stringify(item.json ?? {}).length, 0);
+			return {
+				node,
+				ms: runs.reduce((n, r) => n + Number(r.executionTime ?? 0), 0),
+				items: items.length,
+				kbPerItem: items.length ? bytes / items.length / 1024 : 0,
+			};
+		})
+		.sort((a, b) => b.ms - a.ms);
+}
+
 const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
 
 async function main(): Promise<number> {
@@ -152,7 +176,13 @@ async function main(): Promise<number> {
 		const processed = delivered + failed.size;
 		const hwm = [...sampler.hwm.values()].map((h) => `${h.name || '?'} ${h.hwm.toFixed(0)} MB`).join(', ');
 
-		log(`execution ${String(execution.id)}: ${String(execution.status)}`);
+		log(
+			`execution ${String(execution.id)}: ${String(execution.status)}; per node (ms, items out, KB of JSON per item):`,
+		);
+		for (const p of nodeProfile(execution))
+			log(
+				`  ${p.node.padEnd(28)} ${String(p.ms).padStart(7)} ms ${String(p.items).padStart(6)} items ${p.kbPerItem.toFixed(1).padStart(7)} KB`,
+			);
 		log(`documents: ${exportable.length} exportable; ${delivered} delivered, ${failed.size} failed (in the ledger)`);
 		log(`requests: Billy ${billyRequests} ${JSON.stringify(stack.sandbox.billy.requests)}, gateway ${gatewayRequests}`);
 		log(`memory: idle ${idle.toFixed(0)} MB before the run; per-process peaks (VmHWM): ${hwm}`);

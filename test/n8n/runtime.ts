@@ -409,17 +409,19 @@ export class DataTables {
 		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
 	}
 
-	/** Every row, page by page (`rows` returns the first 1,000 only). */
-	async allRows(id: string, pageSize = 500): Promise<Record<string, unknown>[]> {
+	/** Every row, page by page (n8n caps a page at 250 rows, so `rows` returns at most 250). */
+	async allRows(id: string): Promise<Record<string, unknown>[]> {
+		const pageSize = 250;
 		const out: Record<string, unknown>[] = [];
-		for (let skip = 0; ; skip += pageSize) {
-			const result = await this.n8n.rest<{ data?: Record<string, unknown>[] }>(
+		for (;;) {
+			const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
 				'GET',
-				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=${pageSize}&skip=${skip}`,
+				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=${pageSize}&skip=${out.length}&sortBy=id:asc`,
 			);
 			const page = result.data ?? [];
 			out.push(...page);
-			if (page.length < pageSize) return out;
+			if (!page.length || (result.count !== undefined ? out.length >= result.count : page.length < pageSize))
+				return out;
 		}
 	}
 

@@ -71,6 +71,8 @@ export interface QueueRunResult {
 	executions: number;
 	/** Executions each worker started (from its log). */
 	jobsPerWorker: number[];
+	/** Documents whose ledger rows disagree with the receiver (not exactly one row, or the wrong status). */
+	ledgerMismatch: number;
 	/** Requests the Billy emulator and the HTTP gateway answered. */
 	requests: number;
 	outcomes: DocumentOutcome[];
@@ -345,8 +347,18 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			if (options.collectDocuments) received[`${number}-${arrived.get(number)}.xml`] = xml;
 		}
 		const failures = new Map<string, string>();
-		for (const row of await tables.allRows(ledger))
-			if (row.source === 'billy' && row.status === 'failed') failures.set(String(row.number), String(row.message));
+		const ledgerStatus = new Map<string, string[]>();
+		for (const row of await tables.allRows(ledger)) {
+			if (row.source !== 'billy') continue;
+			const number = String(row.number);
+			ledgerStatus.set(number, [...(ledgerStatus.get(number) ?? []), String(row.status)]);
+			if (row.status === 'failed') failures.set(number, String(row.message));
+		}
+		// The ledger must agree with the receiver: one row per document, `exported` exactly when it arrived.
+		const ledgerMismatch = exportable.filter((e) => {
+			const statuses = ledgerStatus.get(e.number) ?? [];
+			return statuses.length !== 1 || (statuses[0] === 'exported') !== (arrived.get(e.number) ?? 0) > 0;
+		});
 		const outcomes: DocumentOutcome[] = exportable.map((e) => ({
 			number: e.number,
 			delivered: arrived.get(e.number) ?? 0,
@@ -370,6 +382,8 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		for (const o of outcomes.filter((o) => o.failed || o.delivered !== 1))
 			log(`  ${o.number}: ${o.failed ? `failed: ${o.failed}` : `delivered ×${o.delivered}`}`);
 		if (stray.length) log(`  records that match no exportable document: ${stray.slice(0, 10).join(', ')}`);
+		for (const e of ledgerMismatch.slice(0, 10))
+			log(`  ledger disagrees for ${e.number}: [${(ledgerStatus.get(e.number) ?? []).join(', ')}]`);
 		const errored = details.filter((d) => d.status !== 'success');
 		for (const d of errored) log(`  execution ${String(d.id)} of ${String(d.workflowId)}: ${String(d.status)}`);
 		log(
@@ -395,7 +409,8 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			outcomes,
 			...(options.collectDocuments ? { received } : {}),
 			line,
-			ok: lost === 0 && duplicates === 0 && stray.length === 0 && errored.length === 0,
+			ledgerMismatch: ledgerMismatch.length,
+			ok: lost === 0 && duplicates === 0 && stray.length === 0 && errored.length === 0 && !ledgerMismatch.length,
 		};
 	} catch (error) {
 		for (const w of workers) if (w.output) log(`worker log tail:\n${w.output.slice(-3000)}`);

@@ -28,6 +28,7 @@ describe('n8n queue mode (PostgreSQL, Redis, main + 2 workers)', { timeout: 600_
 		assert.equal(result.lost, 0, 'lost documents');
 		assert.equal(result.duplicates, 0, 'documents delivered twice');
 		assert.equal(result.delivered + result.failed, result.documents);
+		assert.equal(result.ledgerMismatch, 0, 'one ledger row per document, agreeing with the receiver');
 		assert.ok(result.delivered > result.documents / 2, `${result.delivered} delivered`);
 		for (const o of result.outcomes.filter((o) => o.failed))
 			assert.match(o.failed!, new RegExp(`\\b${o.number}\\b.*(billy|Billy)`), 'a failure names the invoice');
