@@ -4,18 +4,19 @@
  * Billy Trigger → export rules → Resolve Route → ledger check → Invoice to UBL → HTTP gateway → ledger row.
  * Billy rather than Dinero: Dinero's 100 requests/minute quota would make the run measure the quota, not our code.
  *
- *   npm run bench:e2e -- [--documents 1000] [--seed 11] [--keep]
+ *   npm run bench:e2e -- [--documents 1000] [--seed 11] [--baseline] [--keep]
  *
  * Prints documents per second, the execution's and the whole run's wall time, peak RSS of the n8n main process plus
  * its task-runner child (sampled every 100 ms from /proc, and each process's VmHWM), the idle RSS before the run,
- * and requests per document from the emulators' counters. Exit status 1 if a document is lost or sent twice.
+ * and requests per document from the emulators' counters; `--baseline` first measures a bare n8n's idle RSS.
+ * Exit status 1 if a document is lost or sent twice.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { runtimeDir } from '../n8n/runtime';
+import { freePort, N8nInstance, runtimeDir } from '../n8n/runtime';
 import { billyDatasetWithExportable, documentNumberOf } from '../queue/dataset';
 import { runManually } from '../templates/support';
 import { startStack } from '../tools/stack';
@@ -114,6 +115,22 @@ function nodeProfile(execution: Json): { node: string; ms: number; items: number
 		.sort((a, b) => b.ms - a.ms);
 }
 
+/** Idle RSS of a bare n8n (no community package, nothing imported): what n8n itself costs here. */
+async function bareN8nIdleRss(dir: string): Promise<number> {
+	const n8n = new N8nInstance({
+		userFolder: path.join(dir, 'bare'),
+		port: await freePort(),
+		brokerPort: await freePort(),
+	});
+	try {
+		await n8n.start();
+		await new Promise((r) => setTimeout(r, 3000));
+		return new RssSampler(n8n.process!.pid!).sample();
+	} finally {
+		await n8n.stop();
+	}
+}
+
 const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
 
 async function main(): Promise<number> {
@@ -125,6 +142,8 @@ async function main(): Promise<number> {
 	const data = billyDatasetWithExportable(billyDir, documents, Number(arg('seed') ?? 11));
 	const exportable = data.invoices.filter((i) => i.state === 'approved').map((i) => String(i.invoiceNo));
 	const log = (line: string) => process.stdout.write(`${line}\n`);
+	const bare = process.argv.includes('--baseline') ? await bareN8nIdleRss(dir) : undefined;
+	if (bare !== undefined) log(`baseline: a bare n8n (no community package) idles at ${bare.toFixed(0)} MB`);
 	const startedAll = Date.now();
 	const stack = await startStack({
 		userFolder: path.join(dir, 'n8n'),
