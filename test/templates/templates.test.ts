@@ -251,6 +251,9 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			ubl.length + deliveries().http + deliveries().maventa + files.length + as2Xml.length,
 		);
 		assert.ok(as2Xml.length > 0 && files.length > 0, 'AS2 and SFTP documents were judged too');
+		console.log(
+			`# measured: ${rows.length} ledger rows, deliveries ${JSON.stringify(deliveries())}, ${Object.keys(results).length} documents validated with 0 fatal`,
+		);
 
 		// Notifications: exactly one negative e-mail (naming the invoice and the reason), one summary per workflow.
 		const negative = stack.sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice not sent'));
@@ -440,6 +443,35 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		const none = await useForm([], false);
 		assert.match(none.completion, /0 document\(s\) exported/);
 		assert.match(none.completion, /No document was picked/);
+
+		// A resend the AS2 partner's receipt cannot confirm (wrong partner certificate in the credential): the page
+		// names it and the reason, one negative e-mail, and the ledger row stays exported with the failure noted.
+		const atAs2 = inRange.find((d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'as2')!;
+		const as2Id = CREDENTIAL_IDS.as2Api;
+		const credential = await stack.n8n.rest<Row>('GET', `/rest/credentials/${as2Id}?includeData=true`);
+		const patch = (data: Row) =>
+			stack.n8n.rest('PATCH', `/rest/credentials/${as2Id}`, { name: credential.name, type: credential.type, data });
+		await patch({ ...credential.data, partnerCertificate: stack.sandbox.as2!.us.certPem });
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		try {
+			const refused = await useForm([atAs2.number], true);
+			assert.match(refused.completion, /0 document\(s\) exported, 1 failed/);
+			assert.match(
+				refused.completion,
+				new RegExp(`Invoice ${atAs2.number} \\([^)]*\\): Resend 1 failed: .*AS2 delivery of invoice ${atAs2.number}`),
+			);
+			assert.match(refused.completion, /not signed with the partner's certificate/);
+		} finally {
+			await patch(credential.data);
+		}
+		const negative = stack.sandbox.smtp.mails
+			.slice(mailsBefore)
+			.filter((m) => m.subject.startsWith('E-invoice not sent'));
+		assert.equal(negative.length, 1);
+		assert.match(negative[0].subject, new RegExp(`Manual export invoice ${atAs2.number}\\b`));
+		const [as2Row] = await rowOf(atAs2.number);
+		assert.equal(as2Row.status, 'exported', 'delivered before; only the resend failed');
+		assert.match(as2Row.message, /^Resend 1 failed: .*AS2 delivery of invoice/);
 	});
 
 	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {

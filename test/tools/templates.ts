@@ -203,11 +203,12 @@ function ledgerValues(status: 'exported' | 'failed', resends = false): Record<st
 		supplierOrderNo: '={{ $json.invoice?.salesOrderReference ?? "" }}',
 		format: '={{ $json.document?.format ?? $json.route?.format ?? "" }}',
 		destination: '={{ $json.route?.destination ?? "" }}',
-		status: `=${status}`,
+		// A failed resend leaves the document exported (it was delivered before); the message says what failed.
+		status: status === 'failed' && resends ? '={{ $json.resend ? "exported" : "failed" }}' : `=${status}`,
 		message:
 			status === 'exported'
 				? '={{ $json.delivery?.mdn ? "MDN " + ($json.delivery.mdn.disposition ?? "received") + ($json.delivery.mdn.verified ? " (signature verified)" : "") : ($json.delivery?.message ?? ($json.delivery?.status ? "delivery " + $json.delivery.status : "sent")) }}'
-				: '={{ typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error") }}',
+				: `={{ ${resends ? '($json.resend ? "Resend " + $json.resend + " failed: " : "") + ' : ''}(typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error")) }}`,
 		remoteId: '={{ String($json.delivery?.remoteId ?? "") }}',
 		fileName: '={{ $json.document?.fileName ?? "" }}',
 		...(status === 'exported' ? { xml: '={{ $json.xml ?? "" }}' } : {}),
@@ -601,7 +602,7 @@ function addDelivery(
 			toEmail: NOTIFY_TO,
 			subject: `=E-invoice not sent: ${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
 			emailFormat: 'text',
-			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
+			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "{{ $json.status }}". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
 			options: {},
 		},
 		credentials: smtp,
