@@ -170,6 +170,36 @@ export class InvoiceToUbl implements INodeType {
 							'File name of the document. Placeholders: {number}, {kind}, {format}, {customer}, {issueDate}, {system}, {sourceId}.',
 					},
 					{
+						displayName: 'OIOUBL Profile',
+						name: 'oioublProfile',
+						type: 'options',
+						options: [
+							{
+								name: 'NES Profile 5 — Billing (Default)',
+								value: 'urn:www.nesubl.eu:profiles:profile5:ver2.0',
+								description: 'Invoices and credit notes without an order; what most NemHandel receivers expect',
+							},
+							{
+								name: 'Procurement-BilSim-1.0 — Simple Billing',
+								value: 'Procurement-BilSim-1.0',
+								description: 'OIOUBL simple billing profile',
+							},
+							{
+								name: 'Procurement-OrdSimR-BilSim-1.0 — Order Then Billing',
+								value: 'Procurement-OrdSimR-BilSim-1.0',
+								description: 'Billing after an order: the invoice must carry the order reference',
+							},
+							{
+								name: 'NES Profile 7 — Simple Procurement',
+								value: 'urn:www.nesubl.eu:profiles:profile7:ver2.0',
+								description: 'Order, then invoice: the invoice must carry the order reference',
+							},
+						],
+						default: 'urn:www.nesubl.eu:profiles:profile5:ver2.0',
+						description:
+							'OIOUBL only: the profile (cbc:ProfileID) the receiver has registered for. Pre-flight checks what the profile demands (e.g. an order reference).',
+					},
+					{
 						displayName: 'PDF Binary Property',
 						name: 'pdfProperty',
 						type: 'string',
@@ -208,6 +238,7 @@ export class InvoiceToUbl implements INodeType {
 					pdfProperty: (options.pdfProperty as string) || 'pdf',
 					fileName: (options.fileName as string) || '{number}.xml',
 					binaryProperty: (options.binaryProperty as string) || 'document',
+					oioublProfileId: (options.oioublProfile as string) || undefined,
 					edifact: {
 						senderGln: options.edifactSenderGln as string | undefined,
 						recipientGln: options.edifactRecipientGln as string | undefined,

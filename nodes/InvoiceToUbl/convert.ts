@@ -34,6 +34,8 @@ export interface ConvertOptions {
 	binaryProperty: string;
 	/** Interchange settings used when the format is EDIFACT. */
 	edifact?: EdifactSettings;
+	/** OIOUBL 2.1 profile id (cbc:ProfileID) used when the format is OIOUBL; empty for NES profile 5. */
+	oioublProfileId?: string;
 }
 
 export interface ConvertResult {
@@ -116,6 +118,7 @@ export async function convertItem(
 		pdf,
 		writeInvalid: options.onInvalid !== 'fail',
 		edifact: interchange?.options,
+		oioublProfileId: options.oioublProfileId || undefined,
 	});
 	const number = invoice.number;
 	if (!built.valid && options.onInvalid === 'fail') {

@@ -176,6 +176,42 @@ export function safeBaseName(name: string): string {
 	);
 }
 
+/** Maventa's invoice ids are UUIDs (the uuid we send becomes the id); accept any short plain identifier [I]. */
+const INVOICE_ID = /^[\w.:-]{1,100}$/;
+
+function describeValue(value: unknown): string {
+	if (value === null || value === undefined) return 'nothing';
+	if (Array.isArray(value)) return 'a list';
+	if (Buffer.isBuffer(value)) return 'raw bytes';
+	if (typeof value === 'object') return 'a record';
+	return `a ${typeof value}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return !!value && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+/** The answer as a Maventa invoice (id and status strings), or an error naming the request and what came instead. */
+export function expectInvoice(value: unknown, what: string, expectedId?: string): MaventaInvoice {
+	if (!isObject(value)) throw new Error(`Maventa answered ${what} with ${describeValue(value)} instead of an invoice`);
+	if (typeof value.id !== 'string' || !INVOICE_ID.test(value.id))
+		throw new Error(`Maventa answered ${what} with an invoice without a usable id`);
+	if (expectedId !== undefined && value.id.toLowerCase() !== expectedId.toLowerCase())
+		throw new Error(`Maventa answered ${what} with another invoice (${value.id})`);
+	if (typeof value.status !== 'string' || !value.status)
+		throw new Error(`Maventa answered ${what} with invoice ${value.id} without a status`);
+	return value as MaventaInvoice;
+}
+
+/** The answer as a list of records, or an error naming the request and what came instead. */
+export function expectList<T>(value: unknown, what: string): T[] {
+	if (!Array.isArray(value)) throw new Error(`Maventa answered ${what} with ${describeValue(value)} instead of a list`);
+	const bad = value.findIndex((entry) => !isObject(entry));
+	if (bad >= 0)
+		throw new Error(`Maventa answered ${what} with a list whose entry ${bad + 1} is ${describeValue(value[bad])}`);
+	return value as T[];
+}
+
 /** Words Maventa may use when a uuid is already taken [U: the duplicate-uuid answer is not documented]. */
 const DUPLICATE_UUID = /uuid|duplicate|already exists/i;
 
@@ -266,7 +302,10 @@ export class MaventaClient {
 				itemIndex,
 			});
 		}
-		if (!parsed?.id) throw new Error(`Maventa accepted ${subject} but returned no invoice id`);
+		if (!isObject(parsed) || typeof parsed.id !== 'string' || !INVOICE_ID.test(parsed.id))
+			throw new Error(
+				`Maventa accepted the upload of the ${subject} but returned no usable invoice id (${describeValue(parsed)})`,
+			);
 		return { invoice: parsed, existing: response.statusCode === 200 };
 	}
 
@@ -280,30 +319,34 @@ export class MaventaClient {
 			subject,
 			itemIndex,
 		});
-		return response.statusCode === 404 ? undefined : response.body;
+		return response.statusCode === 404 ? undefined : expectInvoice(response.body, `the lookup of the ${subject}`, id);
 	}
 
-	getInvoice(id: string, subject: string, itemIndex?: number): Promise<MaventaInvoice> {
+	async getInvoice(id: string, subject: string, itemIndex?: number): Promise<MaventaInvoice> {
 		this.requestCount++;
-		return call<MaventaInvoice>(this.ctx, MAVENTA_SERVICE, {
+		const body = await call<unknown>(this.ctx, MAVENTA_SERVICE, {
 			url: `/v1/invoices/${encodeURIComponent(id)}`,
 			baseURL: this.baseUrl,
 			subject,
 			itemIndex,
 		});
+		const invoice = expectInvoice(body, `the status request of the ${subject}`, id);
+		if (invoice.actions !== undefined) expectList(invoice.actions, `the status request of the ${subject} (actions)`);
+		return invoice;
 	}
 
-	getActions(id: string, subject: string, itemIndex?: number): Promise<MaventaAction[]> {
+	async getActions(id: string, subject: string, itemIndex?: number): Promise<MaventaAction[]> {
 		this.requestCount++;
-		return call<MaventaAction[]>(this.ctx, MAVENTA_SERVICE, {
+		const body = await call<unknown>(this.ctx, MAVENTA_SERVICE, {
 			url: `/v1/invoices/${encodeURIComponent(id)}/actions`,
 			baseURL: this.baseUrl,
 			subject,
 			itemIndex,
 		});
+		return expectList<MaventaAction>(body, `the actions request of the ${subject}`);
 	}
 
-	lookupReceivers(
+	async lookupReceivers(
 		query: { networks: string[]; eia?: string; bid?: string; name?: string; countries?: string[] },
 		itemIndex?: number,
 	): Promise<LookupReceiver[]> {
@@ -314,12 +357,14 @@ export class MaventaClient {
 		if (query.name) search.set('name', query.name);
 		for (const c of query.countries ?? []) search.append('country[]', c);
 		this.requestCount++;
-		return call<LookupReceiver[]>(this.ctx, MAVENTA_SERVICE, {
+		const subject = `receiver lookup of ${query.eia ?? query.bid ?? query.name}`;
+		const body = await call<unknown>(this.ctx, MAVENTA_SERVICE, {
 			url: `/v1/lookup/receivers?${search.toString()}`,
 			baseURL: this.baseUrl,
-			subject: 'receiver lookup',
+			subject,
 			itemIndex,
 		});
+		return expectList<LookupReceiver>(body, `the ${subject}`);
 	}
 }
 

@@ -49,6 +49,44 @@ export const SEVERA_SERVICE: Service = {
 	errorMessage: severaErrorMessage,
 };
 
+/** What an unexpected answer is, for messages: "an array", "a string", "null" … */
+function shapeOf(value: unknown): string {
+	if (value === null || value === undefined) return 'nothing';
+	if (Array.isArray(value)) return 'a list';
+	if (Buffer.isBuffer(value)) return 'raw bytes';
+	return typeof value === 'object' ? 'a record without a guid' : `a ${typeof value}`;
+}
+
+/** Severa's records all carry a string `guid`; anything else is not the record that was asked for. */
+function isRecord(value: unknown): value is { guid: string } {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		!Array.isArray(value) &&
+		!Buffer.isBuffer(value) &&
+		typeof (value as { guid?: unknown }).guid === 'string' &&
+		(value as { guid: string }).guid.length > 0
+	);
+}
+
+/** The answer as one record, or an error naming what was asked for and what came instead. */
+export function expectRecord<T>(value: unknown, what: string): T {
+	if (!isRecord(value)) throw new Error(`Visma Severa answered the request for ${what} with ${shapeOf(value)}`);
+	return value as T;
+}
+
+/** The answer as a list of records, or an error naming the list and what came instead. */
+export function expectRecords<T>(value: unknown, what: string): T[] {
+	if (!Array.isArray(value))
+		throw new Error(`Visma Severa answered the request for ${what} with ${shapeOf(value)}, not a list`);
+	const bad = value.findIndex((entry) => !isRecord(entry));
+	if (bad >= 0)
+		throw new Error(
+			`Visma Severa answered the request for ${what} with a list whose entry ${bad + 1} is ${shapeOf(value[bad])}`,
+		);
+	return value as T[];
+}
+
 /** Page size for token-paged lists (Severa's maximum). */
 export const SEVERA_PAGE_SIZE = 100;
 
@@ -123,21 +161,27 @@ export class SeveraClient {
 		return await call<T>(this.ctx, SEVERA_SERVICE, { url, baseURL: this.baseUrl, subject, itemIndex });
 	}
 
+	private async getRecord<T>(url: string, subject: string, itemIndex?: number): Promise<T> {
+		return expectRecord<T>(await this.get<unknown>(url, subject, itemIndex), subject);
+	}
+
 	/** A token-paged list (`rowCount` + `pageToken`, next token in the `NextPageToken` header). */
 	private async tokenPaged<T>(
 		path: string,
 		params: Record<string, string | number | (string | number)[] | undefined>,
 		options: ListOptions<T> = {},
+		subject = path.replace(/^\/v1\//, ''),
 	) {
 		const result = await pageByToken<T>(
 			async (pageToken) => {
 				this.requestCount++;
-				const response = await callFull<T[]>(this.ctx, SEVERA_SERVICE, {
+				const response = await callFull<unknown>(this.ctx, SEVERA_SERVICE, {
 					url: `${path}${query({ ...params, rowCount: SEVERA_PAGE_SIZE, pageToken })}`,
 					baseURL: this.baseUrl,
+					subject,
 				});
 				return {
-					items: Array.isArray(response.body) ? response.body : [],
+					items: expectRecords<T>(response.body, subject),
 					nextToken: nextTokenFromHeaders(response.headers, 'NextPageToken'),
 				};
 			},
@@ -162,11 +206,16 @@ export class SeveraClient {
 	}
 
 	getInvoice(guid: string, itemIndex?: number): Promise<SeveraInvoice> {
-		return this.get(`/v1/invoices/${encodeURIComponent(guid)}`, `invoice ${guid}`, itemIndex);
+		return this.getRecord(`/v1/invoices/${encodeURIComponent(guid)}`, `invoice ${guid}`, itemIndex);
 	}
 
-	getInvoiceRows(invoiceGuid: string): Promise<SeveraInvoiceRow[]> {
-		return this.tokenPaged<SeveraInvoiceRow>(`/v1/invoices/${encodeURIComponent(invoiceGuid)}/invoicerows`, {});
+	getInvoiceRows(invoice: Pick<SeveraInvoice, 'guid' | 'number'>): Promise<SeveraInvoiceRow[]> {
+		return this.tokenPaged<SeveraInvoiceRow>(
+			`/v1/invoices/${encodeURIComponent(invoice.guid)}/invoicerows`,
+			{},
+			{},
+			`rows of invoice ${invoice.number ?? invoice.guid}`,
+		);
 	}
 
 	async getInvoicePdf(
@@ -178,31 +227,41 @@ export class SeveraClient {
 		itemIndex?: number,
 	): Promise<BinaryResponse> {
 		this.requestCount++;
-		return await apiRequestBinary.call(this.ctx, SEVERA_SERVICE, {
+		const subject = `PDF of invoice ${invoice.number ?? invoice.guid}`;
+		const pdf = await apiRequestBinary.call(this.ctx, SEVERA_SERVICE, {
 			url: `/v1/invoices/${encodeURIComponent(invoice.guid)}/pdf${query({ invoiceType: options.invoiceType, pdfGetOptions: options.pdfGetOptions })}`,
 			baseURL: this.baseUrl,
 			headers: { Accept: 'application/pdf' },
-			subject: `PDF of invoice ${invoice.number ?? invoice.guid}`,
+			subject,
 			itemIndex,
 		});
+		// An error page or JSON served with a 200 must not travel on as the invoice's PDF.
+		if (pdf.data.subarray(0, 5).toString('latin1') !== '%PDF-') {
+			throw new Error(
+				`Visma Severa answered the request for the ${subject} with ${pdf.mimeType ?? 'untyped'} content that is not a PDF (${pdf.data.length} bytes)`,
+			);
+		}
+		return pdf;
 	}
 
 	/** All invoice statuses (cached for the client's lifetime, i.e. one execution or poll). */
 	listStatuses(): Promise<SeveraInvoiceStatus[]> {
-		this.statuses ??= this.get<SeveraInvoiceStatus[]>('/v1/invoicestatuses').then((list) =>
-			[...(list ?? [])].sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0)),
+		this.statuses ??= this.get<unknown>('/v1/invoicestatuses', 'invoice statuses').then((list) =>
+			[...expectRecords<SeveraInvoiceStatus>(list, 'invoice statuses')].sort(
+				(a, b) => (Number(a.sortOrder) || 0) - (Number(b.sortOrder) || 0),
+			),
 		);
 		return this.statuses;
 	}
 
 	getStatus(guid: string, itemIndex?: number): Promise<SeveraInvoiceStatus> {
-		return this.get(`/v1/invoicestatuses/${encodeURIComponent(guid)}`, `invoice status ${guid}`, itemIndex);
+		return this.getRecord(`/v1/invoicestatuses/${encodeURIComponent(guid)}`, `invoice status ${guid}`, itemIndex);
 	}
 
 	getCustomer(guid: string): Promise<SeveraCustomer> {
 		let customer = this.customers.get(guid);
 		if (!customer) {
-			customer = this.get<SeveraCustomer>(`/v1/customers/${encodeURIComponent(guid)}`, `customer ${guid}`);
+			customer = this.getRecord<SeveraCustomer>(`/v1/customers/${encodeURIComponent(guid)}`, `customer ${guid}`);
 			this.customers.set(guid, customer);
 			customer.catch(() => this.customers.delete(guid));
 		}
@@ -215,7 +274,11 @@ export class SeveraClient {
 	}
 
 	getOrganization(): Promise<SeveraOrganizationDetails> {
-		this.organization ??= this.get<SeveraOrganizationDetails>('/v1/organizationdetails', 'organisation details');
+		this.organization ??= this.get<unknown>('/v1/organizationdetails', 'organisation details').then((details) => {
+			if (!details || typeof details !== 'object' || Array.isArray(details) || Buffer.isBuffer(details))
+				throw new Error(`Visma Severa answered the request for the organisation details with ${shapeOf(details)}`);
+			return details as SeveraOrganizationDetails;
+		});
 		this.organization.catch(() => (this.organization = undefined));
 		return this.organization;
 	}
@@ -223,9 +286,13 @@ export class SeveraClient {
 	/** Active bank accounts of the organisation (offset paging). */
 	listBankAccounts(): Promise<SeveraBankAccount[]> {
 		this.bankAccounts ??= pageByNumber<SeveraBankAccount>(
-			(page, size) =>
-				this.get<SeveraBankAccount[]>(
-					`/v1/bankaccounts${query({ active: 'true', firstRow: page * size, rowCount: size })}`,
+			async (page, size) =>
+				expectRecords<SeveraBankAccount>(
+					await this.get<unknown>(
+						`/v1/bankaccounts${query({ active: 'true', firstRow: page * size, rowCount: size })}`,
+						'bank accounts',
+					),
+					'bank accounts',
 				),
 			{ firstPage: 0, pageSize: SEVERA_PAGE_SIZE },
 		).then((r) => r.items);
@@ -237,7 +304,7 @@ export class SeveraClient {
 	async loadDocument(invoice: SeveraInvoice): Promise<SeveraDocument> {
 		const customerGuid = invoice.billingCustomer?.guid ?? invoice.customer?.guid;
 		const [rows, customer, organization, bankAccounts] = await Promise.all([
-			this.getInvoiceRows(invoice.guid),
+			this.getInvoiceRows(invoice),
 			customerGuid ? this.getCustomer(customerGuid) : Promise.resolve(undefined),
 			this.getOrganization(),
 			this.listBankAccounts(),

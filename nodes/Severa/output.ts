@@ -33,7 +33,10 @@ export async function invoiceItem(
 		wantPdf
 			? client.getInvoicePdf(invoice, { pdfGetOptions: options.pdfContent }, itemIndex)
 			: Promise.resolve(undefined),
-	]);
+	]).catch((error: unknown) => {
+		// Customer, organisation and bank accounts are shared lookups: say which invoice needed them.
+		throw nameInvoice(error, invoice);
+	});
 	const account = options.account || document.organization.name || 'severa';
 	const source: IDataObject = severaSource(invoice, account);
 	if (document.customer?.eInvoiceAddress && document.customer.eInvoiceOperator) {
@@ -52,6 +55,14 @@ export async function invoiceItem(
 		item.binary = { pdf: await prepareBinaryData(pdf.data, `${kind}-${invoice.number}.pdf`, 'application/pdf') };
 	}
 	return item;
+}
+
+/** The error, its message starting with the invoice it concerns (unless it names it already). */
+function nameInvoice(error: unknown, invoice: SeveraInvoice): Error {
+	const label = `Severa invoice ${invoice.number ?? invoice.guid}`;
+	const named = error instanceof Error ? error : new Error(String(error));
+	if (!named.message.includes(String(invoice.number ?? invoice.guid))) named.message = `${label}: ${named.message}`;
+	return named;
 }
 
 /** Options shared by the trigger and the action node for canonical output. */

@@ -127,25 +127,81 @@ interface Page<T> {
 	totalCount?: number;
 }
 
+function describeValue(value: unknown): string {
+	if (value === null || value === undefined) return 'nothing';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'a record' : `a ${typeof value}`;
+}
+
+/**
+ * One page of a list answer: `{items, totalCount}` (in an ABP envelope or not) with records in `items`, or an error
+ * naming the list and what came instead. An ABP `success: false` inside a 200 is an error too.
+ */
+function readPage<T>(body: unknown, what: string, isEntry: (entry: Record<string, unknown>) => boolean): Page<T> {
+	if ((body as { success?: unknown } | null)?.success === false)
+		throw new Error(`Zenvoices refused the ${what}: ${abpErrorMessage(body) ?? 'no reason given'}`);
+	const page = unwrap<unknown>(body);
+	if (!page || typeof page !== 'object' || Array.isArray(page))
+		throw new Error(`Zenvoices answered the ${what} with ${describeValue(page)} instead of a page of results`);
+	const { items = [], totalCount } = page as { items?: unknown; totalCount?: unknown };
+	if (!Array.isArray(items))
+		throw new Error(`Zenvoices answered the ${what} with items that are ${describeValue(items)}`);
+	const bad = items.findIndex(
+		(entry) => !entry || typeof entry !== 'object' || !isEntry(entry as Record<string, unknown>),
+	);
+	if (bad >= 0) throw new Error(`Zenvoices answered the ${what} with an unusable entry ${bad + 1}`);
+	return {
+		items: items as T[],
+		totalCount: typeof totalCount === 'number' && Number.isSafeInteger(totalCount) ? totalCount : undefined,
+	};
+}
+
+/**
+ * Page through a skipCount list until `limit`, the total, a short or empty page. A page that repeats the previous
+ * one (a server that ignores skipCount) ends the list instead of looping forever.
+ */
+async function pageThrough<T extends { id?: unknown }>(
+	send: ZenvoicesSend,
+	path: string,
+	what: string,
+	isEntry: (entry: Record<string, unknown>) => boolean,
+	extra: Record<string, unknown>,
+	limit: number,
+): Promise<T[]> {
+	const out: T[] = [];
+	let previous = '';
+	for (let skip = 0; out.length < limit;) {
+		const maxResultCount = Math.min(MAX_PAGE_SIZE, limit - out.length);
+		const response = await send({ method: 'POST', path, body: { ...extra, maxResultCount, skipCount: skip } });
+		const page = readPage<T>(response.body, what, isEntry);
+		const items = page.items ?? [];
+		const ids = items.map((i) => String(i.id)).join(',');
+		if (items.length && ids === previous) break;
+		previous = ids;
+		out.push(...items);
+		skip += items.length;
+		if (items.length < maxResultCount || (page.totalCount !== undefined && skip >= page.totalCount)) break;
+	}
+	return out;
+}
+
+const isCompany = (c: Record<string, unknown>) =>
+	(typeof c.id === 'number' || (typeof c.id === 'string' && c.id !== '')) && typeof c.code === 'string';
+
 /** List administrations ("companies"), paging with skipCount until `limit` or the total is reached. */
 export async function listCompanies(
 	send: ZenvoicesSend,
 	options: { limit?: number; sorting?: string } = {},
 ): Promise<Company[]> {
-	const companies: Company[] = [];
-	const limit = options.limit ?? Infinity;
-	for (let skip = 0; companies.length < limit;) {
-		const maxResultCount = Math.min(MAX_PAGE_SIZE, limit - companies.length);
-		const body: Record<string, unknown> = { maxResultCount, skipCount: skip };
-		if (options.sorting) body.sorting = options.sorting;
-		const response = await send({ method: 'POST', path: ADMINISTRATION_LIST_PATH, body });
-		const page = unwrap<Page<Company>>(response.body) ?? {};
-		const items = page.items ?? [];
-		companies.push(...items);
-		skip += items.length;
-		if (items.length === 0 || (page.totalCount !== undefined && skip >= page.totalCount)) break;
-	}
-	return companies;
+	const extra: Record<string, unknown> = options.sorting ? { sorting: options.sorting } : {};
+	return await pageThrough<Company>(
+		send,
+		ADMINISTRATION_LIST_PATH,
+		'company list',
+		isCompany,
+		extra,
+		options.limit ?? Infinity,
+	);
 }
 
 /** Find a company by code (case-insensitive), or by numeric id as a fallback. */
@@ -192,10 +248,19 @@ export async function uploadToInbox(send: ZenvoicesSend, upload: InboxUpload): P
 	});
 	if (response.statusCode === 409)
 		return { status: 'alreadyDelivered', message: abpErrorMessage(response.body) ?? 'already in the inbox' };
-	const result = unwrap<{ id?: number | string }>(response.body);
+	if ((response.body as { success?: unknown } | null)?.success === false)
+		throw new Error(`Zenvoices refused the upload: ${abpErrorMessage(response.body) ?? 'no reason given'}`);
+	// Without the id of the inbox document there is no proof the upload was stored.
+	const result = unwrap<{ id?: unknown } | null>(response.body);
+	const id = result && typeof result === 'object' ? result.id : undefined;
+	if (!(
+		(typeof id === 'number' && Number.isSafeInteger(id)) ||
+		(typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id))
+	))
+		throw new Error(`Zenvoices answered the upload with ${describeValue(result)} without a usable inbox document id`);
 	return {
 		status: 'delivered',
-		remoteId: result?.id !== undefined ? String(result.id) : undefined,
+		remoteId: String(id),
 		message: `in inbox of administration ${upload.administrationId}`,
 	};
 }
@@ -211,18 +276,6 @@ export interface InboxItem {
 }
 
 export async function listInbox(send: ZenvoicesSend, administrationId?: number, limit = 1000): Promise<InboxItem[]> {
-	const out: InboxItem[] = [];
-	for (let skip = 0; out.length < limit;) {
-		const body: Record<string, unknown> = {
-			maxResultCount: Math.min(MAX_PAGE_SIZE, limit - out.length),
-			skipCount: skip,
-		};
-		if (administrationId !== undefined) body.administrationId = administrationId;
-		const page = unwrap<Page<InboxItem>>((await send({ method: 'POST', path: INBOX_LIST_PATH, body })).body) ?? {};
-		const items = page.items ?? [];
-		out.push(...items);
-		skip += items.length;
-		if (items.length === 0 || (page.totalCount !== undefined && skip >= page.totalCount)) break;
-	}
-	return out;
+	const extra: Record<string, unknown> = administrationId !== undefined ? { administrationId } : {};
+	return await pageThrough<InboxItem>(send, INBOX_LIST_PATH, 'inbox list', () => true, extra, limit);
 }

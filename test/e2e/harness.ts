@@ -383,7 +383,15 @@ function makeCredentialsHelper(store: CredentialStore, used: Set<string>) {
 		updateCredentials: async (details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) => {
 			store[details.id && store[details.id] ? details.id : type] = data;
 		},
-		updateCredentialsOauthTokenData: async () => {},
+		// n8n saves a refreshed OAuth2 token with the credential; keep it for the rest of this run.
+		updateCredentialsOauthTokenData: async (
+			details: INodeCredentialsDetails,
+			type: string,
+			data: ICredentialDataDecryptedObject,
+		) => {
+			const key = details.id && store[details.id] ? details.id : type;
+			store[key] = { ...store[key], oauthTokenData: data.oauthTokenData };
+		},
 		getCredentials: async () => {
 			throw new Error('getCredentials is not available in the harness');
 		},

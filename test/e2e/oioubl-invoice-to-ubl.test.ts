@@ -67,3 +67,36 @@ test('an invoice OIOUBL cannot carry fails its item with the OIOUBL rule named',
 	assert.match(String(result.error?.message), /OIOUBL 2\.1 document is invalid/);
 	assert.match(String(result.error?.message), /F-INV011/);
 });
+
+test('the OIOUBL Profile option writes the chosen profile, valid by the official validator, and pre-flight asks for what it needs', async () => {
+	const profiles = [
+		'Procurement-BilSim-1.0',
+		'Procurement-OrdSimR-BilSim-1.0',
+		'urn:www.nesubl.eu:profiles:profile7:ver2.0',
+	];
+	const withOrder = { ...structuredClone(oioublFixtures['dk-b2b-cvr']), orderReference: 'PO-4711' };
+	const texts: Record<string, string> = {};
+	for (const profile of profiles) {
+		const wf = workflow('oioubl21');
+		const node = wf.nodes.find((n) => n.name === 'Invoice to UBL')!;
+		node.parameters = { ...node.parameters, options: { oioublProfile: profile } };
+		const result = await runWorkflow(wf, { input: [{ json: { invoice: withOrder } as unknown as IDataObject }] });
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const [item] = result.output('Invoice to UBL');
+		const text = (await binaryBuffer(item.binary!.document as IBinaryData)).toString('utf8');
+		assert.match(text, new RegExp(`<cbc:ProfileID schemeAgencyID="320" schemeID="[^"]+">${profile}</cbc:ProfileID>`));
+		texts[`${profile.replace(/[^A-Za-z0-9]+/g, '-')}.xml`] = text;
+	}
+	const results = await validateDocuments(texts);
+	for (const [name, r] of Object.entries(results)) assert.deepEqual(fatalIds(r), [], `${name} is valid`);
+
+	// An order-based profile without an order reference is stopped before it is written.
+	const wf = workflow('oioubl21');
+	const node = wf.nodes.find((n) => n.name === 'Invoice to UBL')!;
+	node.parameters = { ...node.parameters, options: { oioublProfile: 'Procurement-OrdSimR-BilSim-1.0' } };
+	const noOrder = structuredClone(oioublFixtures['dk-b2b-cvr']);
+	delete noOrder.orderReference;
+	delete noOrder.salesOrderReference;
+	const result = await runWorkflow(wf, { input: [{ json: { invoice: noOrder } as unknown as IDataObject }] });
+	assert.match(String(result.error?.message), /F-INV002/);
+});

@@ -22,14 +22,14 @@ import { Faults } from '../sandbox/faults';
 import { fatalIds, validateDocuments } from '../support/validator';
 import { normalizeKeys, parseDineroJson } from '../../nodes/Dinero/json';
 import type { BillyContact, BillyInvoice } from '../../nodes/Billy/api';
-import { mutations, deepNesting } from './mutate';
+import { mutations } from './mutate';
+import { allSecrets, rawBodies, withTimeout } from './node-support';
 
 const SECRETS = {
 	billyToken: 'HOSTILE-billy-token-Qx81zK4m',
 	dineroClientSecret: 'HOSTILE-dinero-secret-Vb72pL0w',
 	dineroApiKey: 'HOSTILE-dinero-apikey-Hn55tR9e',
 };
-const RUN_TIMEOUT_MS = 240_000;
 /** Mutations of the fields that name the document: the error names it as the API now does, not as before. */
 const IDENTITY = /^[a-z-]+:(invoice\.invoiceNo|Number)$|^huge-int:every-numeric-field$/;
 
@@ -39,78 +39,6 @@ interface NodeCase {
 	names: string[];
 	/** The id the workflow asks for. */
 	id: string;
-}
-
-/** Raw bodies no API should send, served as the answer to a document request. */
-function rawBodies(
-	secretEcho: string,
-): { name: string; status: number; contentType: string; body: string; headers?: Record<string, string> }[] {
-	return [
-		{
-			name: 'html-200',
-			status: 200,
-			contentType: 'text/html',
-			body: '<!DOCTYPE html><html><body><h1>Maintenance</h1></body></html>',
-		},
-		{
-			name: 'html-as-json',
-			status: 200,
-			contentType: 'application/json',
-			body: '<html><body>502 Bad Gateway</body></html>',
-		},
-		{
-			name: 'html-500',
-			status: 500,
-			contentType: 'text/html',
-			body: '<html><body><h1>Internal Server Error</h1><script>alert(1)</script></body></html>',
-		},
-		{
-			name: 'truncated-json',
-			status: 200,
-			contentType: 'application/json',
-			body: '{"invoice":{"id":"x","lines":[{"descr',
-		},
-		{ name: 'empty-200', status: 200, contentType: 'application/json', body: '' },
-		{ name: 'json-null', status: 200, contentType: 'application/json', body: 'null' },
-		{ name: 'json-string', status: 200, contentType: 'application/json', body: '"ok"' },
-		{ name: 'json-array', status: 200, contentType: 'application/json', body: '[1,2,3]' },
-		{ name: 'deep-nesting-raw', status: 200, contentType: 'application/json', body: deepNesting(100_000) },
-		{ name: 'bom-and-control-chars', status: 200, contentType: 'application/json', body: '\ufeff{"a":"\u0001\u0002"}' },
-		{
-			name: 'invalid-utf8',
-			status: 200,
-			contentType: 'application/json',
-			body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('latin1'),
-		},
-		{
-			name: '10mb-garbage',
-			status: 200,
-			contentType: 'application/json',
-			body: `{"x":"${'A'.repeat(10 * 1024 * 1024)}`,
-		},
-		{
-			name: 'retry-after-forever',
-			status: 429,
-			contentType: 'application/json',
-			body: '{"message":"slow down"}',
-			headers: { 'retry-after': '86400' },
-		},
-		{
-			name: 'error-echoing-the-credential',
-			status: 401,
-			contentType: 'application/json',
-			body: JSON.stringify({
-				message: `The key ${secretEcho} is not valid`,
-				errorMessage: `Token ${secretEcho} rejected`,
-			}),
-		},
-		{
-			name: 'error-403-echo',
-			status: 403,
-			contentType: 'application/json',
-			body: JSON.stringify({ message: `Forbidden for ${secretEcho}` }),
-		},
-	];
 }
 
 function exportWorkflow(system: 'billy' | 'dinero'): WorkflowJson {
@@ -243,7 +171,9 @@ function leaks(result: RunResult): string[] {
 
 function secretsIn(texts: string[]): string[] {
 	const found: string[] = [];
-	for (const [name, secret] of Object.entries(SECRETS)) if (texts.some((t) => t.includes(secret))) found.push(name);
+	// Also every token the echoing answers saw on a request (Dinero's tokens are issued by the emulator).
+	for (const [name, secret] of Object.entries(allSecrets(SECRETS)))
+		if (texts.some((t) => t.includes(secret))) found.push(name);
 	return found;
 }
 
@@ -326,7 +256,7 @@ describe('hostile API answers through the nodes (real engine)', () => {
 			report('Billy', judged);
 			assert.ok(judged.length >= 100, `at least 100 Billy cases (got ${judged.length})`);
 			assert.deepEqual(leaks(result), [], 'no credential value in any output, error or log line');
-			assert.deepEqual(secretsIn([`x${SECRETS.billyToken}x`]), ['billyToken'], 'the scan finds a planted secret');
+			assert.ok(secretsIn([`x${SECRETS.billyToken}x`]).includes('billyToken'), 'the scan finds a planted secret');
 			assert.ok(
 				faults.log.some((f) => f.kind === 'canned'),
 				'the hostile bodies were served',
@@ -422,17 +352,4 @@ function readJson(text: string): { invoice?: BillyInvoice; contact?: BillyContac
 	} catch {
 		return null;
 	}
-}
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-	let timer: NodeJS.Timeout;
-	return Promise.race([
-		promise.finally(() => clearTimeout(timer)),
-		new Promise<T>((_, reject) => {
-			timer = setTimeout(
-				() => reject(new Error(`hang: the workflow did not finish within ${RUN_TIMEOUT_MS} ms`)),
-				RUN_TIMEOUT_MS,
-			);
-		}),
-	]);
 }

@@ -40,7 +40,8 @@ export interface CannedAnswer {
 	status?: number;
 	contentType?: string;
 	headers?: Record<string, string>;
-	body: string | Buffer;
+	/** The body, or a function of the request (e.g. an error that echoes the request's own credentials). */
+	body: string | Buffer | ((req: http.IncomingMessage) => string | Buffer);
 	/** How many requests get it (default: unlimited). */
 	count?: number;
 }
@@ -124,7 +125,7 @@ export class Faults {
 					'content-type': canned.contentType ?? 'application/json; charset=utf-8',
 					...canned.headers,
 				});
-				res.end(canned.body);
+				res.end(typeof canned.body === 'function' ? canned.body(req) : canned.body);
 				return;
 			}
 			const kind = this.pick(label);

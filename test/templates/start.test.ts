@@ -107,4 +107,62 @@ describe('npm start', { timeout: 600_000 }, () => {
 		await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'n8n is stopped');
 		await assert.rejects(fetch(`http://127.0.0.1:${emulatorBase}/`), 'the emulators are stopped');
 	});
+
+	it('starts again on the same folder and points the SFTP and AS2 credentials at the new servers', async () => {
+		const port = await freePort();
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(repoRoot, 'build', 'test', 'tools', 'start.js'),
+				'--port',
+				String(port),
+				'--dir',
+				dir,
+				'--emulator-ports',
+				String(20000 + Math.floor(Math.random() * 20000)),
+			],
+			{ stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		let output = '';
+		child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+		child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		try {
+			await new Promise<void>((resolve, reject) => {
+				const timer = setInterval(() => {
+					if (output.includes('n8n is running')) {
+						clearInterval(timer);
+						resolve();
+					} else if (child.exitCode !== null) {
+						clearInterval(timer);
+						reject(new Error(`npm start exited: ${output}`));
+					}
+				}, 500);
+			});
+			const url = `http://127.0.0.1:${port}`;
+			const login = await fetch(`${url}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'browser-id': 'start-test' },
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+			assert.equal(login.status, 200);
+			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			const data = async (id: string) =>
+				(
+					(await (
+						await fetch(`${url}/rest/credentials/${id}?includeData=true`, {
+							headers: { cookie, 'browser-id': 'start-test' },
+						})
+					).json()) as { data: Json }
+				).data.data as Json;
+			const sftp = /SFTP \S+@127\.0\.0\.1:(\d+)/.exec(output);
+			const as2 = /AS2 partner \S+ at (\S+)/.exec(output);
+			assert.ok(sftp && as2, output);
+			assert.equal(Number((await data(CREDENTIAL_IDS.sftpGatewayApi)).port), Number(sftp[1]));
+			assert.equal((await data(CREDENTIAL_IDS.as2Api)).url, as2[1]);
+		} finally {
+			child.kill('SIGINT');
+		}
+		assert.equal(await exited, 0, output.slice(-2000));
+	});
 });

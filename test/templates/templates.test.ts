@@ -5,19 +5,32 @@
  * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { repoRoot } from '../n8n/runtime';
 import { fatalIds, validateDocuments } from '../support/validator';
-import { CREDENTIAL_IDS, datasets, EXAMPLE_RULES, NETWORK_CUSTOMERS, startStack, type Stack } from '../tools/stack';
+import {
+	AS2_PARTNER_GLN,
+	AS2_PARTNER_ID,
+	CREDENTIAL_IDS,
+	datasets,
+	EXAMPLE_RULES,
+	NETWORK_CUSTOMERS,
+	SANDBOX_SENDER_GLN,
+	SEVERA_WORKFLOW_ID,
+	severaStatuses,
+	startStack,
+	type Stack,
+} from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
 import {
 	activate,
 	datasetDocuments,
 	deactivate,
+	executions,
 	expectedDocuments,
 	runManually,
 	waitFor,
@@ -53,26 +66,47 @@ async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
 }
 
 const FAILING = { system: 'dinero', number: '1043' } as const;
+const SEVERA_REFUSED = '26143';
 /** A Dinero customer without an example rule; the manual-export test activates it. */
 const NAESTVED = { customerId: 'fdd763eb-03da-4c0a-a030-b1e360aade1e', name: 'Næstved Gymnasium' };
 
 describe('Template workflows in a real n8n against the sandbox', { timeout: 900_000 }, () => {
 	let stack: Stack;
 	let userFolder: string;
+	let severaToTransfer: string[] = [];
+	const severaIn = (guid: string) =>
+		stack.sandbox.severa.invoices.filter((i) => i.status.guid === guid).map((i) => String(i.number));
 	const expected = expectedDocuments();
 	const count = (system: string, destination?: string) =>
 		expected.filter((d) => d.system === system && (!destination || d.destination === destination)).length;
 	const ledger = async () => (await stack.tables.rows(stack.ledgerTable)) as Row[];
+	/** Maventa invoices from Dinero and Billy (the Severa template sends to the same Maventa account). */
+	const severaNumbers = new Set(
+		(JSON.parse(readFileSync(path.join(datasets.severa, 'invoices.json'), 'utf8')) as Row[]).map((i) =>
+			String(i.number),
+		),
+	);
+	const fromSevera = (r: { invoice: Row }) => severaNumbers.has(String(r.invoice.number ?? ''));
+	const severaMail = (m: { subject: string }) => m.subject.startsWith('E-invoice transfer failed');
 	const deliveries = () => ({
-		maventa: stack.sandbox.maventa.invoices.length,
+		maventa: stack.sandbox.maventa.invoices.filter((r) => !fromSevera(r)).length,
 		http: stack.sandbox.gateway.received.length,
 		zenvoices: stack.sandbox.zenvoices.inbox.length,
 		email: stack.sandbox.smtp.mails.filter((m) => m.attachments.some((a) => a.filename?.endsWith('.xml'))).length,
+		sftp: sftpFiles().length,
+		as2: stack.sandbox.as2!.peer.received.length,
 	});
+	/** Every file on the SFTP server, relative to its root. */
+	const sftpFiles = () =>
+		readdirSync(stack.sandbox.sftp!.root, { recursive: true, withFileTypes: true })
+			.filter((e) => e.isFile())
+			.map((e) => path.relative(stack.sandbox.sftp!.root, path.join(e.parentPath, e.name)));
 
 	before(async () => {
 		userFolder = mkdtempSync(path.join(tmpdir(), 'einvoice-templates-'));
 		stack = await startStack({ userFolder, pollEveryMinute: true, forceImport: true });
+		assert.ok(stack.sandbox.sftp, 'the stack runs an OpenSSH SFTP server (install openssh-server)');
+		assert.ok(stack.sandbox.as2, 'the stack runs an AS2 partner (install openssl)');
 	});
 
 	after(async () => {
@@ -82,7 +116,7 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 
 	it('the example rules activate documents for every destination in both datasets', () => {
 		for (const system of ['dinero', 'billy'])
-			for (const destination of ['maventa', 'http', 'zenvoices', 'email'])
+			for (const destination of ['maventa', 'http', 'zenvoices', 'email', 'sftp', 'as2'])
 				assert.ok(count(system, destination) > 0, `${system} → ${destination}`);
 		assert.ok(expected.some((d) => d.system === FAILING.system && d.number === FAILING.number));
 	});
@@ -98,6 +132,18 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			message: 'Injected failure: file rejected',
 			times: 1,
 		});
+		// The Severa → Maventa template polls alongside (checked in its own test below): Maventa refuses one invoice.
+		stack.sandbox.maventa.inject({
+			method: 'POST',
+			path: /^\/v1\/invoices$/,
+			invoiceNumber: SEVERA_REFUSED,
+			status: 422,
+			code: 'invalid_recipient',
+			message: 'Injected failure: recipient rejected the document',
+			times: 1,
+		});
+		severaToTransfer = severaIn(severaStatuses().toTransfer);
+		await activate(stack.n8n, SEVERA_WORKFLOW_ID);
 		await activate(stack.n8n, WORKFLOW_IDS.dinero);
 		await activate(stack.n8n, WORKFLOW_IDS.billy);
 		await activate(stack.n8n, WORKFLOW_IDS.dashboard);
@@ -124,7 +170,10 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			assert.equal(row.customerId, doc.customerId);
 			const failing = doc.system === FAILING.system && doc.number === FAILING.number;
 			assert.equal(row.status, failing ? 'failed' : 'exported', `${doc.system} ${doc.number}: ${row.message}`);
-			if (!failing) assert.match(row.xml, /<(Invoice|CreditNote)\b/);
+			if (!failing)
+				assert.match(row.xml, row.format === 'edifact-d96a' ? /^UNA:\+\.\? 'UNB\+/ : /<(Invoice|CreditNote)\b/);
+			if (doc.destination === 'as2')
+				assert.match(row.message, /^MDN automatic-action\/MDN-sent-automatically; processed \(signature verified\)$/);
 			for (const column of ['time', 'sender', 'receiver', 'format', 'message'])
 				assert.ok(row[column], `${column} of ${doc.system} ${doc.number}`);
 		}
@@ -132,7 +181,9 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		assert.match(failedRow.message, /Injected failure: file rejected/);
 
 		// Deliveries per destination: what the rules route there, minus the one injected failure.
-		const maventaNumbers = stack.sandbox.maventa.invoices.map((r) => String(r.invoice.invoice_nr ?? ''));
+		const maventaNumbers = stack.sandbox.maventa.invoices
+			.filter((r) => !fromSevera(r))
+			.map((r) => String(r.invoice.invoice_nr ?? ''));
 		assert.equal(
 			deliveries().maventa,
 			count('dinero', 'maventa') + count('billy', 'maventa') - 1,
@@ -141,6 +192,34 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		assert.equal(deliveries().http, count('dinero', 'http') + count('billy', 'http'));
 		assert.equal(deliveries().zenvoices, count('dinero', 'zenvoices') + count('billy', 'zenvoices'));
 		assert.equal(deliveries().email, count('dinero', 'email') + count('billy', 'email'));
+		// SFTP: one file per document in the customer's folder, byte for byte what the ledger stored.
+		const files = sftpFiles();
+		assert.equal(files.length, count('dinero', 'sftp') + count('billy', 'sftp'), files.join());
+		for (const doc of expected.filter((d) => d.destination === 'sftp')) {
+			const row = byDoc.get(`${doc.system}:${doc.number}`)!;
+			const file = `outbound/${doc.customerId}/${row.fileName}`;
+			assert.ok(files.includes(file), `${file} in ${files.join()}`);
+			assert.equal(readFileSync(path.join(stack.sandbox.sftp!.root, file), 'utf8'), row.xml);
+		}
+		// AS2: every message decrypted and verified by the OpenSSL partner, answered with a processed MDN.
+		const as2 = stack.sandbox.as2!.peer;
+		assert.equal(as2.received.length, count('dinero', 'as2') + count('billy', 'as2'));
+		assert.ok(
+			as2.dispositions.every((d) => d === 'processed'),
+			as2.dispositions.join(),
+		);
+		assert.ok(as2.received.every((m) => m.signed && m.encrypted && m.as2To === AS2_PARTNER_ID));
+		for (const doc of expected.filter((d) => d.destination === 'as2')) {
+			const row = byDoc.get(`${doc.system}:${doc.number}`)!;
+			const message = as2.received.find((m) => m.messageId === row.remoteId);
+			assert.ok(message, `AS2 message ${row.remoteId} of ${doc.system} ${doc.number}`);
+			// EANCOM's UNOC character set is ISO 8859-1; the ledger keeps the text.
+			assert.equal(message.payload.toString(row.format === 'edifact-d96a' ? 'latin1' : 'utf8'), row.xml);
+			if (row.format === 'edifact-d96a') {
+				assert.equal(message.contentType, 'application/EDIFACT');
+				assert.match(row.xml, new RegExp(`UNB\\+UNOC:3\\+${SANDBOX_SENDER_GLN}:14\\+${AS2_PARTNER_GLN}:14\\+`));
+			}
+		}
 		const emailRules = EXAMPLE_RULES.filter((r) => r.destination === 'email');
 		for (const mail of stack.sandbox.smtp.mails.filter((m) => m.attachments.length))
 			assert.ok(
@@ -150,10 +229,16 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 
 		// The official validator judges what was stored and what arrived at the HTTP gateway and Maventa.
 		const documents: Record<string, string> = {};
-		for (const row of rows.filter((r) => r.status === 'exported'))
-			documents[`ledger-${row.source}-${row.number}.xml`] = row.xml;
+		const ubl = rows.filter((r) => r.status === 'exported' && r.format !== 'edifact-d96a');
+		for (const row of ubl) documents[`ledger-${row.source}-${row.number}.xml`] = row.xml;
 		stack.sandbox.gateway.received.forEach((r, i) => (documents[`gateway-${i}.xml`] = r.body.toString('utf8')));
-		stack.sandbox.maventa.invoices.forEach((r, i) => (documents[`maventa-${i}.xml`] = r.file.xml));
+		stack.sandbox.maventa.invoices
+			.filter((r) => !fromSevera(r))
+			.forEach((r, i) => (documents[`maventa-${i}.xml`] = r.file.xml));
+		for (const file of files)
+			documents[`sftp-${file.replace(/\//g, '-')}`] = readFileSync(path.join(stack.sandbox.sftp!.root, file), 'utf8');
+		const as2Xml = as2.received.filter((m) => m.payload.toString('utf8').startsWith('<?xml'));
+		as2Xml.forEach((m, i) => (documents[`as2-${i}.xml`] = m.payload.toString('utf8')));
 		const results = await validateDocuments(documents);
 		const invalid = Object.entries(results).filter(([, r]) => r.fatalCount > 0);
 		assert.deepEqual(
@@ -161,7 +246,14 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			[],
 			'every document validates with 0 fatal',
 		);
-		assert.equal(Object.keys(results).length, rows.length - 1 + deliveries().http + deliveries().maventa);
+		assert.equal(
+			Object.keys(results).length,
+			ubl.length + deliveries().http + deliveries().maventa + files.length + as2Xml.length,
+		);
+		assert.ok(as2Xml.length > 0 && files.length > 0, 'AS2 and SFTP documents were judged too');
+		console.log(
+			`# measured: ${rows.length} ledger rows, deliveries ${JSON.stringify(deliveries())}, ${Object.keys(results).length} documents validated with 0 fatal`,
+		);
 
 		// Notifications: exactly one negative e-mail (naming the invoice and the reason), one summary per workflow.
 		const negative = stack.sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice not sent'));
@@ -211,7 +303,7 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			rows.every((r) => r.status === 'exported'),
 			'the retried document is now exported',
 		);
-		const newMails = stack.sandbox.smtp.mails.slice(mailsBefore);
+		const newMails = stack.sandbox.smtp.mails.slice(mailsBefore).filter((m) => !severaMail(m));
 		assert.equal(newMails.filter((m) => m.subject.startsWith('E-invoice not sent')).length, 0);
 		assert.deepEqual(
 			newMails.map((m) => m.subject),
@@ -263,6 +355,14 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		const exported = inRange.find(
 			(d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'http',
 		)!;
+		// And one at Maventa, which de-duplicates by the delivery key: a resend must still arrive as a second invoice.
+		const atMaventa = inRange.find(
+			(d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'maventa',
+		)!;
+		const maventaCopies = () =>
+			stack.sandbox.maventa.invoices.filter((r) => String(r.invoice.number ?? '') === atMaventa.number).length;
+		const rowOf = async (number: string) =>
+			(await ledger()).filter((r) => r.source === 'dinero' && r.number === number);
 
 		/** Fill the first page, read the listed states, tick `pick`, submit, and return the completion text. */
 		const useForm = async (pick: string[], resend: boolean) => {
@@ -286,38 +386,92 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 				for (const number of pick) await page.getByText(new RegExp(`^(Invoice|Credit note) ${number} ·`)).click();
 				if (resend) await page.getByText('Send already exported documents again').click();
 				await page.click('button[type=submit]');
-				await page.getByText(/document\(s\) exported/).waitFor({ timeout: 120_000 });
+				await page.getByText(/\d+ document\(s\) exported/).waitFor({ timeout: 120_000 });
 				completion = await page.locator('body').innerText();
 			});
 			return { listed, completion };
 		};
 
 		const before = deliveries();
-		const first = await useForm([...notExported.map((d) => d.number), exported.number], false);
+		assert.equal(maventaCopies(), 1);
+		const first = await useForm([...notExported.map((d) => d.number), exported.number, atMaventa.number], false);
 		assert.deepEqual(
 			Object.fromEntries([...first.listed].sort()),
 			Object.fromEntries(inRange.map((d) => [d.number, expectedState(d)]).sort()),
 			'every document in the range is listed with its state',
 		);
 		assert.match(first.completion, new RegExp(`${notExported.length} document\\(s\\) exported`));
+		assert.match(first.completion, /Already exported, not sent again \(tick "Resend"/);
+		assert.match(first.completion, new RegExp(`Invoice ${exported.number} ·`));
 		assert.deepEqual(
 			deliveries(),
 			{ ...before, http: before.http + notExported.length },
-			'the already exported one is not sent without "Resend"',
+			'the already exported ones are not sent without "Resend"',
 		);
+		assert.equal(maventaCopies(), 1, 'no second Maventa invoice without "Resend"');
 		const naestvedRows = (await ledger()).filter((r) =>
 			notExported.some((d) => d.number === r.number && r.source === 'dinero'),
 		);
 		assert.equal(naestvedRows.length, notExported.length);
 		assert.ok(naestvedRows.every((r) => r.status === 'exported' && r.destination === 'http'));
 
-		// With "Resend" the already exported document goes out again; the ledger keeps one row for it.
-		const second = await useForm([exported.number], true);
-		assert.match(second.completion, /1 document\(s\) exported/);
-		assert.deepEqual(deliveries(), { ...before, http: before.http + notExported.length + 1 });
-		const resent = stack.sandbox.gateway.received.at(-1)!.body.toString('utf8');
-		assert.match(resent, new RegExp(`<cbc:ID>${exported.number}</cbc:ID>`));
-		assert.equal((await ledger()).filter((r) => r.source === 'dinero' && r.number === exported.number).length, 1);
+		// With "Resend" the already exported documents go out again as new deliveries; one ledger row each, counted.
+		const keyBefore = (await rowOf(exported.number))[0].key;
+		const second = await useForm([exported.number, atMaventa.number], true);
+		assert.match(second.completion, /2 document\(s\) exported/);
+		assert.deepEqual(deliveries(), {
+			...before,
+			http: before.http + notExported.length + 1,
+			maventa: before.maventa + 1,
+		});
+		assert.equal(maventaCopies(), 2, 'Maventa has the invoice twice after a Resend');
+		const resent = stack.sandbox.gateway.received.at(-1)!;
+		assert.match(resent.body.toString('utf8'), new RegExp(`<cbc:ID>${exported.number}</cbc:ID>`));
+		assert.match(String(resent.headers['idempotency-key']), /:resend-1$/);
+		for (const number of [exported.number, atMaventa.number]) {
+			const rows = await rowOf(number);
+			assert.equal(rows.length, 1, `one ledger row for ${number}`);
+			assert.equal(rows[0].status, 'exported');
+			assert.equal(Number(rows[0].resends), 1, `resends of ${number}`);
+		}
+		assert.equal((await rowOf(exported.number))[0].key, keyBefore);
+
+		// A second Resend is a third delivery (resend-2); nothing picked still ends on a page that says so.
+		await useForm([atMaventa.number], true);
+		assert.equal(maventaCopies(), 3);
+		assert.equal(Number((await rowOf(atMaventa.number))[0].resends), 2);
+		const none = await useForm([], false);
+		assert.match(none.completion, /0 document\(s\) exported/);
+		assert.match(none.completion, /No document was picked/);
+
+		// A resend the AS2 partner's receipt cannot confirm (wrong partner certificate in the credential): the page
+		// names it and the reason, one negative e-mail, and the ledger row stays exported with the failure noted.
+		const atAs2 = inRange.find((d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'as2')!;
+		const as2Id = CREDENTIAL_IDS.as2Api;
+		const credential = await stack.n8n.rest<Row>('GET', `/rest/credentials/${as2Id}?includeData=true`);
+		const patch = (data: Row) =>
+			stack.n8n.rest('PATCH', `/rest/credentials/${as2Id}`, { name: credential.name, type: credential.type, data });
+		await patch({ ...credential.data, partnerCertificate: stack.sandbox.as2!.us.certPem });
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		try {
+			const refused = await useForm([atAs2.number], true);
+			assert.match(refused.completion, /0 document\(s\) exported, 1 failed/);
+			assert.match(
+				refused.completion,
+				new RegExp(`Invoice ${atAs2.number} \\([^)]*\\): Resend 1 failed: .*AS2 delivery of invoice ${atAs2.number}`),
+			);
+			assert.match(refused.completion, /not signed with the partner's certificate/);
+		} finally {
+			await patch(credential.data);
+		}
+		const negative = stack.sandbox.smtp.mails
+			.slice(mailsBefore)
+			.filter((m) => m.subject.startsWith('E-invoice not sent'));
+		assert.equal(negative.length, 1);
+		assert.match(negative[0].subject, new RegExp(`Manual export invoice ${atAs2.number}\\b`));
+		const [as2Row] = await rowOf(atAs2.number);
+		assert.equal(as2Row.status, 'exported', 'delivered before; only the resend failed');
+		assert.match(as2Row.message, /^Resend 1 failed: .*AS2 delivery of invoice/);
 	});
 
 	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {
@@ -446,6 +600,50 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 				.filter(([, r]) => r.fatalCount > 0)
 				.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
 			[],
+		);
+	});
+
+	it('Severa → Maventa, active: every invoice "to transfer" reaches Maventa once, a refusal goes to "after error" with one e-mail', async () => {
+		const { toTransfer, afterTransfer, afterError } = severaStatuses();
+		assert.ok(severaToTransfer.length > 10 && severaToTransfer.includes(SEVERA_REFUSED));
+		// It has polled since the first test (every minute); wait until the status is empty and the run finished.
+		await waitFor('Severa "to transfer" emptied', async () => severaIn(toTransfer).length === 0, 150_000, 3000);
+		const [first] = await waitForExecutions(stack.n8n, SEVERA_WORKFLOW_ID, 1);
+		const sent = stack.sandbox.maventa.invoices.filter(fromSevera);
+		// Later polls must send nothing again: wait until at least one more poll has come and gone.
+		const firstAt = Date.parse(String((await stack.n8n.rest<Row>('GET', `/rest/executions/${first.id}`)).stoppedAt));
+		const wait = firstAt + 65_000 - Date.now();
+		if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+		await deactivate(stack.n8n, SEVERA_WORKFLOW_ID);
+		assert.equal(stack.sandbox.maventa.invoices.filter(fromSevera).length, sent.length, 'nothing sent twice');
+
+		const numbers = sent.map((r) => String(r.invoice.number)).sort();
+		const transferred = severaToTransfer.filter((n) => n !== SEVERA_REFUSED).sort();
+		assert.deepEqual(numbers, transferred, 'each invoice reached Maventa exactly once');
+		assert.deepEqual(
+			severaIn(afterTransfer)
+				.filter((n) => severaToTransfer.includes(n))
+				.sort(),
+			transferred,
+		);
+		assert.deepEqual(
+			severaIn(afterError).filter((n) => severaToTransfer.includes(n)),
+			[SEVERA_REFUSED],
+		);
+		const mails = stack.sandbox.smtp.mails.filter(severaMail);
+		assert.equal(mails.length, 1, mails.map((m) => m.subject).join(' | '));
+		assert.match(mails[0].subject, new RegExp(`(invoice|credit note) ${SEVERA_REFUSED}\\b`));
+		assert.match(mails[0].text, /Injected failure: recipient rejected the document/);
+		assert.equal((await executions(stack.n8n, SEVERA_WORKFLOW_ID)).length, 1, 'one run: later polls found nothing');
+		const results = await validateDocuments(Object.fromEntries(sent.map((r, i) => [`severa-${i}.xml`, r.file.xml])));
+		assert.deepEqual(
+			Object.entries(results)
+				.filter(([, r]) => r.fatalCount > 0)
+				.map(([name, r]) => `${name}: ${fatalIds(r).join(',')}`),
+			[],
+		);
+		console.log(
+			`# measured: Severa → Maventa ${sent.length} sent, 1 refused, ${Object.keys(results).length} validated`,
 		);
 	});
 

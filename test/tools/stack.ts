@@ -12,10 +12,12 @@ import { createDineroEmulator } from '../sandbox/dinero/emulator';
 import type { DatasetInfo, Emulator } from '../sandbox/emulator';
 import { createHttpReceiver, type HttpReceiver } from '../sandbox/http-receiver/receiver';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
-import { createSeveraEmulator } from '../sandbox/severa/emulator';
+import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
 import { type NetworkSandbox, startNetworkSandbox } from '../sandbox/servers/network-sandbox';
 import { readSmpParticipants } from '../sandbox/smp/emulator';
+import { type OpenSshServer, startOpenSsh } from '../sandbox/servers/openssh';
 import { startSmtpSandbox, type SmtpSandbox } from '../sandbox/smtp/server';
+import { type Identity, makeIdentity, type Peer, startOpensslPeer } from '../support/as2-peers';
 import { createZenvoicesEmulator, type ZenvoicesEmulator } from '../sandbox/zenvoices/emulator';
 import { LEDGER_COLUMNS, RULES_TABLE, LEDGER_TABLE, RULE_COLUMNS, WORKFLOW_IDS } from './templates';
 
@@ -30,6 +32,12 @@ export const datasets = {
 
 const info = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'dataset.json'), 'utf8')) as DatasetInfo;
 const settings = (dir: string) => (info(dir).settings ?? {}) as Record<string, unknown>;
+
+/** The sandbox AS2 partner: its AS2 id and GLN, and our (the sender's) GLN for EDIFACT interchanges. */
+export const AS2_PARTNER_ID = 'HUBBROKER-AS2';
+export const AS2_PARTNER_GLN = '5790001234560';
+export const AS2_SENDER_ID = 'N8N-EINVOICE';
+export const SANDBOX_SENDER_GLN = '5790000000012';
 
 /** Example export rules: one customer per destination for each source, and one deactivated customer. */
 export const EXAMPLE_RULES: Record<string, unknown>[] = [
@@ -119,7 +127,54 @@ export const EXAMPLE_RULES: Record<string, unknown>[] = [
 		email: 'bogholderi@mollehoj.example',
 		note: 'XML by e-mail',
 	},
+	{
+		system: 'dinero',
+		customerId: 'b58bfaec-b5ec-475c-be1d-7626738f80f8',
+		customerName: 'Müller Maschinenbau GmbH',
+		activated: true,
+		destination: 'sftp',
+		format: 'peppol-bis3',
+		directory: 'outbound/{customerId}',
+		note: 'PEPPOL BIS 3 files on an SFTP gateway',
+	},
+	{
+		system: 'dinero',
+		customerId: '50e01d22-b9b3-4a5f-b345-4a04f64ab4bf',
+		customerName: 'Van der Berg Logistiek B.V.',
+		activated: true,
+		destination: 'as2',
+		format: 'peppol-bis3',
+		note: 'PEPPOL BIS 3 over AS2',
+	},
+	{
+		system: 'billy',
+		customerId: 'mUuj2NbcM3pviB9wToyUSL',
+		customerName: 'Frederiksværk Kommune, Teknik og Miljø',
+		activated: true,
+		destination: 'sftp',
+		format: 'oioubl21',
+		directory: 'outbound/{customerId}',
+		note: 'OIOUBL files on an SFTP gateway',
+	},
+	{
+		system: 'billy',
+		customerId: 'RdYL6Txeq33Uwlq_yoXA04',
+		customerName: 'Hvidovre Bådeværft A/S',
+		activated: true,
+		destination: 'as2',
+		// EANCOM names every line item: Billy's lines carry product numbers (Dinero's do not).
+		format: 'edifact-d96a',
+		receiverEndpoint: `0088:${AS2_PARTNER_GLN}`,
+		note: 'EDIFACT INVOIC D96A over AS2',
+	},
 ];
+
+/** The Severa → Maventa template ships without an id (it is not generated); the sandbox gives it this one. */
+export const SEVERA_WORKFLOW_ID = 'EinvSeveraMaventa';
+
+/** The Severa dataset's three statuses (to transfer, after transfer, after error). */
+export const severaStatuses = () =>
+	settings(datasets.severa).statuses as { toTransfer: string; afterTransfer: string; afterError: string };
 
 /** Sandbox credential ids (fixed, so templates can point at them). */
 export const CREDENTIAL_IDS: Record<string, string> = {
@@ -130,18 +185,32 @@ export const CREDENTIAL_IDS: Record<string, string> = {
 	zenvoicesApi: 'sbxZenvoicesApi1',
 	httpGatewayApi: 'sbxHttpGateway01',
 	smtp: 'sbxSmtp000000001',
+	sftpGatewayApi: 'sbxSftpGateway01',
+	as2Api: 'sbxAs2Partner001',
 };
+
+/** The AS2 partner of the sandbox: a receiver built on the OpenSSL command line, and both identities. */
+export interface As2Sandbox {
+	peer: Peer;
+	as2Id: string;
+	us: Identity;
+	partner: Identity;
+}
 
 export interface Sandbox {
 	dinero: Emulator;
 	billy: Emulator;
-	severa: Emulator;
+	severa: SeveraEmulator;
 	maventa: MaventaEmulator;
 	zenvoices: ZenvoicesEmulator;
 	gateway: HttpReceiver;
 	smtp: SmtpSandbox;
 	/** The PEPPOL network (SMP + dnsmasq for the SML zone); absent when dnsmasq is not installed. */
 	network?: NetworkSandbox;
+	/** An OpenSSH SFTP server on loopback; absent when sshd is not installed. */
+	sftp?: OpenSshServer;
+	/** An AS2 receiver (OpenSSL); absent when openssl is not installed. */
+	as2?: As2Sandbox;
 	close(): Promise<void>;
 }
 
@@ -187,6 +256,24 @@ export async function startEmulators(
 	} catch (error) {
 		process.stderr.write(`PEPPOL network sandbox not started (is dnsmasq installed?): ${(error as Error).message}\n`);
 	}
+	let sftp: OpenSshServer | undefined;
+	try {
+		sftp = await startOpenSsh();
+	} catch (error) {
+		process.stderr.write(
+			`SFTP gateway not started (install openssh-server for sshd); rules with destination "sftp" will fail: ${(error as Error).message}\n`,
+		);
+	}
+	let as2: As2Sandbox | undefined;
+	try {
+		const [us, partner] = await Promise.all([makeIdentity(AS2_SENDER_ID), makeIdentity(AS2_PARTNER_ID)]);
+		const peer = await startOpensslPeer({ as2Id: AS2_PARTNER_ID, identity: partner, senderCertPem: us.certPem });
+		as2 = { peer, as2Id: AS2_PARTNER_ID, us, partner };
+	} catch (error) {
+		process.stderr.write(
+			`AS2 partner not started (install openssl); rules with destination "as2" will fail: ${(error as Error).message}\n`,
+		);
+	}
 	return {
 		dinero,
 		billy,
@@ -196,9 +283,13 @@ export async function startEmulators(
 		gateway,
 		smtp,
 		network,
+		sftp,
+		as2,
 		close: async () => {
 			await Promise.all([dinero, billy, severa, maventa, zenvoices, gateway, smtp].map((e) => e.close()));
 			await network?.stop();
+			await sftp?.stop();
+			await as2?.peer.close();
 		},
 	};
 }
@@ -266,7 +357,63 @@ export function sandboxCredentials(
 			secure: false,
 			disableStartTls: true,
 		}),
+		...gatewayCredentials(s).map(({ type, data }) => entry(type, sandboxCredentialName(type), data)),
 	];
+}
+
+/**
+ * The SFTP and AS2 credentials: their servers get a new port, host key and certificates on every start, so
+ * `npm start` refreshes these two in an existing n8n (see `refreshGatewayCredentials`).
+ */
+function gatewayCredentials(s: Sandbox): { type: string; data: Record<string, unknown> }[] {
+	const out: { type: string; data: Record<string, unknown> }[] = [];
+	if (s.sftp)
+		out.push({
+			type: 'sftpGatewayApi',
+			data: {
+				host: s.sftp.host,
+				port: s.sftp.port,
+				username: s.sftp.username,
+				authMethod: 'privateKey',
+				privateKey: s.sftp.privateKey,
+				passphrase: '',
+				hostKeyFingerprint: s.sftp.hostKeyFingerprint,
+			},
+		});
+	if (s.as2)
+		out.push({
+			type: 'as2Api',
+			data: {
+				as2From: AS2_SENDER_ID,
+				as2To: s.as2.as2Id,
+				url: s.as2.peer.url,
+				privateKey: s.as2.us.keyPem,
+				certificate: s.as2.us.certPem,
+				partnerCertificate: s.as2.partner.certPem,
+				signing: 'sha256',
+				encryption: 'aes256-cbc',
+				keyTransport: 'rsa-pkcs1',
+				compress: false,
+				transferEncoding: 'base64',
+				mdn: 'signed',
+				authType: 'none',
+			},
+		});
+	return out;
+}
+
+/** Point the stored SFTP and AS2 credentials of a running n8n at this start's servers. */
+export async function refreshGatewayCredentials(n8n: N8nInstance, s: Sandbox): Promise<void> {
+	for (const { type, data } of gatewayCredentials(s)) {
+		const id = CREDENTIAL_IDS[type];
+		const body = { name: sandboxCredentialName(type), type, data };
+		try {
+			await n8n.rest('PATCH', `/rest/credentials/${id}`, body);
+		} catch (error) {
+			// A sandbox folder from before this credential existed: import it next time with a fresh folder.
+			process.stderr.write(`${body.name} not updated (delete the sandbox folder to re-import): ${String(error)}\n`);
+		}
+	}
 }
 
 type Json = Record<string, any>;
@@ -279,6 +426,8 @@ export interface SandboxTemplateOptions {
 /** A template with the sandbox credential ids and the datasets' seller/payment details filled in. */
 export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions = {}, network?: NetworkSandbox): Json {
 	const workflow = JSON.parse(JSON.stringify(template)) as Json;
+	const severaTemplate = (workflow.nodes as Json[]).some((n) => n.type.endsWith('.severaInvoiceStatusTrigger'));
+	if (severaTemplate) workflow.id ??= SEVERA_WORKFLOW_ID;
 	for (const node of workflow.nodes as Json[]) {
 		for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, Json>)) {
 			if (CREDENTIAL_IDS[type]) {
@@ -300,6 +449,18 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(datasets.dinero).seller ?? {}) };
 		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
 			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {} };
+		// The Severa template leaves its three statuses to the user: the sandbox picks the dataset's.
+		if (node.type.endsWith('.severaInvoiceStatusTrigger'))
+			p.status = { __rl: true, mode: 'id', value: severaStatuses().toTransfer };
+		if (node.type.endsWith('.severaInvoiceStatus') && p.operation === 'setStatus')
+			p.status = {
+				__rl: true,
+				mode: 'id',
+				value: /error/i.test(String(node.name)) ? severaStatuses().afterError : severaStatuses().afterTransfer,
+			};
+		// The sandbox seller has no GLN: EDIFACT interchanges need one as their sender.
+		if (node.type.endsWith('.invoiceToUbl') && p.options && 'edifactSenderGln' in p.options)
+			p.options = { ...p.options, edifactSenderGln: SANDBOX_SENDER_GLN };
 		if (node.type.endsWith('.hubBrokerNetwork') && p.resource === 'participant' && network) {
 			p.smlZone = 'custom';
 			p.customZone = network.zone;
@@ -321,6 +482,8 @@ function sandboxCredentialName(type: string): string {
 			zenvoicesApi: 'Zenvoices (sandbox)',
 			httpGatewayApi: 'HTTP gateway (sandbox)',
 			smtp: 'SMTP (sandbox)',
+			sftpGatewayApi: 'SFTP gateway (sandbox)',
+			as2Api: 'AS2 partner (sandbox)',
 		}[type] ?? type
 	);
 }
@@ -364,6 +527,16 @@ export async function ensureTables(n8n: N8nInstance): Promise<{ tables: DataTabl
 		list.map(([name, type]) => ({ name, type: type as 'string' | 'boolean' }));
 	const rules = await tables.ensure(RULES_TABLE, columns(RULE_COLUMNS), EXAMPLE_RULES);
 	const ledger = await tables.ensure(LEDGER_TABLE, columns(LEDGER_COLUMNS));
+	// A sandbox folder from an older version: add the columns the templates write now (e.g. "resends").
+	const project = (await n8n.rest<{ id: string }>('GET', '/rest/projects/personal')).id;
+	for (const [id, list] of [
+		[rules, RULE_COLUMNS],
+		[ledger, LEDGER_COLUMNS],
+	] as const) {
+		const base = `/rest/projects/${project}/data-tables/${id}/columns`;
+		const present = new Set((await n8n.rest<{ name: string }[]>('GET', base)).map((c) => c.name));
+		for (const column of columns(list).filter((c) => !present.has(c.name))) await n8n.rest('POST', base, column);
+	}
 	return { tables, rules, ledger };
 }
 
@@ -429,6 +602,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		log('Starting n8n…');
 		await step('n8n', () => n8n.start());
 		await step('owner', () => n8n.setupOwnerAndLogin());
+		if (!fresh && !options.forceImport) await step('credentials', () => refreshGatewayCredentials(n8n, sandbox));
 		const { tables, rules, ledger } = await step('tables', () => ensureTables(n8n));
 		// n8n 2.x runs an error workflow only when it is active; the dashboard is a webhook. Both are safe to publish.
 		await step('activate', async () => {

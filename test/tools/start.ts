@@ -2,7 +2,7 @@
  * `npm start`: the whole package on a laptop, against the sandbox.
  *
  * Installs the pinned n8n runtime when missing, starts the emulators (Dinero, Billy, Severa, Maventa, Zenvoices,
- * an HTTP gateway, an SMTP server), starts n8n on 127.0.0.1 with this package installed as a community package,
+ * an HTTP gateway, an SMTP server, an OpenSSH SFTP server and an OpenSSL AS2 partner), starts n8n on 127.0.0.1 with this package installed as a community package,
  * imports every template with sandbox credentials (first start only), creates the Data Tables, and prints the
  * URL and the login. Ctrl-C stops everything it started. State lives in `.sandbox/` (delete it to start over).
  *
@@ -47,6 +47,12 @@ async function main(): Promise<void> {
 			`  Dinero ${s.dinero.url}   Billy ${s.billy.url}   Severa ${s.severa.url}`,
 			`  Maventa ${s.maventa.url}   Zenvoices ${s.zenvoices.url}   HTTP gateway ${s.gateway.url}`,
 			`  SMTP ${s.smtp.host}:${s.smtp.port} (mails are printed here)`,
+			s.sftp
+				? `  SFTP ${s.sftp.username}@${s.sftp.host}:${s.sftp.port} (files land in ${s.sftp.root})`
+				: '  SFTP: not started (install openssh-server); "sftp" rules fail until then',
+			s.as2
+				? `  AS2 partner ${s.as2.as2Id} at ${s.as2.peer.url} (it verifies, decrypts and answers with a signed MDN)`
+				: '  AS2: not started (install openssl); "as2" rules fail until then',
 			'',
 			'Open a template (e.g. "Dinero: export customer invoices") and press "Execute workflow",',
 			`and open the dashboard: ${stack.n8n.url}/webhook/einvoice-dashboard (the manual export form: activate "E-invoice: manual export", then ${stack.n8n.url}/form/einvoice-manual-export)`,

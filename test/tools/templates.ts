@@ -93,6 +93,7 @@ export const LEDGER_COLUMNS = [
 	['remoteId', 'string'],
 	['fileName', 'string'],
 	['xml', 'string'],
+	['resends', 'number'],
 ] as const;
 
 const credential = (type: string, label: string) => ({
@@ -182,7 +183,7 @@ function ledgerUpsert(values: Record<string, string>): Record<string, unknown> {
 }
 
 /** Ledger columns from an item of our contract (`source`, `invoice`, `route`, `document`, `delivery`). */
-function ledgerValues(status: 'exported' | 'failed'): Record<string, string> {
+function ledgerValues(status: 'exported' | 'failed', resends = false): Record<string, string> {
 	const endpoint = (party: string) =>
 		`={{ ((e) => e && e.id ? e.scheme + ':' + e.id : '')($json.invoice?.${party}?.endpoint) }}`;
 	return {
@@ -202,14 +203,17 @@ function ledgerValues(status: 'exported' | 'failed'): Record<string, string> {
 		supplierOrderNo: '={{ $json.invoice?.salesOrderReference ?? "" }}',
 		format: '={{ $json.document?.format ?? $json.route?.format ?? "" }}',
 		destination: '={{ $json.route?.destination ?? "" }}',
-		status: `=${status}`,
+		// A failed resend leaves the document exported (it was delivered before); the message says what failed.
+		status: status === 'failed' && resends ? '={{ $json.resend ? "exported" : "failed" }}' : `=${status}`,
 		message:
 			status === 'exported'
-				? '={{ $json.delivery?.message ?? ($json.delivery?.status ? "delivery " + $json.delivery.status : "sent") }}'
-				: '={{ typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error") }}',
+				? '={{ $json.delivery?.mdn ? "MDN " + ($json.delivery.mdn.disposition ?? "received") + ($json.delivery.mdn.verified ? " (signature verified)" : "") : ($json.delivery?.message ?? ($json.delivery?.status ? "delivery " + $json.delivery.status : "sent")) }}'
+				: `={{ ${resends ? '($json.resend ? "Resend " + $json.resend + " failed: " : "") + ' : ''}(typeof $json.error === "string" ? $json.error : ($json.error?.message ?? "unknown error")) }}`,
 		remoteId: '={{ String($json.delivery?.remoteId ?? "") }}',
 		fileName: '={{ $json.document?.fileName ?? "" }}',
 		...(status === 'exported' ? { xml: '={{ $json.xml ?? "" }}' } : {}),
+		// Only the manual export counts resends; the scheduled export leaves the counter as it is.
+		...(resends ? { resends: '={{ $json.resends ?? 0 }}' } : {}),
 	};
 }
 
@@ -292,6 +296,7 @@ function addDelivery(
 	prefix: string,
 	dx: number,
 	only?: string[],
+	options: { resend?: boolean } = {},
 ): { ubl: string; keyFailed: string; summary: string } {
 	const want = (destination: string) => !only || only.includes(destination);
 	const ubl = b.add({
@@ -304,16 +309,28 @@ function addDelivery(
 			invoiceField: 'invoice',
 			format: 'peppol-bis3',
 			onInvalid: 'fail',
-			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true },
+			// EDIFACT (the AS2 branch) names us by GLN: set yours when the seller details carry none.
+			options: { attachPdf: true, fileName: '{kind}-{number}.xml', useRouteFormat: true, edifactSenderGln: '' },
 		},
 		onError: 'continueErrorOutput',
 	});
+	// A resend is a new delivery: its own key, so Maventa, Zenvoices and HTTP gateways do not de-duplicate it.
+	const resendKey = !options.resend
+		? undefined
+		: b.add({
+				name: 'Resend Key',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [1320 + dx, 40],
+				parameters: { mode: 'runOnceForEachItem', jsCode: RESEND_KEY_CODE },
+			});
 	const destinations: [string, string][] = [
 		['maventa', 'Maventa'],
 		['sftp', 'SFTP'],
 		['http', 'HTTP'],
 		['zenvoices', 'Zenvoices'],
 		['email', 'E-mail'],
+		['as2', 'AS2'],
 	].filter(([destination]) => want(destination)) as [string, string][];
 	const route = b.add({
 		name: 'Destination',
@@ -445,11 +462,35 @@ function addDelivery(
 						"// Send Email replaces the item with the SMTP answer: put the document back, with a delivery record.\nconst sent = $('Invoice to UBL').item;\nreturn {\n\tjson: {\n\t\t...sent.json,\n\t\tdelivery: { channel: 'email', status: 'sent', remoteId: $json.messageId ?? '', at: new Date().toISOString(), message: 'e-mailed to ' + sent.json.route.destinationSettings.email },\n\t},\n\tbinary: sent.binary,\n};",
 				},
 			});
+	const as2 = !want('as2')
+		? undefined
+		: b.add({
+				name: 'Deliver via AS2',
+				type: `${PACKAGE}.hubBrokerNetwork`,
+				typeVersion: 1,
+				position: [1720 + dx, 640],
+				parameters: {
+					resource: 'delivery',
+					operation: 'sendAs2',
+					binaryProperty: 'document',
+					as2Options: { mdnProperty: 'mdn' },
+				},
+				credentials: credential('as2Api', 'AS2 partner'),
+				onError: 'continueErrorOutput',
+			});
+	if (as2)
+		b.note(
+			'Note: AS2',
+			[1660 + dx, 980],
+			"## AS2 (destination `as2`)\nThe rule's *format* picks the payload: `edifact-d96a` (EANCOM INVOIC D96A, the receiver's GLN from *receiverEndpoint* `0088:…`, ours from *Invoice to UBL › Options › EDIFACT Sender GLN*) or a UBL format. **Deliver via AS2** signs, encrypts and posts it to the partner of the *AS2* credential and verifies the signed MDN; the ledger row says `exported` with the MDN's disposition, and a refused or unverifiable MDN gives a `failed` row and one e-mail. One credential is one partner: copy the node (and a Switch rule) per partner.",
+			[520, 260],
+			5,
+		);
 	const unsupported = b.add({
 		name: 'Unsupported Destination',
 		type: 'n8n-nodes-base.set',
 		typeVersion: 3.4,
-		position: [1720 + dx, 640],
+		position: [1720 + dx, 800],
 		parameters: {
 			mode: 'manual',
 			assignments: {
@@ -502,7 +543,7 @@ function addDelivery(
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [2920 + dx, 100],
-		parameters: ledgerUpsert(ledgerValues('exported')),
+		parameters: ledgerUpsert(ledgerValues('exported', options.resend)),
 	});
 	const summary = b.add({
 		name: 'Run Summary',
@@ -549,7 +590,7 @@ function addDelivery(
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [2440 + dx, 700],
-		parameters: ledgerUpsert(ledgerValues('failed')),
+		parameters: ledgerUpsert(ledgerValues('failed', options.resend)),
 	});
 	const notifyFailed = b.add({
 		name: 'Notify: Failed',
@@ -561,16 +602,19 @@ function addDelivery(
 			toEmail: NOTIFY_TO,
 			subject: `=E-invoice not sent: ${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
 			emailFormat: 'text',
-			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "failed". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
+			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "{{ $json.status }}". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
 			options: {},
 		},
 		credentials: smtp,
 	});
 
-	b.connect(ubl, route, 0);
+	if (resendKey) {
+		b.connect(ubl, resendKey, 0);
+		b.connect(resendKey, route);
+	} else b.connect(ubl, route, 0);
 	b.connect(ubl, keyFailed, 1);
 	// Branch i of the Switch is destinations[i]; the e-mail branch reaches the ledger through "E-mail Sent".
-	const branch: Record<string, string | undefined> = { maventa, sftp, http, zenvoices, email };
+	const branch: Record<string, string | undefined> = { maventa, sftp, http, zenvoices, email, as2 };
 	destinations.forEach(([destination], index) => {
 		const node = branch[destination]!;
 		b.connect(route, node, index);
@@ -590,6 +634,12 @@ function addDelivery(
 	b.connect(ledgerFailed, notifyFailed);
 	return { ubl, keyFailed, summary };
 }
+
+/** Resent documents get the delivery key `<document key>:resend-<n>` (n counted in the ledger row). */
+const RESEND_KEY_CODE = String.raw`const resend = Number($json.resend ?? 0);
+if (!resend || !$json.document) return $input.item;
+const key = $json.document.idempotencyKey + ':resend-' + resend;
+return { json: { ...$json, document: { ...$json.document, idempotencyKey: key } }, binary: $input.item.binary };`;
 
 /** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
 export interface ExportVariant {
@@ -909,14 +959,48 @@ const CHOOSE_FORM = String.raw`={{ JSON.stringify((() => {
 	return fields;
 })()) }}`;
 
-const PICKED_CODE = String.raw`// The documents ticked on the form; already exported ones only with "Resend".
+const PICKED_CODE = String.raw`// The documents ticked on the form; already exported ones only with "Resend", as a new delivery (resend n).
 const answer = $input.first().json;
 const picked = new Set(answer['Documents to export'] ?? []);
 const resend = (answer['Resend'] ?? []).length > 0;
+const rows = new Map($('Ledger').all().map((i) => [i.json.key, i.json]));
 return $('Match And Label')
 	.all()
 	.filter((i) => picked.has(i.json.label) && (i.json.state === 'Not exported' || (resend && i.json.state === 'Already exported')))
-	.map((i) => ({ json: i.json, binary: i.binary }));
+	.map((i) => {
+		const before = Number(rows.get(i.json.key)?.resends ?? 0);
+		const again = i.json.state === 'Already exported';
+		return { json: { ...i.json, resends: again ? before + 1 : before, resend: again ? before + 1 : 0 }, binary: i.binary };
+	});
+`;
+
+/** What the completion page says: counted before the delivery, so it appears when nothing was sent too. */
+const PICK_OUTCOME_CODE = String.raw`const answer = $input.first().json;
+const picked = answer['Documents to export'] ?? [];
+const resend = (answer['Resend'] ?? []).length > 0;
+const docs = $('Match And Label').all().map((i) => i.json).filter((j) => picked.includes(j.label));
+const skipped = docs.filter((j) => j.state === 'Already exported' && !resend);
+return [{ json: { picked: docs.length, skipped: skipped.map((j) => j.label) } }];
+`;
+
+const OUTCOME_CODE = String.raw`// Runs once, after every delivery and ledger row of this run (the Merge before it waits for them).
+const pick = $('Pick Outcome').first().json;
+const exported = $('Run Summary').isExecuted ? $('Run Summary').first().json : { count: 0, text: '' };
+const failed = [];
+for (let run = 0; $('Ledger: Failed').isExecuted && run < 100; run++) {
+	let rows = [];
+	try { rows = $('Ledger: Failed').all(0, run); } catch { break; }
+	if (!rows.length) break;
+	for (const row of rows) failed.push(row.json);
+}
+const label = (r) => (r.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + r.number + ' (' + (r.customerName || r.customerId) + ')';
+const lines = [];
+if (exported.count) lines.push('Exported:\n' + exported.text);
+if (failed.length) lines.push('Not sent:\n' + failed.map((r) => label(r) + ': ' + r.message).join('\n'));
+if (pick.skipped.length) lines.push('Already exported, not sent again (tick "Resend" to send them again):\n' + pick.skipped.join('\n'));
+if (!pick.picked) lines.push('No document was picked.');
+const title = exported.count + ' document(s) exported' + (failed.length ? ', ' + failed.length + ' failed' : '');
+return [{ json: { title, message: lines.join('\n\n') } }];
 `;
 
 /** Form Trigger → find documents (by numbers, customer or dates) → states → pick → the same delivery as the schedule. */
@@ -1126,17 +1210,38 @@ export function manualExportTemplate(): TemplateWorkflow {
 		position: [2640, 300],
 		parameters: { mode: 'runOnceForAllItems', jsCode: PICKED_CODE },
 	});
-	const { ubl, keyFailed, summary } = addDelivery(b, 'Manual export', 'manual', 2880);
+	const { ubl, keyFailed, summary } = addDelivery(b, 'Manual export', 'manual', 2880, undefined, { resend: true });
+	const pickOutcome = b.add({
+		name: 'Pick Outcome',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2640, -100],
+		parameters: { mode: 'runOnceForAllItems', jsCode: PICK_OUTCOME_CODE },
+	});
+	const finished = b.add({
+		name: 'Export Finished',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [2880 + 3400, -260],
+		parameters: { mode: 'append', numberInputs: 2 },
+	});
+	const outcome = b.add({
+		name: 'Outcome',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [2880 + 3640, -260],
+		parameters: { mode: 'runOnceForAllItems', jsCode: OUTCOME_CODE },
+	});
 	const done = b.add({
 		name: 'Done',
 		type: 'n8n-nodes-base.form',
 		typeVersion: 1,
-		position: [2880 + 3400, -100],
+		position: [2880 + 3880, -260],
 		parameters: {
 			operation: 'completion',
 			respondWith: 'text',
-			completionTitle: '={{ $json.count }} document(s) exported',
-			completionMessage: '={{ $json.text }}',
+			completionTitle: '={{ $json.title }}',
+			completionMessage: '={{ $json.message }}',
 			options: {},
 		},
 		webhookId: 'einvoice-manual-export-done',
@@ -1159,12 +1264,17 @@ export function manualExportTemplate(): TemplateWorkflow {
 	b.connect(label, choose);
 	b.connect(choose, picked);
 	b.connect(picked, ubl);
-	b.connect(summary, done);
+	// The page always appears: "Export Finished" has the pick at once and waits for the run summary, if any.
+	b.connect(choose, pickOutcome);
+	b.connect(pickOutcome, finished, 0, 0);
+	b.connect(summary, finished, 0, 1);
+	b.connect(finished, outcome);
+	b.connect(outcome, done);
 	void keyFailed;
 	b.note(
 		'Note: Manual Export',
 		[-60, -260],
-		`## Manual export\nActivate this workflow and open **/form/einvoice-manual-export**. Pick the source and find documents by invoice numbers (\`1001, 1005-1010\`), customer (name or id) or date range. The next page lists every match as **Not activated** (no export rule activates the customer; shown, not selectable), **Not exported** or **Already exported** (from the ledger \`${LEDGER_TABLE}\`). Ticked documents go through the same route as the scheduled export and are written to the ledger; an already exported document is only sent again when *Resend* is ticked.`,
+		`## Manual export\nActivate this workflow and open **/form/einvoice-manual-export**. Pick the source and find documents by invoice numbers (\`1001, 1005-1010\`), customer (name or id) or date range. The next page lists every match as **Not activated** (no export rule activates the customer; shown, not selectable), **Not exported** or **Already exported** (from the ledger \`${LEDGER_TABLE}\`). Ticked documents go through the same route as the scheduled export and are written to the ledger; an already exported document is only sent again when *Resend* is ticked, and then as a new delivery (its own delivery key \`…:resend-<n>\`, so Maventa, Zenvoices and HTTP gateways do not drop it as a duplicate; *resends* in the ledger row counts them). The last page always says what happened: exported, failed with the reason, or why nothing was sent.`,
 		[560, 340],
 		4,
 	);

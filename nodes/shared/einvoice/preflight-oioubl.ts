@@ -63,7 +63,7 @@ function checkInvoice(invoice: Invoice, options: OioublPreflightOptions, fatal: 
 			);
 		}
 	}
-	const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
+	const profileId = options.profileId || DEFAULT_PROFILE_ID;
 	if (ORDER_REQUIRED_PROFILES.has(profileId) && !invoice.orderReference && !invoice.salesOrderReference) {
 		fatal(rule('F-INV002', 'F-CRN002'), `Profile ${profileId} requires an order reference`, 'orderReference');
 	}

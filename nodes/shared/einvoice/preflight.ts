@@ -35,7 +35,13 @@ import { IDENTIFIER_RULES } from './preflight-identifiers';
 import { preflightOioubl } from './preflight-oioubl';
 import { TotalsMismatchError, computeTotals, reconcile } from './totals';
 
-export type PreflightCheck = (invoice: Invoice) => Finding[];
+export type PreflightCheck = (invoice: Invoice, options: PreflightOptions) => Finding[];
+
+export interface PreflightOptions {
+	format: DocumentFormat;
+	/** OIOUBL 2.1 only: the profile the document will be written with (default NES profile 5). */
+	oioublProfileId?: string;
+}
 
 /**
  * Longest text value written into a document (attachments excepted). No business term needs more; a longer one is
@@ -70,13 +76,13 @@ function longTextFindings(invoice: Invoice): Finding[] {
 /** One rule set per output format. OIOUBL 2.1 (NemHandel F-INV…/F-LIB… rules) lives in `preflight-oioubl.ts`. */
 const FORMATS: Record<DocumentFormat, PreflightCheck> = {
 	'peppol-bis3': (invoice) => new PeppolChecks(invoice).run(),
-	oioubl21: (invoice) => preflightOioubl(invoice),
+	oioubl21: (invoice, options) => preflightOioubl(invoice, { profileId: options.oioublProfileId }),
 	// EANCOM INVOIC: consistent totals (format-neutral) plus what EANCOM needs (GLNs, item ids).
 	'edifact-d96a': (invoice) => [...new PeppolChecks(invoice).runFormatNeutral(), ...preflightEdifact(invoice)],
 };
 
 /** Check an invoice for the given format. Never throws: malformed input becomes findings. */
-export function preflight(invoice: Invoice, options: { format: DocumentFormat }): Finding[] {
+export function preflight(invoice: Invoice, options: PreflightOptions): Finding[] {
 	const check = FORMATS[options?.format];
 	if (!check) {
 		return [
@@ -99,7 +105,7 @@ export function preflight(invoice: Invoice, options: { format: DocumentFormat })
 	const tooLong = longTextFindings(invoice);
 	if (tooLong.length) return tooLong;
 	try {
-		return check(invoice);
+		return check(invoice, options);
 	} catch (error) {
 		// A last resort: a check that trips over an unexpected shape reports it instead of failing the item.
 		return [

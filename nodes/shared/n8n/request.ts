@@ -224,7 +224,9 @@ async function send(ctx: RequestContext, service: Service, options: ApiRequestOp
 			if (remote) outcome = remote;
 			else {
 				const code = networkCode(error);
-				if (!code) throw error; // a programming or configuration error: nothing to retry
+				// Not an HTTP answer nor a network failure (e.g. the credential's token request refused inside n8n):
+				// nothing to retry; say which request failed, without any secret the message may carry.
+				if (!code) throw await failedRequestError(ctx, service, options, error);
 				outcome = { networkError: Object.assign(error as Error, { code }) };
 			}
 		}
@@ -673,6 +675,23 @@ async function tokenApiError(
 		message,
 		description: 'Check the credential (client id, secret, user) and the environment it points to.',
 		httpCode,
+		itemIndex: options.itemIndex,
+	});
+	error.message = message;
+	return error;
+}
+
+async function failedRequestError(
+	ctx: RequestContext,
+	service: Service,
+	options: ApiRequestOptions,
+	cause: unknown,
+): Promise<NodeApiError> {
+	const secrets = await secretsOf(ctx, service, options);
+	const text = cause instanceof Error ? cause.message : String(cause);
+	const message = redact(`${prefix(service, options)}: ${text}`, secrets);
+	const error = new NodeApiError(ctx.getNode(), { message, system: service.system } as JsonObject, {
+		message,
 		itemIndex: options.itemIndex,
 	});
 	error.message = message;

@@ -128,7 +128,17 @@ export class ParticipantLookup {
 		return this.fetchText(url);
 	}
 
+	/** A failed lookup names the participant: a batch error must say which customer's lookup failed. */
 	private async lookupUncached(id: ParticipantId): Promise<LookupResult> {
+		try {
+			return await this.resolve(id);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			throw new Error(`PEPPOL lookup of ${participantUri(id)} failed: ${message}`);
+		}
+	}
+
+	private async resolve(id: ParticipantId): Promise<LookupResult> {
 		const started = Date.now();
 		const problems = validateParticipant(id);
 		const result: LookupResult = {

@@ -51,7 +51,11 @@ function attr(value: unknown, name: string): string | undefined {
 
 function parse(xml: string): Node {
 	if (/<!DOCTYPE/i.test(xml)) throw new Error('SMP response has a DOCTYPE; refusing to parse it');
-	return parser.parse(xml) as Node;
+	try {
+		return parser.parse(xml) as Node;
+	} catch (error) {
+		throw new Error(`SMP response is not well-formed XML (${(error as Error).message.slice(0, 200)})`);
+	}
 }
 
 /** Percent-encode an identifier for an SMP path (`:` → `%3A`, `#` → `%23`, …). */

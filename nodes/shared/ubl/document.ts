@@ -99,6 +99,8 @@ export interface BuildOptions {
 	writeInvalid?: boolean;
 	/** Interchange settings of an EDIFACT document. */
 	edifact?: InvoicOptions;
+	/** OIOUBL 2.1 profile (cbc:ProfileID); default NES profile 5. Checked by pre-flight and written by the writer. */
+	oioublProfileId?: string;
 }
 
 export interface BuiltDocument {
@@ -134,14 +136,22 @@ export function buildDocument(input: Invoice, options: BuildOptions): BuiltDocum
 	let invoice = reconcile(input);
 	if (options.pdf)
 		invoice = { ...invoice, attachments: [...(invoice.attachments ?? []), pdfAttachment(invoice, options.pdf)] };
-	const findings = preflight(invoice, { format: options.format });
+	const findings = preflight(invoice, { format: options.format, oioublProfileId: options.oioublProfileId });
 	const valid = !hasFatal(findings);
 	const built: BuiltDocument = { invoice, format: options.format, findings, valid };
 	if (valid) {
-		built.xml = writeUbl(invoice, { format: options.format, edifact: options.edifact });
+		built.xml = writeUbl(invoice, {
+			format: options.format,
+			edifact: options.edifact,
+			oioubl: { profileId: options.oioublProfileId },
+		});
 	} else if (options.writeInvalid) {
 		try {
-			built.xml = writeUbl(invoice, { format: options.format, edifact: options.edifact });
+			built.xml = writeUbl(invoice, {
+				format: options.format,
+				edifact: options.edifact,
+				oioubl: { profileId: options.oioublProfileId },
+			});
 		} catch (error) {
 			built.findings = [
 				...findings,

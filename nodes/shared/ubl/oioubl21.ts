@@ -135,7 +135,7 @@ export function writeOioubl21(invoice: Invoice, options: OioublWriteOptions = {}
 	const out = new Out();
 	out.open(rootName, { xmlns: NS[rootName], 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc });
 	const cur = invoice.currency;
-	const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
+	const profileId = options.profileId || DEFAULT_PROFILE_ID;
 
 	out.leaf('cbc:UBLVersionID', OIOUBL_UBL_VERSION);
 	out.leaf('cbc:CustomizationID', OIOUBL_CUSTOMIZATION_ID);

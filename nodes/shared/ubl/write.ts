@@ -1,7 +1,7 @@
 /** Writer dispatcher: one canonical invoice, one writer per document format. */
 import type { DocumentFormat } from '../einvoice/findings';
 import type { Invoice } from '../einvoice/model';
-import { writeOioubl21 } from './oioubl21';
+import { writeOioubl21, type OioublWriteOptions } from './oioubl21';
 import { writePeppolBis3 } from './peppol-bis3';
 import { writeInvoicD96a, type InvoicOptions } from '../edifact/invoic-d96a';
 
@@ -9,6 +9,8 @@ export interface WriteUblOptions {
 	format: DocumentFormat;
 	/** Interchange settings of an EDIFACT document (control reference, sender, recipient, …). */
 	edifact?: InvoicOptions;
+	/** OIOUBL 2.1 settings (profile). */
+	oioubl?: OioublWriteOptions;
 }
 
 export function writeUbl(invoice: Invoice, options: WriteUblOptions): string {
@@ -16,7 +18,7 @@ export function writeUbl(invoice: Invoice, options: WriteUblOptions): string {
 		case 'peppol-bis3':
 			return writePeppolBis3(invoice);
 		case 'oioubl21':
-			return writeOioubl21(invoice);
+			return writeOioubl21(invoice, options.oioubl);
 		case 'edifact-d96a':
 			if (!options.edifact?.controlReference) {
 				throw new Error('An EDIFACT interchange needs a control reference (options.edifact.controlReference)');

@@ -1,5 +1,6 @@
 /** The PEPPOL network in a box: a local SMP plus dnsmasq answering the SML's U-NAPTR records for its participants. */
 import { participantDnsName } from '../../../nodes/shared/network/sml';
+import type { EmulatorOptions } from '../emulator';
 import { createSmpEmulator, type SmpEmulator, type SmpParticipant } from '../smp/emulator';
 import { type DnsServer, startDnsmasq } from './dnsmasq';
 
@@ -15,8 +16,9 @@ export interface NetworkSandbox {
 export async function startNetworkSandbox(
 	participants?: SmpParticipant[],
 	zone = SANDBOX_SML_ZONE,
+	smpOptions: EmulatorOptions = {},
 ): Promise<NetworkSandbox> {
-	const smp = await createSmpEmulator(participants);
+	const smp = await createSmpEmulator(participants, smpOptions);
 	try {
 		const entries = smp.participants.map((p) => {
 			const [scheme, ...value] = p.participant.split(':');
