@@ -436,16 +436,14 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		}
 		assert.equal((await rowOf(exported.number))[0].key, keyBefore);
 
-		// A second Resend is a third delivery (resend-2); nothing picked still ends on a page that says so.
-		await useForm([atMaventa.number], true);
-		assert.equal(maventaCopies(), 3);
-		assert.equal(Number((await rowOf(atMaventa.number))[0].resends), 2);
+		// Nothing picked still ends on a page that says so.
 		const none = await useForm([], false);
 		assert.match(none.completion, /0 document\(s\) exported/);
 		assert.match(none.completion, /No document was picked/);
 
-		// A resend the AS2 partner's receipt cannot confirm (wrong partner certificate in the credential): the page
-		// names it and the reason, one negative e-mail, and the ledger row stays exported with the failure noted.
+		// A resend the AS2 partner's receipt cannot confirm (wrong partner certificate in the credential), together with
+		// a second resend to Maventa (resend-2, a third invoice there): the page names the exported one, the failed one
+		// and the reason; one negative e-mail; the AS2 row stays exported with the failure noted.
 		const atAs2 = inRange.find((d) => expectedState(d) === 'Already exported' && destinationOf(d.number) === 'as2')!;
 		const as2Id = CREDENTIAL_IDS.as2Api;
 		const credential = await stack.n8n.rest<Row>('GET', `/rest/credentials/${as2Id}?includeData=true`);
@@ -454,8 +452,9 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		await patch({ ...credential.data, partnerCertificate: stack.sandbox.as2!.us.certPem });
 		const mailsBefore = stack.sandbox.smtp.mails.length;
 		try {
-			const refused = await useForm([atAs2.number], true);
-			assert.match(refused.completion, /0 document\(s\) exported, 1 failed/);
+			const refused = await useForm([atAs2.number, atMaventa.number], true);
+			assert.match(refused.completion, /1 document\(s\) exported, 1 failed/);
+			assert.match(refused.completion, new RegExp(`Exported:\\s+Invoice ${atMaventa.number} to `));
 			assert.match(
 				refused.completion,
 				new RegExp(`Invoice ${atAs2.number} \\([^)]*\\): Resend 1 failed: .*AS2 delivery of invoice ${atAs2.number}`),
@@ -472,6 +471,8 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		const [as2Row] = await rowOf(atAs2.number);
 		assert.equal(as2Row.status, 'exported', 'delivered before; only the resend failed');
 		assert.match(as2Row.message, /^Resend 1 failed: .*AS2 delivery of invoice/);
+		assert.equal(maventaCopies(), 3, 'a second Resend is a third invoice at Maventa');
+		assert.equal(Number((await rowOf(atMaventa.number))[0].resends), 2);
 	});
 
 	it('the dashboard lists the ledger in headless Chromium, filters, and links the stored XML', async () => {
