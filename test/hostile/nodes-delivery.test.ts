@@ -265,6 +265,20 @@ describe('hostile answers through Maventa Send and Zenvoices Export (real engine
 			const statusCases: { id: string; number: string; mutation: string }[] = [];
 			const lookupCases: { eia: string; mutation: string }[] = [];
 			lookupCases.push({ eia: '0184:29947651', mutation: CONTROL.name });
+			// The status control: an answer in the documented shape, with its actions history.
+			const delivered = randomUUID();
+			own.faults.serve({
+				match: new RegExp(`^GET /v1/invoices/${delivered}(\\?|$)`),
+				body: JSON.stringify({
+					id: delivered,
+					status: 'DELIVERED',
+					destination: 'EINVOICE',
+					actions: [
+						{ type: 'DELIVERED', channel: 'EINVOICE', message: 'Delivered', happened_at: '2026-10-01T10:00:00Z' },
+					],
+				}),
+			});
+			statusCases.push({ id: delivered, number: 'S-control', mutation: CONTROL.name });
 			for (const [i, raw] of bodies.filter((b) => b !== CONTROL).entries()) {
 				const id = randomUUID();
 				own.faults.serve({
