@@ -15,7 +15,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { inlineBinary, nodeType, repoRoot, runWorkflow, type CredentialStore, type WorkflowJson } from '../e2e/harness';
+import {
+	inlineBinary,
+	nodeType,
+	repoRoot,
+	runWorkflow,
+	testCredential,
+	type CredentialStore,
+	type WorkflowJson,
+} from '../e2e/harness';
 import { createMaventaEmulator } from '../sandbox/maventa/emulator';
 import { createZenvoicesEmulator } from '../sandbox/zenvoices/emulator';
 import type { Emulator } from '../sandbox/emulator';
@@ -253,6 +261,15 @@ describe('hostile answers through Maventa Send and Zenvoices Export (real engine
 				);
 				assert.equal(token.error, undefined, token.error?.message);
 				judgeSend('maventa token', raw.name, token.output('Node')[0], `${number}-T`);
+				// The editor's "Test credential" meets the same token answer: its message is scanned too.
+				texts.push(
+					await capturing(() =>
+						testCredential('maventaApi', { ...own.credentials.maventaApi, accessToken: '' }).then(
+							(r) => r.message,
+							(e: Error) => `${e.message} ${String(e.stack)}`,
+						),
+					),
+				);
 			} finally {
 				await own.emulator.close();
 			}
