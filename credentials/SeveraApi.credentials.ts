@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { redactSecrets } from '../nodes/shared/n8n/request';
+
 /** Base URL of the Severa REST API for the credential's environment (also used by the node's client). */
 export function severaBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	switch (credentials.environment) {
@@ -108,7 +110,10 @@ export class SeveraApi implements ICredentialType {
 			})
 			.catch((error: { response?: { status?: number; data?: unknown }; httpCode?: string; message?: string }) => {
 				// Rethrown without the request (its body holds the secret): status and the remote message only.
-				throw new Error(`Severa refused the token request${tokenErrorText(error)}`);
+				// A token endpoint may echo what it was sent: never repeat the secrets.
+				throw new Error(
+					redactSecrets(`Severa refused the token request${tokenErrorText(error)}`, [credentials.clientSecret]),
+				);
 			})) as { access_token?: string };
 		if (!response?.access_token) throw new Error('Severa did not return an access token');
 		return { accessToken: response.access_token };

@@ -49,7 +49,7 @@ export const SEVERA_SERVICE: Service = {
 	errorMessage: severaErrorMessage,
 };
 
-/** What an unexpected answer is, for messages: "an array", "a string", "null" … */
+/** What an unexpected answer is, for messages: "a list", "a string", "nothing" … */
 function shapeOf(value: unknown): string {
 	if (value === null || value === undefined) return 'nothing';
 	if (Array.isArray(value)) return 'a list';

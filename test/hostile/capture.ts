@@ -8,11 +8,12 @@ export const captured: string[] = [];
 
 const stdout = process.stdout.write.bind(process.stdout);
 const stderr = process.stderr.write.bind(process.stderr);
-let active = false;
+/** Runs being captured now: several may overlap (parallel runs), so this counts instead of toggling. */
+let active = 0;
 
 function hook(original: typeof process.stdout.write) {
 	return ((chunk: unknown, ...rest: unknown[]) => {
-		if (active) {
+		if (active > 0) {
 			captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
 			return true; // swallowed while capturing: debug logs would drown the test report
 		}
@@ -24,10 +25,10 @@ process.stderr.write = hook(stderr);
 
 /** Run `fn` with output captured (console.* writes through process.stdout/stderr, so it is included). */
 export async function capturing<T>(fn: () => Promise<T>): Promise<T> {
-	active = true;
+	active++;
 	try {
 		return await fn();
 	} finally {
-		active = false;
+		active--;
 	}
 }

@@ -15,7 +15,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { inlineBinary, nodeType, repoRoot, runWorkflow, type CredentialStore, type WorkflowJson } from '../e2e/harness';
+import {
+	inlineBinary,
+	nodeType,
+	repoRoot,
+	runWorkflow,
+	testCredential,
+	type CredentialStore,
+	type WorkflowJson,
+} from '../e2e/harness';
 import { createMaventaEmulator } from '../sandbox/maventa/emulator';
 import { createZenvoicesEmulator } from '../sandbox/zenvoices/emulator';
 import type { Emulator } from '../sandbox/emulator';
@@ -253,6 +261,15 @@ describe('hostile answers through Maventa Send and Zenvoices Export (real engine
 				);
 				assert.equal(token.error, undefined, token.error?.message);
 				judgeSend('maventa token', raw.name, token.output('Node')[0], `${number}-T`);
+				// The editor's "Test credential" meets the same token answer: its message is scanned too.
+				texts.push(
+					await capturing(() =>
+						testCredential('maventaApi', { ...own.credentials.maventaApi, accessToken: '' }).then(
+							(r) => r.message,
+							(e: Error) => `${e.message} ${String(e.stack)}`,
+						),
+					),
+				);
 			} finally {
 				await own.emulator.close();
 			}
@@ -265,6 +282,20 @@ describe('hostile answers through Maventa Send and Zenvoices Export (real engine
 			const statusCases: { id: string; number: string; mutation: string }[] = [];
 			const lookupCases: { eia: string; mutation: string }[] = [];
 			lookupCases.push({ eia: '0184:29947651', mutation: CONTROL.name });
+			// The status control: an answer in the documented shape, with its actions history.
+			const delivered = randomUUID();
+			own.faults.serve({
+				match: new RegExp(`^GET /v1/invoices/${delivered}(\\?|$)`),
+				body: JSON.stringify({
+					id: delivered,
+					status: 'DELIVERED',
+					destination: 'EINVOICE',
+					actions: [
+						{ type: 'DELIVERED', channel: 'EINVOICE', message: 'Delivered', happened_at: '2026-10-01T10:00:00Z' },
+					],
+				}),
+			});
+			statusCases.push({ id: delivered, number: 'S-control', mutation: CONTROL.name });
 			for (const [i, raw] of bodies.filter((b) => b !== CONTROL).entries()) {
 				const id = randomUUID();
 				own.faults.serve({

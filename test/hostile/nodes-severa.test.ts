@@ -22,6 +22,7 @@ import {
 	pollTrigger,
 	repoRoot,
 	runWorkflow,
+	testCredential,
 	type CredentialStore,
 	type RunResult,
 	type WorkflowJson,
@@ -408,6 +409,15 @@ describe('hostile Severa answers through the Severa nodes (real engine)', () => 
 					[{}],
 					['Start', 'Severa'],
 					{ severaApi: { ...own.credentials.severaApi, accessToken: '' } },
+				);
+				// The editor's "Test credential" meets the same token answer: its message is scanned too.
+				texts.push(
+					await capturing(() =>
+						testCredential('severaApi', { ...own.credentials.severaApi, accessToken: '' }).then(
+							(r) => r.message,
+							(e: Error) => `${e.message} ${String(e.stack)}`,
+						),
+					),
 				);
 				const [item] = tokenRun.output('Severa');
 				const error = item ? itemErrorText(item.json) : tokenRun.error?.message;

@@ -23,7 +23,7 @@ import { fatalIds, validateDocuments } from '../support/validator';
 import { normalizeKeys, parseDineroJson } from '../../nodes/Dinero/json';
 import type { BillyContact, BillyInvoice } from '../../nodes/Billy/api';
 import { mutations } from './mutate';
-import { allSecrets, rawBodies, withTimeout } from './node-support';
+import { allSecrets, chunks, PARALLEL_RUNS, rawBodies, withTimeout } from './node-support';
 
 const SECRETS = {
 	billyToken: 'HOSTILE-billy-token-Qx81zK4m',
@@ -243,19 +243,20 @@ describe('hostile API answers through the nodes (real engine)', () => {
 				});
 				cases.push({ mutation: `raw:${raw.name}`, names: [id], id });
 			}
-			const result = await capturing(() =>
-				withTimeout(
-					runWorkflow(exportWorkflow('billy'), {
-						input: cases.map((c) => ({ id: c.id })),
-						credentials: { billy: { accessToken: SECRETS.billyToken, environment: 'sandbox', baseUrl: emulator.url } },
-					}),
-				),
+			const runs = await inChunks(cases, (part) =>
+				runWorkflow(exportWorkflow('billy'), {
+					input: part.map((c) => ({ id: c.id })),
+					credentials: { billy: { accessToken: SECRETS.billyToken, environment: 'sandbox', baseUrl: emulator.url } },
+				}),
 			);
-			assert.equal(result.error, undefined, result.error?.message);
-			const judged = await judge(result, cases);
+			const judged = await judgeRuns(runs);
 			report('Billy', judged);
 			assert.ok(judged.length >= 100, `at least 100 Billy cases (got ${judged.length})`);
-			assert.deepEqual(leaks(result), [], 'no credential value in any output, error or log line');
+			assert.deepEqual(
+				runs.flatMap(({ result }) => leaks(result)),
+				[],
+				'no credential value in any output, error or log line',
+			);
 			assert.ok(secretsIn([`x${SECRETS.billyToken}x`]).includes('billyToken'), 'the scan finds a planted secret');
 			assert.ok(
 				faults.log.some((f) => f.kind === 'canned'),
@@ -315,29 +316,30 @@ describe('hostile API answers through the nodes (real engine)', () => {
 				});
 				cases.push({ mutation: `raw:${raw.name}`, names: [guid], id: guid });
 			}
-			const result = await capturing(() =>
-				withTimeout(
-					runWorkflow(exportWorkflow('dinero'), {
-						input: cases.map((c) => ({ id: c.id })),
-						credentials: {
-							dinero: {
-								environment: 'sandbox',
-								baseUrl: emulator.url,
-								clientId: emulator.settings.clientId,
-								clientSecret: SECRETS.dineroClientSecret,
-								apiKey: SECRETS.dineroApiKey,
-								organizationId: org,
-								requestsPerMinute: 100_000,
-							},
+			const runs = await inChunks(cases, (part) =>
+				runWorkflow(exportWorkflow('dinero'), {
+					input: part.map((c) => ({ id: c.id })),
+					credentials: {
+						dinero: {
+							environment: 'sandbox',
+							baseUrl: emulator.url,
+							clientId: emulator.settings.clientId,
+							clientSecret: SECRETS.dineroClientSecret,
+							apiKey: SECRETS.dineroApiKey,
+							organizationId: org,
+							requestsPerMinute: 100_000,
 						},
-					}),
-				),
+					},
+				}),
 			);
-			assert.equal(result.error, undefined, result.error?.message);
-			const judged = await judge(result, cases);
+			const judged = await judgeRuns(runs);
 			report('Dinero', judged);
 			assert.ok(judged.length >= 100, `at least 100 Dinero cases (got ${judged.length})`);
-			assert.deepEqual(leaks(result), [], 'no credential value in any output, error or log line');
+			assert.deepEqual(
+				runs.flatMap(({ result }) => leaks(result)),
+				[],
+				'no credential value in any output, error or log line',
+			);
 			assert.deepEqual(
 				judged.filter((j) => !j.pass).map((j) => `${j.c.mutation}: ${j.why}`),
 				[],
@@ -345,6 +347,25 @@ describe('hostile API answers through the nodes (real engine)', () => {
 		});
 	});
 });
+
+/** The cases split over parallel runs (hostile answers mostly wait on retry back-off), each with a timeout. */
+async function inChunks(cases: NodeCase[], run: (part: NodeCase[]) => Promise<RunResult>) {
+	return await Promise.all(
+		chunks(cases, PARALLEL_RUNS).map(async (part) => ({
+			part,
+			result: await capturing(() => withTimeout(run(part))),
+		})),
+	);
+}
+
+async function judgeRuns(runs: { part: NodeCase[]; result: RunResult }[]): Promise<Judged[]> {
+	const judged: Judged[] = [];
+	for (const { part, result } of runs) {
+		assert.equal(result.error, undefined, result.error?.message);
+		judged.push(...(await judge(result, part)));
+	}
+	return judged;
+}
 
 function readJson(text: string): { invoice?: BillyInvoice; contact?: BillyContact } | null {
 	try {

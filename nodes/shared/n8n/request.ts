@@ -537,6 +537,15 @@ async function secretsOf(ctx: RequestContext, service: Service, options: ApiRequ
 	return secrets.sort((a, b) => b.length - a.length);
 }
 
+/** `text` without the given secret values or bearer/basic tokens: for errors raised outside `apiRequest` (credentials). */
+export function redactSecrets(text: string, values: unknown[]): string {
+	const secrets = values.filter((v): v is string => typeof v === 'string' && v.length >= 4);
+	return redact(
+		text,
+		secrets.sort((a, b) => b.length - a.length),
+	);
+}
+
 function redact(text: string, secrets: string[]): string {
 	let out = text;
 	for (const secret of secrets) out = out.split(secret).join('***');
