@@ -62,6 +62,7 @@ export interface QueueRunOptions {
 }
 
 export interface DocumentOutcome {
+	/** `kind:number`, e.g. `invoice:1048`. */
 	number: string;
 	delivered: number;
 	failed?: string;
@@ -418,18 +419,26 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			`queue: ${shardIds.length} workflow(s) active with ${exportable.length} exportable documents ` +
 				`(of ${plan.generated}); the polls fire on the next minute…`,
 		);
-		// Each copy emits its customers' documents on its first poll: one execution each, run by the workers.
+		// Each copy emits its customers' documents on its first poll (Dinero's quota may spread them over several
+		// polls): wait until every workflow's executions finished and the ledger has a row for every document, or
+		// until nothing has moved for longer than a poll interval (what is missing then is lost).
+		let signature = '';
+		let lastChange = Date.now();
 		const runs = await waitFor(
-			'one finished execution per workflow',
+			'a ledger row for every document',
 			async () => {
 				const lists = await Promise.all(shardIds.map((id) => executions(main, id)));
-				const done = lists.every(
+				const now = [lists.flat().length, sandbox.gateway.received.length, total(sandbox[system].requests)].join();
+				if (now !== signature) [signature, lastChange] = [now, Date.now()];
+				const finished = lists.every(
 					(l) => l.length > 0 && l.every((e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status)),
 				);
-				return done ? lists.flat() : undefined;
+				if (!finished) return undefined;
+				const rows = (await tables.allRows(ledger)).filter((r) => r.source === system);
+				return rows.length >= exportable.length || Date.now() - lastChange > 90_000 ? lists.flat() : undefined;
 			},
 			options.timeoutMs ?? 30 * 60_000,
-			2000,
+			3000,
 		);
 		clearInterval(watch);
 		for (const id of shardIds)
