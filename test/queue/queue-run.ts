@@ -4,12 +4,17 @@
  * a generated Billy dataset to the sandbox HTTP gateway. Every document is then accounted for from the receiver's
  * records and the ledger Data Table, and the throughput is measured from the executions' start and stop times.
  *
- *   npm run queue-run -- [--documents 1000] [--workers 2] [--workflows 6] [--concurrency 10] [--seed 8] [--keep]
+ *   npm run queue-run -- [--documents 1000] [--workers 2] [--source billy|dinero] [--workflows 6] [--concurrency 10]
+ *                        [--seed 8] [--keep]
  *
  * The dataset's customers are split over `--workflows` copies of the template (customer filter on the trigger), as an
  * accounting office would split its customers: each active copy polls on the main every minute, and its execution
  * is queued in Redis and run by whichever worker takes it. One workflow = one execution = one worker at a time, so
  * several copies are what lets two workers share the load.
+ *
+ * `--source dinero` runs the Dinero export template instead (one workflow; the emulator enforces Dinero's 100 requests
+ * per minute, and the Dinero Trigger polls on the main, so the quota, not the workers, sets the pace).
+ * Throughput counts from the first poll's first request to the source until the last execution stopped.
  *
  * Ends with `queue-run: workers=K documents=N delivered=N failed=N lost=N duplicates=N docs_per_min=X`;
  * exit status 1 when a document is lost or delivered twice.
@@ -21,6 +26,7 @@ import path from 'node:path';
 
 import { freePort, installPackage, N8nInstance, n8nBin, node24, ensureRuntime, repoRoot } from '../n8n/runtime';
 import { billyInventory } from '../sandbox/billy/inventory';
+import { generateDineroDataset, writeDataset } from '../sandbox/dinero/generate';
 import { executions, waitFor } from '../templates/support';
 import {
 	ensureTables,
@@ -36,7 +42,11 @@ import { ensureQueuePackages, startPostgres, startRedis, type Postgres, type Ser
 
 type Json = Record<string, any>;
 
+const total = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
+
 export interface QueueRunOptions {
+	/** The export template to run: Billy (default) or Dinero (held to its 100 requests/minute by the emulator). */
+	source?: 'billy' | 'dinero';
 	documents: number;
 	workers: number;
 	/** Copies of the export template, each for a share of the customers (default 6). */
@@ -52,6 +62,7 @@ export interface QueueRunOptions {
 }
 
 export interface DocumentOutcome {
+	/** `kind:number`, e.g. `invoice:1048`. */
 	number: string;
 	delivered: number;
 	failed?: string;
@@ -66,15 +77,17 @@ export interface QueueRunResult {
 	lost: number;
 	duplicates: number;
 	docsPerMin: number;
-	/** From the first execution's start to the last one's stop. */
+	/** From the first poll's first request to the source until the last execution stopped. */
 	windowMs: number;
 	executions: number;
 	/** Executions each worker started (from its log). */
 	jobsPerWorker: number[];
 	/** Documents whose ledger rows disagree with the receiver (not exactly one row, or the wrong status). */
 	ledgerMismatch: number;
-	/** Requests the Billy emulator and the HTTP gateway answered. */
+	/** Requests the source's emulator and the HTTP gateway answered. */
 	requests: number;
+	/** Requests the source answered with 429 (Dinero's quota; the main's rate limiter should keep this at 0). */
+	rateLimited: number;
 	outcomes: DocumentOutcome[];
 	/** With `collectDocuments`: every document the gateway received, as `<number>-<n>.xml` → XML. */
 	received?: Record<string, string>;
@@ -82,7 +95,10 @@ export interface QueueRunResult {
 	ok: boolean;
 }
 
-const BILLY_TEMPLATE = path.join(repoRoot, 'workflows', 'billy-export-customer-invoices.json');
+const TEMPLATES = {
+	billy: path.join(repoRoot, 'workflows', 'billy-export-customer-invoices.json'),
+	dinero: path.join(repoRoot, 'workflows', 'dinero-export-customer-invoices.json'),
+};
 const ERROR_TEMPLATE = path.join(repoRoot, 'workflows', 'error-notifications.json');
 const INBOUND_PATH = '/inbound/queue';
 
@@ -168,6 +184,74 @@ class Worker {
 	}
 }
 
+/** A generated dataset of one source and what must come out of it. */
+interface SourcePlan {
+	system: 'billy' | 'dinero';
+	datasetDir: string;
+	account: string;
+	settings: Record<string, unknown>;
+	generated: number;
+	/** Exportable documents, by `kind:number` (invoices and credit notes may share numbers). */
+	exportable: string[];
+	customers: Map<string, { name: string; docs: number }>;
+}
+
+const DINERO_DRAFT_NUMBER = '9223372036854775807';
+
+function prepareSource(dir: string, options: QueueRunOptions): SourcePlan {
+	const system = options.source ?? 'billy';
+	const datasetDir = path.join(dir, system);
+	const customers = new Map<string, { name: string; docs: number }>();
+	const count = (id: string, name: string) => customers.set(id, { name, docs: (customers.get(id)?.docs ?? 0) + 1 });
+	if (system === 'billy') {
+		// N exportable generated Billy documents (drafts and voided ones in between, never to be sent).
+		const data = billyDatasetWithExportable(datasetDir, options.documents, options.seed ?? 8);
+		const names = new Map(data.contacts.map((c) => [String(c.id), String(c.name)]));
+		const inventory = billyInventory(datasetDir);
+		for (const invoice of data.invoices.filter((i) => i.state === 'approved'))
+			count(invoice.contactId, names.get(invoice.contactId) ?? '');
+		return {
+			system,
+			datasetDir,
+			account: data.dataset.account,
+			settings: data.dataset.settings ?? {},
+			generated: inventory.length,
+			exportable: inventory.filter((e) => !e.skipReason).map((e) => `${e.kind}:${e.number}`),
+			customers,
+		};
+	}
+	// Dinero: about N generated documents, drafts and deleted ones among them.
+	const data = generateDineroDataset({ count: options.documents, seed: options.seed ?? 8 });
+	writeDataset(datasetDir, data);
+	const names = new Map(data.contacts.map((c: Json) => [String(c.ContactGuid), String(c.Name ?? '')]));
+	const exportable: string[] = [];
+	for (const [list, kind] of [
+		[data.invoices as Json[], 'invoice'],
+		[data.creditnotes as Json[], 'creditNote'],
+	] as const) {
+		for (const doc of list) {
+			if (doc.Status === 'Draft' || String(doc.Number) === DINERO_DRAFT_NUMBER || doc.DeletedAt) continue;
+			exportable.push(`${kind}:${String(doc.Number)}`);
+			count(String(doc.ContactGuid), names.get(String(doc.ContactGuid)) ?? '');
+		}
+	}
+	return {
+		system,
+		datasetDir,
+		account: String(data.dataset.account),
+		settings: (data.dataset.settings ?? {}) as Record<string, unknown>,
+		generated: data.invoices.length + data.creditnotes.length,
+		exportable,
+		customers,
+	};
+}
+
+/** `kind:number` of a received UBL document. */
+function receivedKey(xml: string): string {
+	const root = /<(?:\w+:)?(Invoice|CreditNote)[\s>]/.exec(xml)?.[1];
+	return `${root === 'CreditNote' ? 'creditNote' : 'invoice'}:${documentNumberOf(xml) ?? '?'}`;
+}
+
 /** Split customers over `count` groups with about the same number of documents each (largest first). */
 function customerGroups(docsPerCustomer: Map<string, number>, count: number): string[][] {
 	const groups = Array.from({ length: Math.max(1, Math.min(count, docsPerCustomer.size)) }, () => ({
@@ -182,15 +266,21 @@ function customerGroups(docsPerCustomer: Map<string, number>, count: number): st
 	return groups.map((g) => g.ids);
 }
 
-/** The Billy export template, sandbox-filled, for one group of customers; polls every minute, no per-poll cap. */
-function shardWorkflow(base: Json, index: number, total: number, customers: string[]): Json {
+/**
+ * The export template, sandbox-filled, polling every minute without a per-poll cap; for Billy, one copy per group of
+ * customers (the trigger's customer filter). Dinero runs as one workflow: its quota is per organisation and its
+ * trigger polls on the main, so copies would only queue behind the same limit.
+ */
+function shardWorkflow(system: string, base: Json, index: number, total: number, customers: string[]): Json {
 	const workflow = JSON.parse(JSON.stringify(base)) as Json;
-	workflow.id = `EinvQueueBilly${String(index + 1).padStart(2, '0')}`;
-	workflow.name = `Billy: export customer invoices (queue ${index + 1}/${total})`;
-	const trigger = (workflow.nodes as Json[]).find((n) => String(n.type).endsWith('.billyTrigger'))!;
-	trigger.parameters.customers = {
-		customer: customers.map((id) => ({ id: { __rl: true, mode: 'id', value: id } })),
-	};
+	const label = system === 'billy' ? 'Billy' : 'Dinero';
+	workflow.id = `EinvQueue${label}${String(index + 1).padStart(2, '0')}`;
+	workflow.name = `${label}: export customer invoices (queue ${index + 1}/${total})`;
+	const trigger = (workflow.nodes as Json[]).find((n) => String(n.type).endsWith(`.${system}Trigger`))!;
+	if (system === 'billy')
+		trigger.parameters.customers = {
+			customer: customers.map((id) => ({ id: { __rl: true, mode: 'id', value: id } })),
+		};
 	trigger.parameters.options = { ...trigger.parameters.options, maxPerPoll: 100_000 };
 	return workflow;
 }
@@ -201,6 +291,7 @@ function parseArgs(argv: string[]): QueueRunOptions {
 		return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 	};
 	return {
+		source: value('source') === 'dinero' ? 'dinero' : 'billy',
 		documents: Number(value('documents') ?? 1000),
 		workers: Number(value('workers') ?? 2),
 		workflows: Number(value('workflows') ?? 6),
@@ -221,21 +312,15 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 	const stops: (() => Promise<void>)[] = [];
 	const workers: Worker[] = [];
 	try {
-		// The dataset: N exportable generated Billy documents (drafts and voided ones in between, never to be sent).
-		const billyDir = path.join(dir, 'billy');
-		const data = billyDatasetWithExportable(billyDir, options.documents, options.seed ?? 8);
-		const inventory = billyInventory(billyDir);
-		const exportable = inventory.filter((e) => !e.skipReason);
-		const docsPerCustomer = new Map<string, number>();
-		for (const invoice of data.invoices.filter((i) => i.state === 'approved'))
-			docsPerCustomer.set(invoice.contactId, (docsPerCustomer.get(invoice.contactId) ?? 0) + 1);
+		const plan = prepareSource(dir, options);
+		const { system, exportable } = plan;
 
 		log(`queue: PostgreSQL and Redis in ${dir}`);
 		const pg = await startPostgres();
 		stops.unshift(() => pg.stop());
 		const redis = await startRedis(path.join(dir, 'redis'));
 		stops.unshift(() => redis.stop());
-		const sandbox: Sandbox = await startEmulators(undefined, { billy: billyDir });
+		const sandbox: Sandbox = await startEmulators(undefined, { [system]: plan.datasetDir });
 		stops.unshift(() => sandbox.close());
 
 		const env = queueEnv(pg, redis);
@@ -271,7 +356,16 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		}
 
 		log('queue: importing credentials and workflows into PostgreSQL…');
-		await main.importCredentials(sandboxCredentials(sandbox));
+		const credentials = sandboxCredentials(sandbox);
+		// The generated Dinero organisation instead of the shipped one.
+		for (const c of credentials.filter((c) => c.type === 'dineroApi' && system === 'dinero'))
+			Object.assign(c.data, {
+				organizationId: plan.account,
+				clientId: String(plan.settings.clientId ?? c.data.clientId),
+				clientSecret: String(plan.settings.clientSecret ?? c.data.clientSecret),
+				apiKey: String(plan.settings.apiKey ?? c.data.apiKey),
+			});
+		await main.importCredentials(credentials);
 		const importDir = path.join(dir, 'import');
 		mkdirSync(importDir);
 		const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Json;
@@ -279,10 +373,11 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			path.join(importDir, 'errors.json'),
 			JSON.stringify(sandboxWorkflow(read(ERROR_TEMPLATE), {}, sandbox.network)),
 		);
-		const base = sandboxWorkflow(read(BILLY_TEMPLATE), { pollEveryMinute: true }, sandbox.network);
-		const groups = customerGroups(docsPerCustomer, workflowCount);
+		const base = sandboxWorkflow(read(TEMPLATES[system]), { pollEveryMinute: true }, sandbox.network);
+		const docsPerCustomer = new Map([...plan.customers].map(([id, c]) => [id, c.docs]));
+		const groups = customerGroups(docsPerCustomer, system === 'billy' ? workflowCount : 1);
 		const shardIds = groups.map((customers, i) => {
-			const workflow = shardWorkflow(base, i, groups.length, customers);
+			const workflow = shardWorkflow(system, base, i, groups.length, customers);
 			writeFileSync(path.join(importDir, `${workflow.id}.json`), JSON.stringify(workflow));
 			return String(workflow.id);
 		});
@@ -293,13 +388,12 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		await main.start();
 		await main.setupOwnerAndLogin();
 		const { tables, rules, ledger } = await ensureTables(main);
-		const customers = new Map(data.contacts.map((c) => [String(c.id), String(c.name)]));
 		await tables.insert(
 			rules,
-			[...docsPerCustomer.keys()].map((customerId) => ({
-				system: 'billy',
+			[...plan.customers].map(([customerId, customer]) => ({
+				system,
 				customerId,
-				customerName: customers.get(customerId) ?? '',
+				customerName: customer.name,
 				activated: true,
 				destination: 'http',
 				format: 'peppol-bis3',
@@ -315,23 +409,38 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 
 		await publish(main, WORKFLOW_IDS.errors);
 		for (const id of shardIds) await publish(main, id);
+		// When the first poll reaches the source: the clock of the throughput starts there (the poll runs on the main).
+		const baseline = total(sandbox[system].requests);
+		let firstPollAt = 0;
+		const watch = setInterval(() => {
+			if (!firstPollAt && total(sandbox[system].requests) > baseline) firstPollAt = Date.now();
+		}, 100);
 		log(
 			`queue: ${shardIds.length} workflow(s) active with ${exportable.length} exportable documents ` +
-				`(of ${inventory.length}); the polls fire on the next minute…`,
+				`(of ${plan.generated}); the polls fire on the next minute…`,
 		);
-		// Each copy emits its customers' documents on its first poll: one execution each, run by the workers.
+		// Each copy emits its customers' documents on its first poll (Dinero's quota may spread them over several
+		// polls): wait until every workflow's executions finished and the ledger has a row for every document, or
+		// until nothing has moved for longer than a poll interval (what is missing then is lost).
+		let signature = '';
+		let lastChange = Date.now();
 		const runs = await waitFor(
-			'one finished execution per workflow',
+			'a ledger row for every document',
 			async () => {
 				const lists = await Promise.all(shardIds.map((id) => executions(main, id)));
-				const done = lists.every(
+				const now = [lists.flat().length, sandbox.gateway.received.length, total(sandbox[system].requests)].join();
+				if (now !== signature) [signature, lastChange] = [now, Date.now()];
+				const finished = lists.every(
 					(l) => l.length > 0 && l.every((e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status)),
 				);
-				return done ? lists.flat() : undefined;
+				if (!finished) return undefined;
+				const rows = (await tables.allRows(ledger)).filter((r) => r.source === system);
+				return rows.length >= exportable.length || Date.now() - lastChange > 90_000 ? lists.flat() : undefined;
 			},
 			options.timeoutMs ?? 30 * 60_000,
-			2000,
+			3000,
 		);
+		clearInterval(watch);
 		for (const id of shardIds)
 			await main.rest('POST', `/rest/workflows/${id}/deactivate`, {
 				versionId: (await main.rest<Json>('GET', `/rest/workflows/${id}`)).versionId,
@@ -342,29 +451,29 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		const received: Record<string, string> = {};
 		for (const record of sandbox.gateway.received) {
 			const xml = record.body.toString('utf8');
-			const number = documentNumberOf(xml) ?? '?';
-			arrived.set(number, (arrived.get(number) ?? 0) + 1);
-			if (options.collectDocuments) received[`${number}-${arrived.get(number)}.xml`] = xml;
+			const key = receivedKey(xml);
+			arrived.set(key, (arrived.get(key) ?? 0) + 1);
+			if (options.collectDocuments) received[`${key.replace(':', '-')}-${arrived.get(key)}.xml`] = xml;
 		}
 		const failures = new Map<string, string>();
 		const ledgerStatus = new Map<string, string[]>();
 		for (const row of await tables.allRows(ledger)) {
-			if (row.source !== 'billy') continue;
-			const number = String(row.number);
+			if (row.source !== system) continue;
+			const number = `${String(row.kind)}:${String(row.number)}`;
 			ledgerStatus.set(number, [...(ledgerStatus.get(number) ?? []), String(row.status)]);
 			if (row.status === 'failed') failures.set(number, String(row.message));
 		}
 		// The ledger must agree with the receiver: one row per document, `exported` exactly when it arrived.
-		const ledgerMismatch = exportable.filter((e) => {
-			const statuses = ledgerStatus.get(e.number) ?? [];
-			return statuses.length !== 1 || (statuses[0] === 'exported') !== (arrived.get(e.number) ?? 0) > 0;
+		const ledgerMismatch = exportable.filter((key) => {
+			const statuses = ledgerStatus.get(key) ?? [];
+			return statuses.length !== 1 || (statuses[0] === 'exported') !== (arrived.get(key) ?? 0) > 0;
 		});
-		const outcomes: DocumentOutcome[] = exportable.map((e) => ({
-			number: e.number,
-			delivered: arrived.get(e.number) ?? 0,
-			...(failures.has(e.number) && !arrived.get(e.number) ? { failed: failures.get(e.number) } : {}),
+		const outcomes: DocumentOutcome[] = exportable.map((key) => ({
+			number: key,
+			delivered: arrived.get(key) ?? 0,
+			...(failures.has(key) && !arrived.get(key) ? { failed: failures.get(key) } : {}),
 		}));
-		const wanted = new Set(exportable.map((e) => e.number));
+		const wanted = new Set(exportable);
 		const stray = [...arrived.keys()].filter((n) => !wanted.has(n));
 		const delivered = outcomes.filter((o) => o.delivered > 0).length;
 		const failed = outcomes.filter((o) => o.failed).length;
@@ -373,29 +482,30 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 
 		const details = await Promise.all(runs.map((e) => main.rest<Json>('GET', `/rest/executions/${e.id}`)));
 		const times = (key: string) => details.map((d) => Date.parse(String(d[key] ?? d.createdAt)));
-		const windowMs = Math.max(...times('stoppedAt')) - Math.min(...times('startedAt'));
+		const lastStop = Math.max(...times('stoppedAt'));
+		const executionMs = lastStop - Math.min(...times('startedAt'));
+		const windowMs = lastStop - (firstPollAt || Math.min(...times('startedAt')));
 		const docsPerMin = (delivered + failed) / (windowMs / 60_000);
-		const requests = [sandbox.billy, sandbox.gateway].reduce(
-			(n, e) => n + Object.values(e.requests).reduce((a, b) => a + b, 0),
-			0,
-		);
+		const requests = [sandbox[system], sandbox.gateway].reduce((n, e) => n + total(e.requests), 0);
+		const rateLimited = Number((sandbox[system] as { rateLimited?: number }).rateLimited ?? 0);
 		for (const o of outcomes.filter((o) => o.failed || o.delivered !== 1))
 			log(`  ${o.number}: ${o.failed ? `failed: ${o.failed}` : `delivered ×${o.delivered}`}`);
 		if (stray.length) log(`  records that match no exportable document: ${stray.slice(0, 10).join(', ')}`);
 		for (const e of ledgerMismatch.slice(0, 10))
-			log(`  ledger disagrees for ${e.number}: [${(ledgerStatus.get(e.number) ?? []).join(', ')}]`);
+			log(`  ledger disagrees for ${e}: [${(ledgerStatus.get(e) ?? []).join(', ')}]`);
 		const errored = details.filter((d) => d.status !== 'success');
 		for (const d of errored) log(`  execution ${String(d.id)} of ${String(d.workflowId)}: ${String(d.status)}`);
 		log(
-			`queue: ${details.length} execution(s) in ${(windowMs / 1000).toFixed(1)} s; jobs per worker ` +
-				`[${workers.map((w) => w.jobs).join(', ')}]; ${requests} requests to Billy and the gateway`,
+			`queue: first poll to last execution ${(windowMs / 1000).toFixed(1)} s; ${details.length} execution(s) in ` +
+				`${(executionMs / 1000).toFixed(1)} s; jobs per worker [${workers.map((w) => w.jobs).join(', ')}]; ` +
+				`${requests} requests to ${system} and the gateway, ${rateLimited} answered 429`,
 		);
 		const line =
 			`queue-run: workers=${options.workers} documents=${exportable.length} delivered=${delivered} failed=${failed} ` +
 			`lost=${lost} duplicates=${duplicates} docs_per_min=${docsPerMin.toFixed(0)}`;
 		return {
 			workers: options.workers,
-			generated: inventory.length,
+			generated: plan.generated,
 			documents: exportable.length,
 			delivered,
 			failed,
@@ -406,6 +516,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 			executions: details.length,
 			jobsPerWorker: workers.map((w) => w.jobs),
 			requests,
+			rateLimited,
 			outcomes,
 			...(options.collectDocuments ? { received } : {}),
 			line,
