@@ -437,14 +437,16 @@ export class DataTables {
 	}
 
 	async rows(id: string): Promise<Record<string, unknown>[]> {
+		// The API caps a page (250 rows in n8n 2.41): page until the reported count is in.
 		const all: Record<string, unknown>[] = [];
-		for (let skip = 0; ; skip += 1000) {
+		for (;;) {
 			const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
 				'GET',
-				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=1000&skip=${skip}`,
+				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=250&skip=${all.length}`,
 			);
-			all.push(...(result.data ?? []));
-			if ((result.data ?? []).length < 1000) return all;
+			const page = result.data ?? [];
+			all.push(...page);
+			if (!page.length || all.length >= (result.count ?? 0)) return all;
 		}
 	}
 }

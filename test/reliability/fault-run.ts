@@ -290,6 +290,8 @@ export async function faultRun(
 		for (const d of sandbox.zenvoices.inbox.slice(before.zenvoices))
 			record(d.externalId.replace(/-[a-z]+$/, ''), `zenvoices #${d.id}`);
 		const ledgerRows = await ledger();
+		// Sent again after the kill and answered "already there" by the receiver (the idempotency key at work).
+		const repeats = [...ledgerRows.values()].filter((row) => /already/.test(String(row.message))).length;
 		for (const r of rows) {
 			const row = ledgerRows.get(keyOf(r));
 			if (row?.status === 'failed') r.failed = String(row.message ?? 'failed');
@@ -302,7 +304,10 @@ export async function faultRun(
 			if (row) row.notifications++;
 			else stray.push(`mail "${mail.subject}"`);
 		}
-		const workflowErrors = sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice workflow failed')).length;
+		// Adaptor-level mails of the error workflow (a run that stopped, e.g. the one killed): reported, not counted.
+		const workflowErrors = sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice workflow failed'));
+		for (const m of workflowErrors)
+			log(`workflow-error mail: ${m.subject}: ${m.text.split('\n').slice(0, 3).join(' ')}`);
 
 		// Live executions (the trigger's) must end within the settle delay, or the catch-up could race them.
 		const longest = await longestRun(n8n, [WORKFLOW_IDS.billy, WORKFLOW_IDS.dinero]);
@@ -342,11 +347,15 @@ export async function faultRun(
 			`${rows.length + skipped} generated documents (${skipped} not exportable: drafts, voided, deleted); ` +
 				`n8n killed after ${killedAt} deliveries and restarted; faults injected ${JSON.stringify(injected)}; ` +
 				`longest live run ${longest.toFixed(0)} s (catch-up settle ${args.settleMinutes * 60} s); ` +
-				`${workflowErrors} workflow-error mails; ${wallSeconds.toFixed(0)} s`,
+				`${workflowErrors.length} workflow-error mails; ${repeats} repeats answered "already there" (HTTP, Zenvoices); ${wallSeconds.toFixed(0)} s`,
 		);
 		writeFileSync(
 			path.join(state, 'fault-run-report.json'),
-			JSON.stringify({ args, killedAt, injected, longest, wallSeconds, count, problems, documents: rows }, null, '\t'),
+			JSON.stringify(
+				{ args, killedAt, injected, longest, repeats, wallSeconds, count, problems, documents: rows },
+				null,
+				'\t',
+			),
 		);
 		const line = `fault-run: ${Object.entries(count)
 			.map(([k, v]) => `${k}=${v}`)
