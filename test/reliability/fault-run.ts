@@ -317,7 +317,7 @@ export async function faultRun(
 		for (const m of workflowErrors)
 			log(`workflow-error mail: ${m.subject}: ${m.text.split('\n').slice(0, 3).join(' ')}`);
 
-		// Live executions (the trigger's) must end within the settle delay, or the catch-up could race them.
+		// Runs must end within the settle delay, or the catch-up could take a document still in flight.
 		const longest = await longestRun(n8n, [WORKFLOW_IDS.billy, WORKFLOW_IDS.dinero]);
 
 		const count = {
@@ -354,7 +354,7 @@ export async function faultRun(
 		log(
 			`${rows.length + skipped} generated documents (${skipped} not exportable: drafts, voided, deleted); ` +
 				`n8n killed after ${killedAt} deliveries and restarted; faults injected ${JSON.stringify(injected)}; ` +
-				`longest live run ${longest.toFixed(0)} s (catch-up settle ${args.settleMinutes * 60} s); ` +
+				`longest run ${longest.toFixed(0)} s (catch-up settle ${args.settleMinutes * 60} s); ` +
 				`${workflowErrors.length} workflow-error mails; ${repeats} repeats answered "already there" (HTTP, Zenvoices); ${wallSeconds.toFixed(0)} s`,
 		);
 		writeFileSync(
@@ -386,7 +386,7 @@ function customers(dir: string, system: System): Map<string, string> {
 	);
 }
 
-/** Seconds of the longest finished execution started by a poll trigger (not by the catch-up schedule). */
+/** Seconds of the longest finished execution of the export workflows (live runs and catch-up passes). */
 async function longestRun(n8n: Stack['n8n'], workflowIds: string[]): Promise<number> {
 	let longest = 0;
 	for (const id of workflowIds)
