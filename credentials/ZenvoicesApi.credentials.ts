@@ -7,7 +7,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { parseTokenLogin, TOKEN_LOGIN_PATH, tokenLoginBody, zenvoicesBaseUrl } from '../nodes/Zenvoices/client';
+import {
+	parseTokenLogin,
+	TOKEN_LOGIN_PATH,
+	tokenLoginBody,
+	TwoFactorError,
+	zenvoicesBaseUrl,
+} from '../nodes/Zenvoices/client';
 
 /**
  * Zenvoices API user (username + password + organisation code). The access token comes from TokenLogin and is kept
@@ -79,16 +85,35 @@ export class ZenvoicesApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${zenvoicesBaseUrl(credentials)}${TOKEN_LOGIN_PATH}`,
-			body: tokenLoginBody(credentials),
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const { accessToken } = parseTokenLogin(response.statusCode, response.body, String(credentials.username ?? ''));
-		return { accessToken };
+		// A login is safe to repeat: 429, 5xx and a dropped connection get a few more tries before the error stands.
+		for (let attempt = 1; ; attempt++) {
+			let response: { statusCode: number; body: unknown } | undefined;
+			try {
+				response = (await this.helpers.httpRequest({
+					method: 'POST',
+					url: `${zenvoicesBaseUrl(credentials)}${TOKEN_LOGIN_PATH}`,
+					body: tokenLoginBody(credentials),
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				})) as { statusCode: number; body: unknown };
+			} catch (error) {
+				if (attempt >= 4) throw error;
+			}
+			if (response) {
+				const transient = response.statusCode === 429 || response.statusCode >= 500;
+				try {
+					if (!transient || attempt >= 4) {
+						const user = String(credentials.username ?? '');
+						return { accessToken: parseTokenLogin(response.statusCode, response.body, user).accessToken };
+					}
+				} catch (error) {
+					// A 2xx without a token is a proxy page or an answer cut off on the way: worth another try.
+					if (response.statusCode >= 400 || error instanceof TwoFactorError || attempt >= 4) throw error;
+				}
+			}
+			await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+		}
 	}
 
 	authenticate: IAuthenticateGeneric = {

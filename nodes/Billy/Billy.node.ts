@@ -8,8 +8,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { runPerItem } from '../shared/n8n/items';
+import { toEpochMs } from '../shared/n8n/poll-cursor';
 import { isCreditNoteType, type BillyInvoice } from './api';
-import { BillyClient, type BillyBundle, type InvoiceListFilter } from './client';
+import { BillyClient, billyTime, type BillyBundle, type InvoiceListFilter } from './client';
 import { customerLocator, locatorId, outputOptionProperties, searchCustomers } from './descriptions';
 import { billyBuyer, billySeller, billySource } from './mapper';
 import { documentContext, documentItem, outputOptions } from './output';
@@ -139,6 +140,13 @@ const properties: INodeProperties[] = [
 		displayOptions: show(documentResources, ['getMany']),
 		options: [
 			customerLocator,
+			{
+				displayName: 'Approved Since',
+				name: 'approvedSince',
+				type: 'dateTime',
+				default: '',
+				description: 'Approved at or after this time (the export catch-up lists recently approved documents with it)',
+			},
 			{
 				displayName: 'Date From',
 				name: 'dateFrom',
@@ -349,6 +357,9 @@ async function run(
 		contactId: locatorId(filters.customer) || undefined,
 		minEntryDate: dateOnly(filters.dateFrom),
 		maxEntryDate: dateOnly(filters.dateTo),
+		minApprovedTime: filters.approvedSince
+			? billyTime(new Date(toEpochMs(String(filters.approvedSince))).toISOString())
+			: undefined,
 		isPaid: filters.paid === 'paid' ? true : filters.paid === 'unpaid' ? false : undefined,
 		q: (filters.q as string) || undefined,
 		sortProperty: 'entryDate',

@@ -147,7 +147,7 @@ async function main(): Promise<number> {
 	const startedAll = Date.now();
 	const stack = await startStack({
 		userFolder: path.join(dir, 'n8n'),
-		datasets: { billy: billyDir },
+		sandbox: { datasets: { billy: billyDir } },
 		forceImport: true,
 		log,
 	});

@@ -217,6 +217,8 @@ export interface N8nOptions {
 	brokerPort?: number;
 	encryptionKey?: string;
 	env?: NodeJS.ProcessEnv;
+	/** Start the server in its own process group, so `killGroup()` ends it together with its task runner. */
+	ownProcessGroup?: boolean;
 }
 
 export const owner = {
@@ -289,11 +291,18 @@ export class N8nInstance {
 
 	/** Start the server and wait for /healthz. */
 	async start(timeoutMs = 120_000): Promise<void> {
-		this.process = spawn(node24, [n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const group = this.options.ownProcessGroup === true;
+		this.process = spawn(node24, [n8nBin, 'start'], {
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: group,
+		});
 		// Never leave an n8n behind when the test or script that started it ends.
 		const child = this.process;
 		const killChild = () => {
-			if (child.exitCode === null) child.kill('SIGKILL');
+			if (child.exitCode !== null) return;
+			if (group) this.killGroup();
+			else child.kill('SIGKILL');
 		};
 		process.once('exit', killChild);
 		child.once('exit', () => process.removeListener('exit', killChild));
@@ -317,6 +326,24 @@ export class N8nInstance {
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		throw new Error(`n8n did not become healthy within ${timeoutMs} ms: ${this.output}`);
+	}
+
+	/** SIGKILL the server's whole process group (n8n and its task runner), as a crash or `kill -9` would. */
+	killGroup(): void {
+		const pid = this.process?.pid;
+		if (!pid || !this.options.ownProcessGroup) throw new Error('killGroup needs a server started with ownProcessGroup');
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+		}
+	}
+
+	/** Resolves when the server process has exited. */
+	async exited(): Promise<void> {
+		const child = this.process;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		await new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	}
 
 	get log(): string {
@@ -426,10 +453,16 @@ export class DataTables {
 	}
 
 	async rows(id: string): Promise<Record<string, unknown>[]> {
-		const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
-			'GET',
-			`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=1000&skip=0`,
-		);
-		return result.data ?? [];
+		// The API caps a page (250 rows in n8n 2.41): page until the reported count is in.
+		const all: Record<string, unknown>[] = [];
+		for (;;) {
+			const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
+				'GET',
+				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=250&skip=${all.length}`,
+			);
+			const page = result.data ?? [];
+			all.push(...page);
+			if (!page.length || all.length >= (result.count ?? 0)) return all;
+		}
 	}
 }

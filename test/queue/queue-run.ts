@@ -320,7 +320,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		stops.unshift(() => pg.stop());
 		const redis = await startRedis(path.join(dir, 'redis'));
 		stops.unshift(() => redis.stop());
-		const sandbox: Sandbox = await startEmulators(undefined, { [system]: plan.datasetDir });
+		const sandbox: Sandbox = await startEmulators(undefined, { datasets: { [system]: plan.datasetDir } });
 		stops.unshift(() => sandbox.close());
 
 		const env = queueEnv(pg, redis);

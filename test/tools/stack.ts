@@ -6,10 +6,20 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { DataTables, N8nInstance, ensureRuntime, freePort, installPackage, owner, repoRoot } from '../n8n/runtime';
+import {
+	DataTables,
+	N8nInstance,
+	ensureRuntime,
+	freePort,
+	installPackage,
+	owner,
+	repoRoot,
+	type N8nOptions,
+} from '../n8n/runtime';
 import { createBillyEmulator } from '../sandbox/billy/emulator';
 import { createDineroEmulator } from '../sandbox/dinero/emulator';
 import type { DatasetInfo, Emulator } from '../sandbox/emulator';
+import type { Faults } from '../sandbox/faults';
 import { createHttpReceiver, type HttpReceiver } from '../sandbox/http-receiver/receiver';
 import { createMaventaEmulator, type MaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator, type SeveraEmulator } from '../sandbox/severa/emulator';
@@ -211,7 +221,19 @@ export interface Sandbox {
 	sftp?: OpenSshServer;
 	/** An AS2 receiver (OpenSSL); absent when openssl is not installed. */
 	as2?: As2Sandbox;
+	/** The dataset folders the emulators were seeded from. */
+	datasets: typeof datasets;
 	close(): Promise<void>;
+}
+
+type EmulatorName = 'dinero' | 'billy' | 'severa' | 'maventa' | 'zenvoices' | 'gateway';
+
+/** Other datasets and fault profiles for the emulators (the fault run); the shipped datasets by default. */
+export interface SandboxSetup {
+	datasets?: Partial<typeof datasets>;
+	faults?: Partial<Record<EmulatorName, Faults>>;
+	/** The HTTP gateway answers a repeated Idempotency-Key with 409 instead of storing it again. */
+	gatewayConflictOnRepeat?: boolean;
 }
 
 /** Dataset customers registered on the sandbox PEPPOL network, so "Match customers" finds some. */
@@ -238,17 +260,20 @@ export const NETWORK_CUSTOMERS = [
 
 /** Start every emulator. `ports` pins their ports (npm start keeps credentials valid across restarts). */
 export async function startEmulators(
-	ports?: Partial<Record<keyof Omit<Sandbox, 'close'>, number>>,
-	/** Dataset folders instead of the shipped ones (e.g. a generated Billy dataset for the queue run and bench:e2e). */
-	datasetDirs: Partial<Pick<typeof datasets, 'dinero' | 'billy'>> = {},
+	ports?: Partial<Record<keyof Omit<Sandbox, 'close' | 'datasets'>, number>>,
+	setup: SandboxSetup = {},
 ): Promise<Sandbox> {
-	const at = (name: keyof Omit<Sandbox, 'close'>) => ({ port: ports?.[name] ?? 0 });
-	const dinero = await createDineroEmulator(datasetDirs.dinero ?? datasets.dinero, at('dinero'));
-	const billy = await createBillyEmulator(datasetDirs.billy ?? datasets.billy, at('billy'));
-	const severa = await createSeveraEmulator(datasets.severa, at('severa'));
-	const maventa = await createMaventaEmulator(datasets.maventa, at('maventa'));
-	const zenvoices = await createZenvoicesEmulator(datasets.zenvoices, at('zenvoices'));
-	const gateway = await createHttpReceiver(at('gateway'));
+	const dirs = { ...datasets, ...setup.datasets };
+	const at = (name: keyof Omit<Sandbox, 'close' | 'datasets'>) => ({
+		port: ports?.[name] ?? 0,
+		faults: setup.faults?.[name as EmulatorName],
+	});
+	const dinero = await createDineroEmulator(dirs.dinero, at('dinero'));
+	const billy = await createBillyEmulator(dirs.billy, at('billy'));
+	const severa = await createSeveraEmulator(dirs.severa, at('severa'));
+	const maventa = await createMaventaEmulator(dirs.maventa, at('maventa'));
+	const zenvoices = await createZenvoicesEmulator(dirs.zenvoices, at('zenvoices'));
+	const gateway = await createHttpReceiver({ ...at('gateway'), conflictOnRepeat: setup.gatewayConflictOnRepeat });
 	const smtp = await startSmtpSandbox(at('smtp'));
 	let network: NetworkSandbox | undefined;
 	try {
@@ -285,6 +310,7 @@ export async function startEmulators(
 		network,
 		sftp,
 		as2,
+		datasets: dirs,
 		close: async () => {
 			await Promise.all([dinero, billy, severa, maventa, zenvoices, gateway, smtp].map((e) => e.close()));
 			await network?.stop();
@@ -298,11 +324,11 @@ export async function startEmulators(
 export function sandboxCredentials(
 	s: Sandbox,
 ): { id: string; name: string; type: string; data: Record<string, unknown> }[] {
-	const dinero = settings(datasets.dinero);
-	const severa = settings(datasets.severa);
-	const maventa = settings(datasets.maventa);
+	const dinero = settings(s.datasets.dinero);
+	const severa = settings(s.datasets.severa);
+	const maventa = settings(s.datasets.maventa);
 	const zenvoicesUser = (
-		settings(datasets.zenvoices).users as { userNameOrEmailAddress: string; password: string }[]
+		settings(s.datasets.zenvoices).users as { userNameOrEmailAddress: string; password: string }[]
 	)[0];
 	const entry = (type: string, name: string, data: Record<string, unknown>) => ({
 		id: CREDENTIAL_IDS[type],
@@ -317,13 +343,13 @@ export function sandboxCredentials(
 			clientId: String(dinero.clientId ?? 'sandbox-client'),
 			clientSecret: String(dinero.clientSecret ?? 'sandbox-secret'),
 			apiKey: String(dinero.apiKey ?? 'sandbox-api-key'),
-			organizationId: String(info(datasets.dinero).account),
+			organizationId: String(info(s.datasets.dinero).account),
 			requestsPerMinute: 100,
 		}),
 		entry('billyApi', 'Billy (sandbox)', {
 			environment: 'sandbox',
 			baseUrl: s.billy.url,
-			accessToken: String(settings(datasets.billy).accessToken ?? 'billy-sandbox-token'),
+			accessToken: String(settings(s.datasets.billy).accessToken ?? 'billy-sandbox-token'),
 			maxRequestsPerMinute: 0,
 		}),
 		entry('severaApi', 'Visma Severa (sandbox)', {
@@ -344,7 +370,7 @@ export function sandboxCredentials(
 		entry('zenvoicesApi', 'Zenvoices (sandbox)', {
 			username: zenvoicesUser.userNameOrEmailAddress,
 			password: zenvoicesUser.password,
-			organisationCode: String(info(datasets.zenvoices).account),
+			organisationCode: String(info(s.datasets.zenvoices).account),
 			environment: 'sandbox',
 			baseUrl: s.zenvoices.url,
 		}),
@@ -421,6 +447,12 @@ type Json = Record<string, any>;
 export interface SandboxTemplateOptions {
 	/** Poll every minute instead of the template's schedule (tests). */
 	pollEveryMinute?: boolean;
+	/** The dataset folders behind the emulators (default: the shipped ones). */
+	datasets?: typeof datasets;
+	/** Fields merged into the sandbox credentials by type. */
+	credentialData?: Record<string, Record<string, unknown>>;
+	/** Change a template (sandbox-filled) before it is imported. */
+	adjust?: (workflow: Json) => void;
 }
 
 /** A template with the sandbox credential ids and the datasets' seller/payment details filled in. */
@@ -428,6 +460,7 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 	const workflow = JSON.parse(JSON.stringify(template)) as Json;
 	const severaTemplate = (workflow.nodes as Json[]).some((n) => n.type.endsWith('.severaInvoiceStatusTrigger'));
 	if (severaTemplate) workflow.id ??= SEVERA_WORKFLOW_ID;
+	const dirs = options.datasets ?? datasets;
 	for (const node of workflow.nodes as Json[]) {
 		for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, Json>)) {
 			if (CREDENTIAL_IDS[type]) {
@@ -437,18 +470,18 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 		}
 		const p = node.parameters as Json;
 		if (node.type.endsWith('.dineroTrigger')) {
-			const seller = info(datasets.dinero).seller ?? {};
+			const seller = info(dirs.dinero).seller ?? {};
 			p.sellerDetails = { ...seller };
 			// "Execute workflow" in the editor shows every document, not the latest five.
 			p.options = { ...p.options, exportSince: '2000-01-01T00:00:00.000Z', manualLimit: 0 };
 		}
 		if (node.type.endsWith('.billyTrigger')) {
 			p.exportSince = '2000-01-01T00:00:00.000Z';
-			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {}, manualCount: 1000 };
+			p.options = { ...p.options, paymentDetails: settings(dirs.billy).paymentMeans ?? {}, manualCount: 1000 };
 		}
-		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(datasets.dinero).seller ?? {}) };
+		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(dirs.dinero).seller ?? {}) };
 		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
-			p.options = { ...p.options, paymentDetails: settings(datasets.billy).paymentMeans ?? {} };
+			p.options = { ...p.options, paymentDetails: settings(dirs.billy).paymentMeans ?? {} };
 		// The Severa template leaves its three statuses to the user: the sandbox picks the dataset's.
 		if (node.type.endsWith('.severaInvoiceStatusTrigger'))
 			p.status = { __rl: true, mode: 'id', value: severaStatuses().toTransfer };
@@ -503,7 +536,10 @@ export async function importTemplates(
 	options: SandboxTemplateOptions = {},
 	only?: (workflow: Json) => boolean,
 ) {
-	if (!only) await n8n.importCredentials(sandboxCredentials(s));
+	if (!only)
+		await n8n.importCredentials(
+			sandboxCredentials(s).map((c) => ({ ...c, data: { ...c.data, ...options.credentialData?.[c.type] } })),
+		);
 	const { writeFileSync, mkdirSync } = await import('node:fs');
 	const dir = path.join(n8n.options.userFolder, 'templates-import');
 	rmSync(dir, { recursive: true, force: true });
@@ -512,7 +548,13 @@ export async function importTemplates(
 	for (const file of templateFiles()) {
 		if (only && !only(JSON.parse(readFileSync(file, 'utf8')) as Json)) continue;
 		const target = path.join(dir, path.basename(file));
-		writeFileSync(target, JSON.stringify(sandboxWorkflow(JSON.parse(readFileSync(file, 'utf8')), options, s.network)));
+		const workflow = sandboxWorkflow(
+			JSON.parse(readFileSync(file, 'utf8')),
+			{ ...options, datasets: s.datasets },
+			s.network,
+		);
+		options.adjust?.(workflow);
+		writeFileSync(target, JSON.stringify(workflow));
 		files.push(target);
 	}
 	// One import call for the folder: each CLI call boots n8n (~3 s).
@@ -555,8 +597,14 @@ export interface StackOptions {
 	log?: (line: string) => void;
 	/** Import templates and credentials even when the database exists. */
 	forceImport?: boolean;
-	/** Dataset folders for the Dinero/Billy emulators instead of the shipped ones. */
-	datasets?: Parameters<typeof startEmulators>[1];
+	/** Other datasets and fault profiles for the emulators. */
+	sandbox?: SandboxSetup;
+	/** Fields merged into the sandbox credentials by type, e.g. `{ dineroApi: { requestsPerMinute: 1000 } }`. */
+	credentialData?: Record<string, Record<string, unknown>>;
+	/** Change a template (sandbox-filled) before it is imported. */
+	adjustWorkflow?: (workflow: Json) => void;
+	/** Options of the n8n instance (environment, own process group). */
+	n8n?: Partial<Pick<N8nOptions, 'env' | 'ownProcessGroup'>>;
 }
 
 export interface Stack {
@@ -584,13 +632,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	await step('runtime', () => ensureRuntime(log));
 	const fresh = !existsSync(path.join(options.userFolder, '.n8n', 'database.sqlite'));
 	await step('package', () => installPackage(options.userFolder));
-	const sandbox = await step('emulators', () => startEmulators(options.emulatorPorts, options.datasets));
+	const sandbox = await step('emulators', () => startEmulators(options.emulatorPorts, options.sandbox));
 	const port = options.port ?? (await freePort());
-	const n8n = new N8nInstance({ userFolder: options.userFolder, port, brokerPort: await freePort() });
+	const n8n = new N8nInstance({
+		userFolder: options.userFolder,
+		port,
+		brokerPort: await freePort(),
+		...options.n8n,
+	});
 	try {
 		if (fresh || options.forceImport) {
 			log('Importing the templates and sandbox credentials…');
-			await step('import', () => importTemplates(n8n, sandbox, { pollEveryMinute: options.pollEveryMinute }));
+			await step('import', () =>
+				importTemplates(n8n, sandbox, {
+					pollEveryMinute: options.pollEveryMinute,
+					credentialData: options.credentialData,
+					adjust: options.adjustWorkflow,
+				}),
+			);
 		} else if (sandbox.network) {
 			// The sandbox DNS server gets a new port on every start: refresh the templates that look participants up.
 			const usesNetwork = (w: Json) =>

@@ -641,6 +641,239 @@ if (!resend || !$json.document) return $input.item;
 const key = $json.document.idempotencyKey + ':resend-' + resend;
 return { json: { ...$json, document: { ...$json.document, idempotencyKey: key } }, binary: $input.item.binary };`;
 
+/** Defaults of the catch-up pass (the "Catch-up Settings" node of the export templates). */
+export const CATCH_UP = { lookbackDays: 3, settleMinutes: 10, minute: 35 } as const;
+
+/** Catch-up (n8n Code node): documents whose "pending" row is older than the settle delay are sent now. */
+const SETTLED_CODE = String.raw`// A "pending" ledger row says when a catch-up pass first saw the document without an export result. A document still
+// in flight in a live run gets its result row when that run ends; one still pending after the settle delay is sent.
+const settleMs = Number($('Catch-up Settings').first().json.settleMinutes ?? 10) * 60000;
+const pending = new Map($('Pending Rows').all().map((row) => [row.json.key, Date.parse(row.json.time)]));
+const now = Date.now();
+return $('No Export Result')
+	.all()
+	.filter((item) => {
+		const s = item.json.source;
+		const since = s ? pending.get([s.system, s.account, s.kind, s.id].join(':')) : undefined;
+		return since !== undefined && now - since >= settleMs;
+	})
+	.map((item) => ({ json: item.json, binary: item.binary }));
+`;
+
+/** Catch-up (n8n Code node): documents seen without an export result for the first time get a "pending" row. */
+const FIRST_SEEN_CODE = String.raw`// Documents without any ledger row: remember when they were first seen (the settle delay counts from here).
+const pending = new Set($('Pending Rows').all().map((row) => row.json.key));
+return $('No Export Result')
+	.all()
+	.filter((item) => item.json.source?.id)
+	.map((item) => ({ json: { ...item.json, key: [item.json.source.system, item.json.source.account, item.json.source.kind, item.json.source.id].join(':') } }))
+	.filter((item) => !pending.has(item.json.key));
+`;
+
+/**
+ * The catch-up pass of an export template: on its own schedule it lists the source's documents booked or changed in
+ * the last days and keeps those without an export result in the ledger. The first pass that sees one writes a
+ * "pending" row; a later pass sends it once that row is older than the settle delay, through the same chain as the
+ * trigger. It recovers a batch the trigger emitted but n8n never finished (a crash or restart after the poll saved
+ * its cursor). The state lives in the ledger Data Table, not in memory or static data (n8n does not reload a Code
+ * node's static data between executions of an active workflow), so it survives restarts and suits queue mode.
+ * Returns the node that feeds the chain.
+ */
+function addCatchUp(b: Builder, spec: SourceSpec): string {
+	const schedule = b.add({
+		name: 'Catch-up Schedule',
+		type: 'n8n-nodes-base.scheduleTrigger',
+		typeVersion: 1.2,
+		position: [-720, 980],
+		parameters: { rule: { interval: [{ field: 'hours', hoursInterval: 1, triggerAtMinute: CATCH_UP.minute }] } },
+	});
+	const settings = b.add({
+		name: 'Catch-up Settings',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [-480, 980],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: `${spec.system}-catchup-days`, name: 'lookbackDays', value: CATCH_UP.lookbackDays, type: 'number' },
+					{
+						id: `${spec.system}-catchup-settle`,
+						name: 'settleMinutes',
+						value: CATCH_UP.settleMinutes,
+						type: 'number',
+					},
+				],
+			},
+			options: {},
+		},
+	});
+	const since = '={{ $now.minus({ days: Number($json.lookbackDays) }).toUTC().toISO() }}';
+	const listers = (['invoice', 'creditNote'] as const).map((resource, i) =>
+		b.add({
+			name: `Recent ${spec.label} ${resource === 'invoice' ? 'Invoices' : 'Credit Notes'}`,
+			position: [-240, 900 + i * 160],
+			...(spec.system === 'dinero'
+				? {
+						type: `${PACKAGE}.dinero`,
+						typeVersion: 1,
+						parameters: {
+							authentication: 'dineroApi',
+							resource,
+							operation: 'getMany',
+							returnAll: true,
+							filters: { changedSince: since },
+							output: 'canonical',
+							options: {},
+							sellerDetails: (SOURCES.dinero.trigger.parameters as Record<string, unknown>).sellerDetails,
+						},
+						credentials: credential('dineroApi', 'Dinero account'),
+					}
+				: {
+						type: `${PACKAGE}.billy`,
+						typeVersion: 1,
+						parameters: {
+							resource,
+							operation: 'getMany',
+							returnAll: true,
+							filters: { status: 'approved', approvedSince: since },
+							options: {
+								output: 'canonical',
+								paymentDetails: (SOURCES.billy.trigger.parameters.options as Record<string, unknown>).paymentDetails,
+							},
+						},
+						credentials: credential('billyApi', 'Billy account'),
+					}),
+		}),
+	);
+	const recent = b.add({
+		name: 'Recent Documents',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [0, 980],
+		parameters: { mode: 'append', numberInputs: 2 },
+	});
+	// Two checks, as the Data Table node's "row exists" operations compare with "equals" only.
+	const notExported = b.add({
+		name: 'Not Exported',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 900],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY },
+					{ keyName: 'status', condition: 'eq', keyValue: 'exported' },
+				],
+			},
+		},
+	});
+	const noResult = b.add({
+		name: 'No Export Result',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [480, 900],
+		parameters: {
+			resource: 'row',
+			operation: 'rowNotExists',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY },
+					{ keyName: 'status', condition: 'eq', keyValue: 'failed' },
+				],
+			},
+		},
+	});
+	const pendingRows = b.add({
+		name: 'Pending Rows',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [720, 1100],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			returnAll: true,
+			filters: { conditions: [{ keyName: 'status', condition: 'eq', keyValue: 'pending' }] },
+		},
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const loaded = b.add({
+		name: 'With Pending Rows',
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position: [960, 980],
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	});
+	const settled = b.add({
+		name: 'Settled',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [1200, 900],
+		parameters: { mode: 'runOnceForAllItems', jsCode: SETTLED_CODE },
+	});
+	const firstSeen = b.add({
+		name: 'First Seen',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [1200, 1100],
+		parameters: { mode: 'runOnceForAllItems', jsCode: FIRST_SEEN_CODE },
+	});
+	const pendingValues: Record<string, string> = {
+		key: '={{ $json.key }}',
+		time: '={{ $now.toUTC().toISO() }}',
+		source: '={{ $json.source.system }}',
+		account: '={{ String($json.source.account ?? "") }}',
+		documentId: '={{ String($json.source.id) }}',
+		kind: '={{ $json.source.kind }}',
+		number: '={{ String($json.source.number ?? "") }}',
+		customerId: '={{ String($json.source.customerId ?? "") }}',
+		customerName: '={{ $json.source.customerName ?? "" }}',
+		status: '=pending',
+		message: '=Seen by the catch-up without an export result; sent at a later pass unless a run records one first',
+	};
+	const upsert = ledgerUpsert(pendingValues);
+	const markPending = b.add({
+		name: 'Ledger: Pending',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1440, 1100],
+		parameters: {
+			resource: 'row',
+			operation: 'insert',
+			dataTableId: upsert.dataTableId,
+			columns: upsert.columns,
+			options: {},
+		},
+	});
+	b.connect(schedule, settings);
+	for (const lister of listers) b.connect(settings, lister);
+	listers.forEach((lister, index) => b.connect(lister, recent, 0, index));
+	b.connect(recent, notExported);
+	b.connect(notExported, noResult);
+	b.connect(noResult, loaded, 0, 0);
+	b.connect(noResult, pendingRows);
+	b.connect(pendingRows, loaded, 0, 1);
+	b.connect(loaded, settled);
+	b.connect(loaded, firstSeen);
+	b.connect(firstSeen, markPending);
+	b.note(
+		'Note: Catch-up',
+		[-780, 1180],
+		`## 5. Catch-up: nothing lost when n8n stops mid-run\nn8n saves the trigger's cursor when the poll emits, before the run has sent anything: if n8n is killed or restarted during a run, that batch is never emitted again. **Catch-up Schedule** (every hour at minute ${CATCH_UP.minute}, off the trigger's minute) lists the ${spec.label} documents ${spec.system === 'dinero' ? 'booked or changed' : 'approved'} in the last **lookbackDays** (${CATCH_UP.lookbackDays}) and keeps those **without an export result** in the ledger (a failed one was notified already; it is retried when ${spec.label} emits it again). The first pass that sees one writes a *pending* row; a later pass sends it once that row is older than **settleMinutes** (${CATCH_UP.settleMinutes}). Keep that longer than your longest export run, so a document still in flight is never taken. Sending again is safe: Maventa (uuid), Zenvoices (externalId) and HTTP gateways (Idempotency-Key) de-duplicate by the document's idempotency key.\n\nThe two *Recent* nodes have their own ${spec.system === 'dinero' ? 'seller details' : 'payment details'}: keep them equal to the trigger's.`,
+		[720, 360],
+		5,
+	);
+	return settled;
+}
+
 /** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
 export interface ExportVariant {
 	id: string;
@@ -740,6 +973,10 @@ export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): Templ
 		[480, 300],
 		3,
 	);
+	// The catch-up pass joins the chain where the trigger does (after the notes, so existing node ids stay).
+	const catchUp = addCatchUp(b, spec);
+	b.connect(catchUp, wait, 0, 0);
+	b.connect(catchUp, rules);
 	return b.workflow(variant?.id ?? spec.id, variant?.name ?? `${spec.label}: export customer invoices`, {
 		callerPolicy: 'workflowsFromSameOwner',
 	});

@@ -124,9 +124,13 @@ export function toNodeError(
 	subject: string,
 ): NodeApiError | NodeOperationError {
 	if (caught instanceof NodeApiError || caught instanceof NodeOperationError) {
-		if (caught.context.itemIndex === undefined) caught.context.itemIndex = itemIndex;
-		if (!caught.message.startsWith(subject)) caught.message = `${subject}: ${caught.message}`;
-		return caught;
+		// A copy per item: the caught error may be shared by several items (one cached login or lookup that failed),
+		// and each item's error must name its own document and index.
+		const copy = Object.assign(Object.create(Object.getPrototypeOf(caught) as object) as typeof caught, caught);
+		copy.message = caught.message.startsWith(subject) ? caught.message : `${subject}: ${caught.message}`;
+		copy.stack = caught.stack;
+		copy.context = { ...caught.context, itemIndex: caught.context.itemIndex ?? itemIndex };
+		return copy;
 	}
 	const cause = caught instanceof Error ? caught : new Error(String(caught));
 	return new NodeOperationError(ctx.getNode(), cause, { itemIndex, message: `${subject}: ${cause.message}` });

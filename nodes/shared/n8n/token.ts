@@ -39,6 +39,10 @@ export class TokenFetchError extends Error {
 		super(message);
 		this.name = 'TokenFetchError';
 	}
+	/** A failure that may pass on a repeat (429, 5xx, no answer, an answer without a token). */
+	transient = false;
+	/** The server's Retry-After, when it sent one. */
+	retryAfterMs?: number;
 }
 
 interface CacheEntry {
@@ -161,25 +165,48 @@ export async function fetchOAuth2Token(http: HttpRequester, request: OAuth2Token
 		headers['Content-Type'] = 'application/x-www-form-urlencoded';
 		body = new URLSearchParams(fields).toString();
 	}
-	let response: { statusCode: number; body: unknown };
+	// A token request is safe to repeat: 429, 5xx, a dropped connection or a cut-off answer get a few more tries.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await requestToken(http, request.tokenUrl, headers, body);
+		} catch (error) {
+			if (!(error instanceof TokenFetchError) || !error.transient || attempt >= TOKEN_ATTEMPTS) throw error;
+			await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 250 * 2 ** attempt));
+		}
+	}
+}
+
+/** Attempts of one token request (the first and the repeats after transient failures). */
+const TOKEN_ATTEMPTS = 4;
+
+async function requestToken(
+	http: HttpRequester,
+	tokenUrl: string,
+	headers: IDataObject,
+	body: IHttpRequestOptions['body'],
+): Promise<TokenResult> {
+	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
 		response = (await http({
 			method: 'POST',
-			url: request.tokenUrl,
+			url: tokenUrl,
 			headers,
 			body,
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	} catch (error) {
 		const code =
 			(error as { code?: string; cause?: { code?: string } }).code ??
 			(error as { cause?: { code?: string } }).cause?.code;
-		throw new TokenFetchError(
-			`the token request failed before a response arrived${code ? ` (${code})` : ''}`,
-			undefined,
-			code ?? 'ENETWORK',
+		throw Object.assign(
+			new TokenFetchError(
+				`the token request failed before a response arrived${code ? ` (${code})` : ''}`,
+				undefined,
+				code ?? 'ENETWORK',
+			),
+			{ transient: true },
 		);
 	}
 	const parsed = parseBody(response.body);
@@ -188,14 +215,24 @@ export async function fetchOAuth2Token(http: HttpRequester, request: OAuth2Token
 		const description = typeof parsed.error_description === 'string' ? parsed.error_description : undefined;
 		const text =
 			[error, description].filter(Boolean).join(': ') || (typeof parsed.message === 'string' ? parsed.message : '');
-		throw new TokenFetchError(
-			`the token request was refused${text ? `: ${text}` : ''} [HTTP ${response.statusCode}]`,
-			response.statusCode,
+		const retryAfter = Number(response.headers?.['retry-after']);
+		throw Object.assign(
+			new TokenFetchError(
+				`the token request was refused${text ? `: ${text}` : ''} [HTTP ${response.statusCode}]`,
+				response.statusCode,
+			),
+			{
+				transient: response.statusCode === 429 || response.statusCode >= 500,
+				retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter, 10) * 1000 : undefined,
+			},
 		);
 	}
 	const accessToken = parsed.access_token ?? parsed.accessToken;
 	if (typeof accessToken !== 'string' || !accessToken)
-		throw new TokenFetchError('the token response has no access_token', response.statusCode);
+		// A 2xx without a token is a proxy page or an answer cut off on the way: worth another try.
+		throw Object.assign(new TokenFetchError('the token response has no access_token', response.statusCode), {
+			transient: true,
+		});
 	const expiresIn = Number(parsed.expires_in ?? parsed.expiresIn);
 	return {
 		accessToken,
