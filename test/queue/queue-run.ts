@@ -408,16 +408,17 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		await Promise.all(workers.map((w) => w.start()));
 
 		await publish(main, WORKFLOW_IDS.errors);
-		for (const id of shardIds) await publish(main, id);
-		// When the first poll reaches the source: the clock of the throughput starts there (the poll runs on the main).
+		// When the first poll reaches the source, the clock of the throughput starts (the poll runs on the main, and
+		// n8n polls once as it activates a workflow, then on the schedule).
 		const baseline = total(sandbox[system].requests);
 		let firstPollAt = 0;
 		const watch = setInterval(() => {
 			if (!firstPollAt && total(sandbox[system].requests) > baseline) firstPollAt = Date.now();
-		}, 100);
+		}, 50);
+		for (const id of shardIds) await publish(main, id);
 		log(
 			`queue: ${shardIds.length} workflow(s) active with ${exportable.length} exportable documents ` +
-				`(of ${plan.generated}); the polls fire on the next minute…`,
+				`(of ${plan.generated}); n8n polls each as it activates it, then every minute…`,
 		);
 		// Each copy emits its customers' documents on its first poll (Dinero's quota may spread them over several
 		// polls): wait until every workflow's executions finished and the ledger has a row for every document, or
