@@ -24,6 +24,7 @@ export const WORKFLOW_IDS = {
 	manual: 'EinvManualExport',
 	match: 'EinvMatchCustomer',
 	zenvoices: 'EinvZenvoicesExp',
+	deliveryStatus: 'EinvMaventaStatus',
 } as const;
 
 export interface TemplateNode {
@@ -94,6 +95,7 @@ export const LEDGER_COLUMNS = [
 	['fileName', 'string'],
 	['xml', 'string'],
 	['resends', 'number'],
+	['deliveryStatus', 'string'],
 ] as const;
 
 const credential = (type: string, label: string) => ({
@@ -212,6 +214,8 @@ function ledgerValues(status: 'exported' | 'failed', resends = false): Record<st
 		remoteId: '={{ String($json.delivery?.remoteId ?? "") }}',
 		fileName: '={{ $json.document?.fileName ?? "" }}',
 		...(status === 'exported' ? { xml: '={{ $json.xml ?? "" }}' } : {}),
+		// A new delivery (a resend too) has no final network status yet: the Maventa watcher fills it in.
+		...(status === 'exported' ? { deliveryStatus: '={{ "" }}' } : {}),
 		// Only the manual export counts resends; the scheduled export leaves the counter as it is.
 		...(resends ? { resends: '={{ $json.resends ?? 0 }}' } : {}),
 	};
@@ -1100,16 +1104,20 @@ const customer = String(query.customer ?? '').trim().toLowerCase();
 const from = String(query.from ?? '');
 const to = String(query.to ?? '');
 const shown = rows
-	.filter((r) => !status || r.status === status)
+	.filter((r) => !status || (status === 'not delivered' ? r.deliveryStatus === 'failed' : r.status === status))
 	.filter((r) => !customer || [r.customerName, r.customerId, r.receiver].some((v) => String(v ?? '').toLowerCase().includes(customer)))
 	.filter((r) => !from || String(r.time).slice(0, 10) >= from)
 	.filter((r) => !to || String(r.time).slice(0, 10) <= to)
 	.sort((a, b) => String(b.time).localeCompare(String(a.time)));
 const count = (s) => rows.filter((r) => r.status === s).length;
-const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort();
+const undelivered = rows.filter((r) => r.deliveryStatus === 'failed').length;
+const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort().concat(undelivered ? ['not delivered'] : []);
+// Maventa's final network status (the delivery watcher): a failed delivery is shown as failed, the status stays exported.
+const rowClass = (r) => (r.deliveryStatus === 'failed' ? 'failed' : r.status);
+const network = (r) => (r.deliveryStatus === 'failed' ? ' <span class="badge failed">not delivered</span>' : r.deliveryStatus === 'delivered' ? ' <span class="badge delivered">delivered</span>' : '');
 const option = (value, label) => '<option value="' + esc(value) + '"' + (value === status ? ' selected' : '') + '>' + esc(label) + '</option>';
 const kindLabel = (k) => (k === 'creditNote' ? 'Credit note' : 'Invoice');
-const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
+const body = shown.map((r) => '<tr class="' + esc(rowClass(r)) + '">' +
 	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 16)) + '</td>' +
 	'<td>' + esc(r.source) + '</td>' +
 	'<td class="wrap">' + esc(r.sender) + '</td>' +
@@ -1119,7 +1127,7 @@ const body = shown.map((r) => '<tr class="' + esc(r.status) + '">' +
 	'<td>' + esc(r.supplierOrderNo) + '</td>' +
 	'<td>' + esc(r.format) + '</td>' +
 	'<td>' + esc(r.destination) + '</td>' +
-	'<td><span class="badge ' + esc(r.status) + '">' + esc(r.status) + '</span></td>' +
+	'<td><span class="badge ' + esc(r.status) + '">' + esc(r.status) + '</span>' + network(r) + '</td>' +
 	'<td class="msg">' + esc(r.message) + '</td>' +
 	'<td>' + (r.xml ? '<a href="?xml=' + encodeURIComponent(r.id) + '" target="_blank">XML</a>' : '') + '</td>' +
 	'</tr>').join('');
@@ -1137,9 +1145,9 @@ const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta n
 	'th{background:#f0f4f8;font-size:11px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
 	'td.msg{white-space:normal;min-width:160px;max-width:260px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
 	'.badge{padding:1px 7px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
-	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}' +
+	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}.badge.delivered{background:#e3f0ff;color:#1f4f8f}' +
 	'</style></head><body><header><h1>E-invoice dashboard</h1>' +
-	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span></header>' +
+	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span>' + (undelivered ? '<span class="stat">' + undelivered + ' not delivered</span>' : '') + '</header>' +
 	'<form method="get"><label>Status<select name="status">' + option('', 'All') + statuses.map((s) => option(s, s)).join('') + '</select></label>' +
 	'<label>Customer<input name="customer" value="' + esc(query.customer ?? '') + '" placeholder="name or id"></label>' +
 	'<label>From<input type="date" name="from" value="' + esc(from) + '"></label>' +
@@ -1765,6 +1773,189 @@ export function matchCustomersTemplate(): TemplateWorkflow {
 	return b.workflow(WORKFLOW_IDS.match, 'E-invoice: match customers on the network');
 }
 
+/** A Data Table update of the ledger row with this item's key (the same column mapping as `ledgerUpsert`). */
+function ledgerUpdate(values: Record<string, string>): Record<string, unknown> {
+	return { ...ledgerUpsert(values), operation: 'update' };
+}
+
+/** Defaults of the Maventa delivery watcher. */
+export const DELIVERY_WATCH = { minutes: 15 } as const;
+
+/** The reason for a status the watcher could not read (n8n Code node: one e-mail per run, not one per row). */
+const STATUS_UNREAD_CODE = String.raw`const rows = $input.all().map((item) => item.json);
+const label = (r) => (r.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + r.number + ' (' + (r.customerName || r.customerId || 'unknown customer') + ', Maventa id ' + r.remoteId + ')';
+const lines = rows.map((r) => label(r) + ': ' + (typeof r.error === 'string' ? r.error : (r.error?.message ?? 'unknown error')));
+return [{ json: { count: rows.length, text: lines.join('\n') } }];
+`;
+
+/**
+ * "Maventa: watch delivery status": every 15 minutes the ledger rows sent to Maventa without a final network status
+ * → Maventa Send: Get Status → delivered: the row says so; failed: the row says so and one e-mail; pending: nothing
+ * (asked again next time). The row keeps status `exported`, so the export templates never send it again on their
+ * own; the manual export's Resend sends it as a new delivery and clears the column.
+ */
+export function deliveryStatusTemplate(): TemplateWorkflow {
+	const b = new Builder('maventa-status');
+	const schedule = b.add({
+		name: 'Every 15 Minutes',
+		type: 'n8n-nodes-base.scheduleTrigger',
+		typeVersion: 1.2,
+		position: [0, 300],
+		parameters: { rule: { interval: [{ field: 'minutes', minutesInterval: DELIVERY_WATCH.minutes }] } },
+	});
+	const open = b.add({
+		name: 'Awaiting Final Status',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [240, 300],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [
+					{ keyName: 'destination', condition: 'eq', keyValue: 'maventa' },
+					{ keyName: 'status', condition: 'eq', keyValue: 'exported' },
+					{ keyName: 'remoteId', condition: 'isNotEmpty' },
+					{ keyName: 'deliveryStatus', condition: 'isEmpty' },
+				],
+			},
+			returnAll: true,
+		},
+	});
+	const status = b.add({
+		name: 'Maventa Get Status',
+		type: `${PACKAGE}.maventaSend`,
+		typeVersion: 1,
+		position: [480, 300],
+		parameters: { operation: 'getStatus', invoiceId: '={{ $json.remoteId }}', includeActions: true },
+		credentials: credential('maventaApi', 'Maventa account'),
+		onError: 'continueErrorOutput',
+	});
+	const outcome = b.add({
+		name: 'Network Status',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [720, 200],
+		parameters: {
+			rules: {
+				values: [
+					['delivered', 'Delivered'],
+					['failed', 'Failed'],
+				].map(([value, label]) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: `maventa-status-${value}`,
+								leftValue: '={{ $json.delivery.status }}',
+								rightValue: value,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: label,
+				})),
+			},
+			// Still pending: no output, the next run asks again.
+			options: {},
+		},
+	});
+	const checked = '{{ $now.toUTC().toISO() }}';
+	const delivered = b.add({
+		name: 'Ledger: Delivered',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 100],
+		parameters: ledgerUpdate({
+			deliveryStatus: '=delivered',
+			message: `={{ $json.delivery.message }} (Maventa status DELIVERED, checked ${checked})`,
+		}),
+	});
+	const failed = b.add({
+		name: 'Ledger: Not Delivered',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [960, 300],
+		parameters: ledgerUpdate({
+			deliveryStatus: '=failed',
+			message: `=Maventa could not deliver it: {{ $json.delivery.message }} (Maventa status {{ $json.delivery.remoteStatus }}, checked ${checked})`,
+		}),
+	});
+	const docLabel =
+		"{{ {dinero: 'Dinero', billy: 'Billy', severa: 'Severa'}[$json.source] ?? $json.source }} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }}";
+	const notifyFailed = b.add({
+		name: 'Notify: Not Delivered',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [1200, 300],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: `=E-invoice not delivered: ${docLabel} ({{ $json.customerName }})`,
+			emailFormat: 'text',
+			text: `=${docLabel} to {{ $json.customerName }} was accepted by Maventa, but Maventa could not deliver it to the receiver{{ $json.receiverEndpoint ? ' (' + $json.receiverEndpoint + ')' : '' }}.\n\nReason: {{ $json.message }}\n\nMaventa invoice id: {{ $json.remoteId }}\n\nThe ledger row stays "exported" with delivery status "failed" (red on the dashboard), so it is not sent again on its own. Fix the cause (the receiver's e-invoice address, or an e-mail route in Maventa) and send it again with the "E-invoice: manual export" form, ticking "Resend".`,
+			options: {},
+		},
+		credentials: smtp,
+	});
+	const unread = b.add({
+		name: 'Status Not Read',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [720, 500],
+		parameters: { mode: 'runOnceForAllItems', jsCode: STATUS_UNREAD_CODE },
+	});
+	const notifyUnread = b.add({
+		name: 'Notify: Status Not Read',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [960, 500],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject: '=E-invoice delivery status not read: {{ $json.count }} document(s)',
+			emailFormat: 'text',
+			text: '=Maventa did not answer the status of these documents; they are asked again at the next run:\n\n{{ $json.text }}',
+			options: {},
+		},
+		credentials: smtp,
+	});
+	b.connect(schedule, open);
+	b.connect(open, status);
+	b.connect(status, outcome, 0);
+	b.connect(status, unread, 1);
+	b.connect(outcome, delivered, 0);
+	b.connect(outcome, failed, 1);
+	b.connect(failed, notifyFailed);
+	b.connect(unread, notifyUnread);
+	b.note(
+		'Note: Delivery Status',
+		[-60, -300],
+		`## Maventa: watch delivery status\nMaventa accepting a document (ledger status \`exported\`) is not the end: it may still fail to reach the receiver. Every **${DELIVERY_WATCH.minutes} minutes** (change it in *Every ${DELIVERY_WATCH.minutes} Minutes*) **Awaiting Final Status** reads the ledger rows (\`${LEDGER_TABLE}\`) with destination \`maventa\`, status \`exported\`, a Maventa id (*remoteId*) and no *deliveryStatus* yet, and **Maventa Get Status** asks Maventa for each.\n\n• **DELIVERED**: *deliveryStatus* becomes \`delivered\` with the route in *message*. No e-mail.\n• **FAILED**: *deliveryStatus* becomes \`failed\` with Maventa's reason in *message* (red on the dashboard) and **one e-mail** names the document, the customer and the reason. The row has a final status now, so a later run never notifies it again.\n• **PENDING**: nothing; asked again at the next run.`,
+		[560, 400],
+		4,
+	);
+	b.note(
+		'Note: Resend',
+		[520, -300],
+		'## Why the status stays `exported`\nThe export templates send a document only when the ledger has no `exported` row for it. A failed delivery keeps `exported`, so a re-poll or the catch-up pass never sends it again silently (Maventa would only answer with the same failed invoice: same uuid). Send it again on purpose with **E-invoice: manual export** and *Resend*: that is a new Maventa invoice, its row gets the new id and an empty *deliveryStatus*, and this workflow watches it again.\n\nIf Maventa does not answer for a document (an error, an unknown id), its row is left as it is and **one e-mail per run** lists those documents.',
+		[520, 400],
+		5,
+	);
+	b.note(
+		'Note: Severa',
+		[1100, -300],
+		'## Severa invoices\nThe *Severa → Maventa/AutoInvoice* template moves an invoice to its "after transfer" status when Maventa accepts it and does not write this ledger, so its invoices are not watched here. Handing a later delivery failure to the Severa "after error" status would need that template to write ledger rows first; it is not built.',
+		[440, 400],
+		7,
+	);
+	return b.workflow(WORKFLOW_IDS.deliveryStatus, 'Maventa: watch delivery status');
+}
+
 /** Every generated template by file name. */
 export function buildTemplates(): Record<string, TemplateWorkflow> {
 	return {
@@ -1774,6 +1965,7 @@ export function buildTemplates(): Record<string, TemplateWorkflow> {
 		'dashboard.json': dashboardTemplate(),
 		'manual-export.json': manualExportTemplate(),
 		'match-customers.json': matchCustomersTemplate(),
+		'maventa-delivery-status.json': deliveryStatusTemplate(),
 		'export-to-zenvoices.json': exportTemplate(SOURCES.dinero, {
 			id: WORKFLOW_IDS.zenvoices,
 			name: 'Export to Zenvoices',
