@@ -1,0 +1,259 @@
+/**
+ * The "Maventa: watch delivery status" template in a real n8n 2.41 against the sandbox: documents accepted by the
+ * Maventa emulator settle DELIVERED (receiver in its lookup data) or FAILED (an address no network knows and no
+ * e-mail route); the ledger rows of exported Maventa documents get their final network status, each failed one gives
+ * exactly one e-mail on the real SMTP server and shows as not delivered on the dashboard, a second run notifies
+ * nothing, and a status Maventa cannot answer is reported once per run with the row left for the next run.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { datasets, startStack, type Stack } from '../tools/stack';
+import { WORKFLOW_IDS } from '../tools/templates';
+import { runManually, waitFor } from './support';
+
+type Row = Record<string, any>;
+
+const TRIGGER = 'Every 15 Minutes';
+/** A receiver in the emulator's lookup data (test/fixtures/maventa/receivers.json). */
+const KNOWN_EIA = '0216:003701120389';
+/** A GLN no network knows: with no e-mail route the emulator settles the invoice FAILED. */
+const UNKNOWN_EIA = '0088:5790000099999';
+
+interface Doc {
+	number: string;
+	customer: string;
+	eia: string;
+	kind: 'invoice' | 'creditNote';
+	/** How the row leaves deliveryStatus open: column absent (null, as in rows from before the column) or ''. */
+	blank: 'absent' | 'empty';
+}
+
+const DOCS: Doc[] = [
+	{ number: 'W-2001', customer: 'Tampereen Tekniikka Oy', eia: KNOWN_EIA, kind: 'invoice', blank: 'absent' },
+	{ number: 'W-2002', customer: 'Grønnegårdens Blomster ApS', eia: KNOWN_EIA, kind: 'creditNote', blank: 'empty' },
+	{ number: 'W-2003', customer: 'Brødrene Ødegaard ApS', eia: UNKNOWN_EIA, kind: 'invoice', blank: 'empty' },
+	{ number: 'W-2004', customer: 'Müller Maschinenbau GmbH', eia: UNKNOWN_EIA, kind: 'invoice', blank: 'absent' },
+];
+const delivered = DOCS.filter((d) => d.eia === KNOWN_EIA);
+const undelivered = DOCS.filter((d) => d.eia === UNKNOWN_EIA);
+
+function ublDocument(doc: Doc): string {
+	const root = doc.kind === 'creditNote' ? 'CreditNote' : 'Invoice';
+	const [scheme, id] = doc.eia.split(':');
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<${root} xmlns="urn:oasis:names:specification:ubl:schema:xsd:${root}-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+	<cbc:ID>${doc.number}</cbc:ID>
+	<cbc:IssueDate>2026-11-20</cbc:IssueDate>
+	<cbc:DocumentCurrencyCode>DKK</cbc:DocumentCurrencyCode>
+	<cac:AccountingCustomerParty><cac:Party><cbc:EndpointID schemeID="${scheme}">${id}</cbc:EndpointID><cac:PartyLegalEntity><cbc:RegistrationName>${doc.customer}</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>
+	<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="DKK">125.00</cbc:PayableAmount></cac:LegalMonetaryTotal>
+</${root}>`;
+}
+
+describe('Maventa: watch delivery status (real n8n, sandbox)', { timeout: 600_000 }, () => {
+	let stack: Stack;
+	let userFolder: string;
+	const remoteIds = new Map<string, string>();
+	const keyOf = (doc: Doc) => `dinero:watch-test:${doc.kind}:${doc.number}`;
+	const ledger = async () => (await stack.tables.rows(stack.ledgerTable)) as Row[];
+	const rowOf = (rows: Row[], doc: Doc) => rows.find((r) => r.key === keyOf(doc))!;
+	const mails = () => stack.sandbox.smtp.mails;
+	const notDelivered = () => mails().filter((m) => m.subject.startsWith('E-invoice not delivered'));
+
+	/** Send a document to the Maventa emulator over its HTTP API, as Maventa Send does; returns Maventa's id. */
+	async function sendToMaventa(doc: Doc): Promise<string> {
+		const s = (JSON.parse(readFileSync(path.join(datasets.maventa, 'dataset.json'), 'utf8')) as { settings: Row })
+			.settings;
+		const token = (await (
+			await fetch(`${stack.sandbox.maventa.url}/oauth2/token`, {
+				method: 'POST',
+				body: new URLSearchParams({
+					grant_type: 'client_credentials',
+					client_id: s.companyId,
+					client_secret: s.userApiKey,
+					vendor_api_key: s.vendorApiKey,
+					scope: 'eui',
+				}),
+			})
+		).json()) as { access_token: string };
+		const form = new FormData();
+		form.append('file', new Blob([ublDocument(doc)], { type: 'text/xml' }), `${doc.number}.xml`);
+		form.append('recipient_eia', doc.eia);
+		const res = await fetch(`${stack.sandbox.maventa.url}/v1/invoices`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token.access_token}` },
+			body: form,
+		});
+		assert.equal(res.status, 201, await res.clone().text());
+		const invoice = (await res.json()) as { id: string; status: string };
+		assert.equal(invoice.status, 'PENDING');
+		return invoice.id;
+	}
+
+	async function runWatcher(): Promise<Row> {
+		const execution = await runManually(stack.n8n, WORKFLOW_IDS.deliveryStatus, TRIGGER);
+		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}));
+		return execution;
+	}
+
+	before(async () => {
+		userFolder = mkdtempSync(path.join(tmpdir(), 'einvoice-maventa-status-'));
+		const started = Date.now();
+		stack = await startStack({ userFolder, forceImport: true });
+		process.stdout.write(`# stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+		for (const doc of DOCS) remoteIds.set(doc.number, await sendToMaventa(doc));
+		const row = (doc: Doc, extra: Row = {}): Row => ({
+			key: keyOf(doc),
+			time: new Date().toISOString(),
+			source: 'dinero',
+			account: 'watch-test',
+			documentId: doc.number,
+			kind: doc.kind,
+			number: doc.number,
+			customerName: doc.customer,
+			receiver: doc.customer,
+			receiverEndpoint: doc.eia,
+			format: 'peppol-bis3',
+			destination: 'maventa',
+			status: 'exported',
+			message: `Accepted by Maventa for delivery to ${doc.eia}`,
+			remoteId: remoteIds.get(doc.number),
+			fileName: `${doc.kind}-${doc.number}.xml`,
+			...(doc.blank === 'empty' ? { deliveryStatus: '' } : {}),
+			...extra,
+		});
+		await stack.tables.insert(stack.ledgerTable, [
+			...DOCS.map((doc) => row(doc)),
+			// Not the watcher's: another destination, a failed export, and a row without a Maventa id.
+			row({ ...DOCS[2], number: 'W-2901' }, { destination: 'http', remoteId: 'gw-1' }),
+			row({ ...DOCS[2], number: 'W-2902' }, { status: 'failed', message: 'Injected', remoteId: '' }),
+			row({ ...DOCS[2], number: 'W-2903' }, { remoteId: '' }),
+		]);
+	});
+
+	after(async () => {
+		await stack?.stop();
+		rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	it('records DELIVERED and FAILED on the rows; one e-mail per failed document, none for delivered ones', async () => {
+		const mailsBefore = mails().length;
+		const started = Date.now();
+		await runWatcher();
+		process.stdout.write(`# watcher run 1: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+		// The emulator settled each invoice when the watcher asked for its status.
+		for (const doc of DOCS) {
+			const record = stack.sandbox.maventa.invoices.find((r) => r.invoice.id === remoteIds.get(doc.number))!;
+			assert.equal(record.invoice.status, doc.eia === KNOWN_EIA ? 'DELIVERED' : 'FAILED', doc.number);
+		}
+		const rows = await ledger();
+		for (const doc of delivered) {
+			const r = rowOf(rows, doc);
+			assert.equal(r.deliveryStatus, 'delivered', doc.number);
+			assert.equal(r.status, 'exported', `${doc.number} stays exported`);
+			assert.match(r.message, /Delivered via EINVOICE/);
+		}
+		for (const doc of undelivered) {
+			const r = rowOf(rows, doc);
+			assert.equal(r.deliveryStatus, 'failed', doc.number);
+			// Still exported: the export templates' ledger guard must not let a re-poll send it again silently.
+			assert.equal(r.status, 'exported', `${doc.number} stays exported`);
+			assert.match(r.message, /^Maventa could not deliver it: No route to the recipient 0088:5790000099999/);
+		}
+		for (const number of ['W-2901', 'W-2902', 'W-2903']) {
+			const r = rows.find((x) => x.number === number)!;
+			assert.ok(!r.deliveryStatus, `${number} is not the watcher's`);
+		}
+
+		const got = await waitFor(
+			'the not-delivered e-mails',
+			async () => (notDelivered().length >= undelivered.length ? notDelivered() : undefined),
+			20_000,
+			250,
+		);
+		assert.equal(got.length, undelivered.length);
+		assert.equal(mails().length - mailsBefore, undelivered.length, 'no e-mail for delivered documents');
+		for (const doc of undelivered) {
+			const mine = got.filter((m) => m.subject.includes(` ${doc.number} `));
+			assert.equal(mine.length, 1, `exactly one e-mail for ${doc.number}`);
+			assert.equal(mine[0].subject, `E-invoice not delivered: Dinero invoice ${doc.number} (${doc.customer})`);
+			assert.match(mine[0].text, new RegExp(`to ${doc.customer} was accepted by Maventa`));
+			assert.match(mine[0].text, /Reason: Maventa could not deliver it: No route to the recipient 0088:5790000099999/);
+			assert.ok(mine[0].text.includes(`Maventa invoice id: ${remoteIds.get(doc.number)}`));
+			assert.deepEqual(mine[0].to, ['billing@example.com']);
+		}
+		process.stdout.write(
+			`# rows: ${delivered.length} delivered, ${undelivered.length} failed; e-mails: ${got.length}\n`,
+		);
+	});
+
+	it('the dashboard shows the failed deliveries as not delivered', async () => {
+		const page = await (await fetch(`${stack.n8n.url}/webhook/einvoice-dashboard?status=not%20delivered`)).text();
+		assert.match(page, new RegExp(`${undelivered.length} not delivered`));
+		for (const doc of undelivered) assert.ok(page.includes(`<td>${doc.number}<div`), doc.number);
+		for (const doc of delivered) assert.ok(!page.includes(`<td>${doc.number}<div`), doc.number);
+		assert.equal((page.match(/<tr class="failed">/g) ?? []).length, undelivered.length);
+	});
+
+	it('a second run asks nothing and notifies nothing', async () => {
+		const mailsBefore = mails().length;
+		const statusReads = () => stack.sandbox.maventa.requests['GET /v1/invoices/{id}'] ?? 0;
+		const readsBefore = statusReads();
+		const before = await ledger();
+		await runWatcher();
+		await new Promise((r) => setTimeout(r, 500));
+		assert.equal(mails().length, mailsBefore, 'no new e-mail');
+		assert.equal(statusReads(), readsBefore, 'rows with a final status are not asked again');
+		const rows = await ledger();
+		for (const doc of DOCS) assert.deepEqual(rowOf(rows, doc), rowOf(before, doc), doc.number);
+	});
+
+	it('a status Maventa cannot answer: one e-mail for the run, the row is left for the next run', async () => {
+		const lost: Doc = {
+			number: 'W-2005',
+			customer: 'Åbenrå Økologi I/S',
+			eia: KNOWN_EIA,
+			kind: 'invoice',
+			blank: 'empty',
+		};
+		await stack.tables.insert(stack.ledgerTable, [
+			{
+				key: keyOf(lost),
+				time: new Date().toISOString(),
+				source: 'dinero',
+				kind: 'invoice',
+				number: lost.number,
+				customerName: lost.customer,
+				destination: 'maventa',
+				status: 'exported',
+				remoteId: '00000000-0000-4000-8000-000000000000',
+				deliveryStatus: '',
+			},
+		]);
+		const mailsBefore = mails().length;
+		await runWatcher();
+		const fresh = await waitFor(
+			'the status-not-read e-mail',
+			async () => {
+				const list = mails().slice(mailsBefore);
+				return list.length ? list : undefined;
+			},
+			20_000,
+			250,
+		);
+		await new Promise((r) => setTimeout(r, 500));
+		assert.equal(mails().length - mailsBefore, 1);
+		assert.equal(fresh[0].subject, 'E-invoice delivery status not read: 1 document(s)');
+		assert.match(
+			fresh[0].text,
+			/Invoice W-2005 \(Åbenrå Økologi I\/S, Maventa id 00000000-0000-4000-8000-000000000000\): /,
+		);
+		assert.match(fresh[0].text, /not found/i);
+		const r = rowOf(await ledger(), lost);
+		assert.ok(!r.deliveryStatus, 'left open for the next run');
+	});
+});
