@@ -1172,6 +1172,8 @@ const customer = String(form.Customer ?? '').trim().toLowerCase();
 const from = String(form.From ?? '');
 const to = String(form.To ?? '');
 const exported = new Set($('Ledger').all().map((i) => i.json).filter((r) => r.status === 'exported').map((r) => r.key));
+// Maventa could not deliver these (the delivery watcher): still exported, so only a Resend sends them again.
+const undelivered = new Set($('Ledger').all().map((i) => i.json).filter((r) => r.status === 'exported' && r.deliveryStatus === 'failed').map((r) => r.key));
 const out = [];
 for (const item of $input.all()) {
 	const j = item.json;
@@ -1183,7 +1185,7 @@ for (const item of $input.all()) {
 	if (by === 'Date range' && ((from && date < from) || (to && date > to))) continue;
 	const key = [s.system, s.account, s.kind, s.id].join(':');
 	const state = j.error ? 'Error' : !j.route?.activated ? 'Not activated' : exported.has(key) ? 'Already exported' : 'Not exported';
-	const label = (s.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + s.number + ' · ' + (s.customerName ?? s.customerId) + ' · ' + date + ' · ' + state;
+	const label = (s.kind === 'creditNote' ? 'Credit note ' : 'Invoice ') + s.number + ' · ' + (s.customerName ?? s.customerId) + ' · ' + date + ' · ' + state + (undelivered.has(key) ? ' (not delivered)' : '');
 	out.push({ json: { ...j, key, state, label, reason: j.error ? String(j.error) : (j.route?.reason ?? '') }, binary: item.binary });
 }
 out.sort((a, b) => String(a.json.source.number).localeCompare(String(b.json.source.number), undefined, { numeric: true }));
