@@ -138,6 +138,15 @@ async function main(): Promise<number> {
 	// The template's sandbox copy lists up to 1,000 documents in a manual run ("Execute workflow").
 	if (!(documents >= 1 && documents <= 1000)) throw new Error('--documents must be between 1 and 1000');
 	const dir = mkdtempSync(path.join(tmpdir(), 'einvoice-bench-e2e-'));
+	try {
+		return await benchIn(dir, documents);
+	} finally {
+		if (process.argv.includes('--keep')) process.stdout.write(`kept ${dir}\n`);
+		else rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+async function benchIn(dir: string, documents: number): Promise<number> {
 	const billyDir = path.join(dir, 'billy');
 	const data = billyDatasetWithExportable(billyDir, documents, Number(arg('seed') ?? 11));
 	const exportable = data.invoices.filter((i) => i.state === 'approved').map((i) => String(i.invoiceNo));
@@ -216,8 +225,6 @@ async function main(): Promise<number> {
 		return execution.status === 'success' && lost === 0 && duplicates === 0 ? 0 : 1;
 	} finally {
 		await stack.stop();
-		if (process.argv.includes('--keep')) log(`kept ${dir}`);
-		else rmSync(dir, { recursive: true, force: true });
 	}
 }
 

@@ -80,6 +80,11 @@ function hostileXml(trapUrl: string, participant: string): XmlBody[] {
 			name: 'reference-without-href',
 			body: `<?xml version="1.0"?><ServiceGroup ${NS}><ids:ParticipantIdentifier scheme="iso6523-actorid-upis">${participant}</ids:ParticipantIdentifier><ServiceMetadataReferenceCollection><ServiceMetadataReference/><ServiceMetadataReference href=""/><ServiceMetadataReference href="%%%"/></ServiceMetadataReferenceCollection></ServiceGroup>`,
 		},
+		{
+			// A reference to another host is rebuilt on the SMP the SML named: the trap must not be asked.
+			name: 'reference-to-other-host',
+			body: `<?xml version="1.0"?><ServiceGroup ${NS}><ids:ParticipantIdentifier scheme="iso6523-actorid-upis">${participant}</ids:ParticipantIdentifier><ServiceMetadataReferenceCollection><ServiceMetadataReference href="${trapUrl}/elsewhere/services/${encodeURIComponent(DOCUMENT_TYPE_IDS.bis3Invoice)}"/></ServiceMetadataReferenceCollection></ServiceGroup>`,
+		},
 		{ name: 'status-500', status: 500, contentType: 'text/plain', body: 'Internal Server Error' },
 		{ name: 'status-403-xml', status: 403, body: '<?xml version="1.0"?><Error>Forbidden</Error>' },
 		{ name: 'status-302-no-location', status: 302, contentType: 'text/plain', body: '' },

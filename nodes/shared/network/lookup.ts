@@ -18,6 +18,7 @@ import {
 	parseServiceGroup,
 	parseServiceMetadata,
 	serviceGroupUrl,
+	serviceMetadataUrl,
 	type SmpEndpoint,
 } from './smp';
 import { type DnsSettings, lookupNaptr, makeResolver, participantDnsNameOf, SML_ZONES } from './sml';
@@ -188,7 +189,7 @@ export class ParticipantLookup {
 		for (const reference of group.references) {
 			const documentType = classifyDocumentType(reference.documentTypeId);
 			if (!documentType || !wanted.has(documentType)) continue;
-			const endpoints = await this.fetchMetadata(reference.href, now);
+			const endpoints = await this.fetchMetadata(metadataUrlOf(naptr.smpUrl, id, reference), now);
 			if (endpoints.length === 0) continue;
 			result.receives[documentType] = true;
 			for (const endpoint of endpoints)
@@ -213,6 +214,20 @@ export class ParticipantLookup {
 		}
 		return metadata.endpoints;
 	}
+}
+
+/**
+ * The metadata URL of a ServiceGroup reference. A reference on the SMP's own host is taken as written (the SMP's own
+ * spelling of the encoded ids); one that points elsewhere is rebuilt on the SMP found in the SML, so a hostile or
+ * misconfigured ServiceGroup cannot send the lookup to an arbitrary host. (A signed Redirect may still name another SMP.)
+ */
+function metadataUrlOf(smpUrl: string, id: ParticipantId, reference: { documentTypeId: string; href: string }): string {
+	try {
+		if (new URL(reference.href).origin === new URL(smpUrl).origin) return reference.href;
+	} catch {
+		// not an absolute URL: rebuilt below
+	}
+	return serviceMetadataUrl(smpUrl, id, reference.documentTypeId);
 }
 
 /** One-off lookup (no shared cache). */
