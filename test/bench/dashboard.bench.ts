@@ -10,51 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { ledgerRow } from '../templates/dashboard-rows';
 import { DASHBOARD_LOGIN, startStack } from '../tools/stack';
 
 function arg(name: string, fallback: number): number {
 	const argv = process.argv.slice(2);
 	const i = argv.indexOf(`--${name}`);
 	return i >= 0 ? Number(argv[i + 1]) : fallback;
-}
-
-const STATUSES = ['exported', 'exported', 'exported', 'failed', 'pending'];
-const CUSTOMERS = ['Møllers Tømrerforretning', 'Aarhus Kommune', 'Nordlys ApS', 'Vejle Vand A/S', 'Fanø Færgefart'];
-
-function ledgerRow(i: number): Record<string, unknown> {
-	const customer = CUSTOMERS[i % CUSTOMERS.length];
-	const status = STATUSES[i % STATUSES.length];
-	// Spread over ~200 days, one row every hour, so date filters cut real slices.
-	const time = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
-	const lines = Array.from(
-		{ length: 40 },
-		(_, n) =>
-			`<cac:InvoiceLine><cbc:ID>${n + 1}</cbc:ID><cbc:InvoicedQuantity>1</cbc:InvoicedQuantity></cac:InvoiceLine>`,
-	).join('');
-	return {
-		key: `bench:1:invoice:${i}`,
-		time,
-		source: i % 2 ? 'dinero' : 'billy',
-		account: '1',
-		documentId: String(i),
-		kind: i % 7 ? 'invoice' : 'creditNote',
-		sender: 'Sandbox Seller ApS',
-		receiver: customer,
-		receiverEndpoint: `0184:${String(10000000 + (i % 5))}`,
-		number: String(100000 + i),
-		customerId: `c${i % 5}`,
-		customerName: customer,
-		customerOrderNo: `PO-${i}`,
-		supplierOrderNo: `SO-${i}`,
-		format: 'peppol-bis3',
-		destination: 'maventa',
-		status,
-		message: status === 'failed' ? 'HTTP 500 from the gateway' : 'sent',
-		remoteId: status === 'exported' ? `remote-${i}` : '',
-		fileName: `invoice-${100000 + i}.xml`,
-		xml: status === 'exported' ? `<?xml version="1.0"?><Invoice><cbc:ID>${100000 + i}</cbc:ID>${lines}</Invoice>` : '',
-		resends: 0,
-	};
 }
 
 async function main(): Promise<void> {
