@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { datasets, startStack, type Stack } from '../tools/stack';
+import { DASHBOARD_LOGIN, datasets, startStack, type Stack } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
 import { runManually, waitFor } from './support';
 
@@ -192,7 +192,12 @@ describe('Maventa: watch delivery status (real n8n, sandbox)', { timeout: 600_00
 	});
 
 	it('the dashboard shows the failed deliveries as not delivered', async () => {
-		const page = await (await fetch(`${stack.n8n.url}/webhook/einvoice-dashboard?status=not%20delivered`)).text();
+		const login = Buffer.from(`${DASHBOARD_LOGIN.user}:${DASHBOARD_LOGIN.password}`).toString('base64');
+		const response = await fetch(`${stack.n8n.url}/webhook/einvoice-dashboard?status=not%20delivered`, {
+			headers: { authorization: `Basic ${login}` },
+		});
+		assert.equal(response.status, 200);
+		const page = await response.text();
 		assert.match(page, new RegExp(`${undelivered.length} not delivered`));
 		for (const doc of undelivered) assert.ok(page.includes(`<td>${doc.number}<div`), doc.number);
 		for (const doc of delivered) assert.ok(!page.includes(`<td>${doc.number}<div`), doc.number);

@@ -16,6 +16,7 @@ import {
 	AS2_PARTNER_GLN,
 	AS2_PARTNER_ID,
 	CREDENTIAL_IDS,
+	DASHBOARD_LOGIN,
 	datasets,
 	EXAMPLE_RULES,
 	NETWORK_CUSTOMERS,
@@ -59,7 +60,12 @@ async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
 		],
 	});
 	try {
-		await fn(await browser.newPage({ viewport: { width: 1440, height: 900 } }));
+		// The dashboard asks for its login (Basic Auth); the browser answers with the sandbox one.
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			httpCredentials: { username: DASHBOARD_LOGIN.user, password: DASHBOARD_LOGIN.password },
+		});
+		await fn(await context.newPage());
 	} finally {
 		await browser.close();
 	}
@@ -512,7 +518,8 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			const newest = [...rows].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
 			const href = await page.locator('tbody tr').first().locator('a').getAttribute('href');
 			assert.equal(href, `?xml=${newest.id}`);
-			const response = await fetch(`${url}${href}`);
+			const login = Buffer.from(`${DASHBOARD_LOGIN.user}:${DASHBOARD_LOGIN.password}`).toString('base64');
+			const response = await fetch(`${url}${href}`, { headers: { authorization: `Basic ${login}` } });
 			assert.equal(response.status, 200);
 			assert.match(response.headers.get('content-type') ?? '', /application\/xml/);
 			assert.equal(await response.text(), newest.xml);

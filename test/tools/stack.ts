@@ -197,7 +197,11 @@ export const CREDENTIAL_IDS: Record<string, string> = {
 	smtp: 'sbxSmtp000000001',
 	sftpGatewayApi: 'sbxSftpGateway01',
 	as2Api: 'sbxAs2Partner001',
+	httpBasicAuth: 'sbxDashboardLogin',
 };
+
+/** The sandbox login of the dashboard webhook (Basic Auth); `npm start` prints it. */
+export const DASHBOARD_LOGIN = { user: 'dashboard', password: 'sandbox-dashboard' } as const;
 
 /** The AS2 partner of the sandbox: a receiver built on the OpenSSL command line, and both identities. */
 export interface As2Sandbox {
@@ -384,6 +388,7 @@ export function sandboxCredentials(
 			disableStartTls: true,
 		}),
 		...gatewayCredentials(s).map(({ type, data }) => entry(type, sandboxCredentialName(type), data)),
+		entry('httpBasicAuth', sandboxCredentialName('httpBasicAuth'), { ...DASHBOARD_LOGIN }),
 	];
 }
 
@@ -517,6 +522,7 @@ function sandboxCredentialName(type: string): string {
 			smtp: 'SMTP (sandbox)',
 			sftpGatewayApi: 'SFTP gateway (sandbox)',
 			as2Api: 'AS2 partner (sandbox)',
+			httpBasicAuth: 'Dashboard login (sandbox)',
 		}[type] ?? type
 	);
 }

@@ -11,7 +11,7 @@
 import path from 'node:path';
 
 import { repoRoot } from '../n8n/runtime';
-import { owner, startStack } from './stack';
+import { DASHBOARD_LOGIN, owner, startStack } from './stack';
 
 // Fixed emulator ports (from --emulator-ports, default 5711): the sandbox credentials stored in n8n point at them
 // across restarts.
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
 				: '  AS2: not started (install openssl); "as2" rules fail until then',
 			'',
 			'Open a template (e.g. "Dinero: export customer invoices") and press "Execute workflow",',
-			`and open the dashboard: ${stack.n8n.url}/webhook/einvoice-dashboard (the manual export form: activate "E-invoice: manual export", then ${stack.n8n.url}/form/einvoice-manual-export)`,
+			`and open the dashboard: ${stack.n8n.url}/webhook/einvoice-dashboard (log in as ${DASHBOARD_LOGIN.user} / ${DASHBOARD_LOGIN.password})`,
+			`The manual export form: activate "E-invoice: manual export", then ${stack.n8n.url}/form/einvoice-manual-export`,
 			'Ctrl-C stops everything.',
 			'',
 		].join('\n'),

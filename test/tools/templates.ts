@@ -1024,32 +1024,121 @@ export function errorTemplate(): TemplateWorkflow {
 	return workflow;
 }
 
-/** Webhook GET → ledger → an HTML page (or the XML of one row with `?xml=<row id>`). */
+/** Rows shown per dashboard page. */
+const DASHBOARD_PAGE_SIZE = 100;
+const DASHBOARD_QUERY = "$('Dashboard Page').first().json.query";
+
+/**
+ * The dashboard's filters as Data Table conditions (all must match), so the database filters, not a Code node.
+ * A filter left empty becomes `id > 0`, which every row meets.
+ */
+function dashboardConditions(): Record<string, string>[] {
+	const q = DASHBOARD_QUERY;
+	const day = (name: string) => `/^\\d{4}-\\d{2}-\\d{2}$/.test(String(${q}.${name} ?? ''))`;
+	const condition = (when: string, keyName: string, operator: string, value: string) => ({
+		keyName: `={{ ${when} ? '${keyName}' : 'id' }}`,
+		condition: `={{ ${when} ? '${operator}' : 'gt' }}`,
+		keyValue: `={{ ${when} ? ${value} : 0 }}`,
+	});
+	const customer = `String(${q}.customer ?? '').trim().replace(/%/g, '')`;
+	const known = `['exported', 'failed', 'pending'].includes(${q}.status)`;
+	return [
+		// "not delivered" is Maventa's final network status (the delivery watcher's deliveryStatus column).
+		{
+			keyName: `={{ ${known} ? 'status' : ${q}.status === 'not delivered' ? 'deliveryStatus' : 'id' }}`,
+			condition: `={{ ${known} || ${q}.status === 'not delivered' ? 'eq' : 'gt' }}`,
+			keyValue: `={{ ${known} ? ${q}.status : ${q}.status === 'not delivered' ? 'failed' : 0 }}`,
+		},
+		condition(`${customer} !== ''`, 'customerName', 'ilike', `'%' + ${customer} + '%'`),
+		condition(day('from'), 'time', 'gte', `${q}.from`),
+		condition(day('to'), 'time', 'lte', `${q}.to + 'T23:59:59.999Z'`),
+	];
+}
+
+/** A Data Table read of the ledger: the dashboard's filters, newest first. */
+function dashboardLedgerRead(limit: string | undefined): Record<string, unknown> {
+	return {
+		resource: 'row',
+		operation: 'get',
+		dataTableId: table(LEDGER_TABLE),
+		matchType: 'allConditions',
+		filters: { conditions: dashboardConditions() },
+		returnAll: limit === undefined,
+		...(limit === undefined ? {} : { limit }),
+		orderBy: true,
+		orderByColumn: 'time',
+		orderByDirection: 'DESC',
+	};
+}
+
+/**
+ * Webhook GET (Basic Auth) → one of three answers: the HTML page (one page of the filtered ledger and the counters),
+ * the CSV of the filtered ledger (`?format=csv`), or the XML of one row (`?xml=<row id>`).
+ */
 export function dashboardTemplate(): TemplateWorkflow {
 	const b = new Builder('dashboard');
+	const q = DASHBOARD_QUERY;
 	const hook = b.add({
 		name: 'Dashboard Page',
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		position: [0, 300],
-		parameters: { httpMethod: 'GET', path: 'einvoice-dashboard', responseMode: 'responseNode', options: {} },
+		parameters: {
+			httpMethod: 'GET',
+			path: 'einvoice-dashboard',
+			authentication: 'basicAuth',
+			responseMode: 'responseNode',
+			options: {},
+		},
+		credentials: credential('httpBasicAuth', 'Dashboard login'),
 		webhookId: 'einvoice-dashboard',
 	});
-	const ledger = b.add({
-		name: 'Ledger',
+	const answer = b.add({
+		name: 'Page, CSV Or XML',
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		position: [220, 300],
+		parameters: {
+			mode: 'expression',
+			numberOutputs: 3,
+			output: `={{ ${q}.xml ? 2 : ${q}.format === 'csv' ? 1 : 0 }}`,
+		},
+	});
+	const counts = b.add({
+		name: 'Ledger Counts',
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
-		position: [240, 300],
+		position: [460, 100],
 		parameters: {
 			resource: 'row',
 			operation: 'get',
 			dataTableId: table(LEDGER_TABLE),
 			returnAll: true,
 			filters: {},
-			orderBy: true,
-			orderByColumn: 'time',
-			orderByDirection: 'DESC',
 		},
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const byStatus = b.add({
+		name: 'Count By Status',
+		type: 'n8n-nodes-base.summarize',
+		typeVersion: 1.1,
+		position: [680, 100],
+		parameters: {
+			fieldsToSummarize: { values: [{ aggregation: 'count', field: 'id' }] },
+			fieldsToSplitBy: 'status,deliveryStatus',
+			options: { continueIfFieldNotFound: true },
+		},
+	});
+	const page = b.add({
+		name: 'Ledger Page',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [900, 100],
+		// Page n reads the first n × page size rows (+1 to know whether there is a next page).
+		parameters: dashboardLedgerRead(
+			`={{ Math.min(Math.max(parseInt(${q}.page) || 1, 1), 10000) * ${DASHBOARD_PAGE_SIZE} + 1 }}`,
+		),
 		executeOnce: true,
 		alwaysOutputData: true,
 	});
@@ -1057,67 +1146,124 @@ export function dashboardTemplate(): TemplateWorkflow {
 		name: 'Render Page',
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
-		position: [480, 300],
+		position: [1120, 100],
 		parameters: { mode: 'runOnceForAllItems', jsCode: DASHBOARD_CODE },
+	});
+	const csvRows = b.add({
+		name: 'Ledger CSV',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [460, 300],
+		parameters: dashboardLedgerRead(undefined),
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const csv = b.add({
+		name: 'Render CSV',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [680, 300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: DASHBOARD_CSV_CODE },
+	});
+	const xmlRow = b.add({
+		name: 'Ledger Row',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [460, 500],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: {
+				conditions: [{ keyName: 'id', condition: 'eq', keyValue: `={{ parseInt(${q}.xml) || 0 }}` }],
+			},
+			limit: 1,
+		},
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const xml = b.add({
+		name: 'Render XML',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [680, 500],
+		parameters: { mode: 'runOnceForAllItems', jsCode: DASHBOARD_XML_CODE },
 	});
 	const respond = b.add({
 		name: 'Respond',
 		type: 'n8n-nodes-base.respondToWebhook',
 		typeVersion: 1.1,
-		position: [720, 300],
+		position: [1340, 300],
 		parameters: {
 			respondWith: 'text',
 			responseBody: '={{ $json.body }}',
 			options: {
 				responseCode: '={{ $json.status }}',
-				responseHeaders: { entries: [{ name: 'content-type', value: '={{ $json.contentType }}' }] },
+				responseHeaders: {
+					entries: [
+						{ name: 'content-type', value: '={{ $json.contentType }}' },
+						{ name: 'content-disposition', value: "={{ $json.disposition ?? 'inline' }}" },
+						{ name: 'cache-control', value: 'no-store' },
+					],
+				},
 			},
 		},
 	});
-	b.connect(hook, ledger);
-	b.connect(ledger, render);
-	b.connect(render, respond);
+	b.connect(hook, answer);
+	b.connect(answer, counts, 0);
+	b.connect(answer, csvRows, 1);
+	b.connect(answer, xmlRow, 2);
+	b.connect(counts, byStatus);
+	b.connect(byStatus, page);
+	b.connect(page, render);
+	b.connect(csvRows, csv);
+	b.connect(xmlRow, xml);
+	for (const node of [render, csv, xml]) b.connect(node, respond);
 	b.note(
 		'Note: Dashboard',
-		[-60, -60],
-		`## E-invoice dashboard\nActivate this workflow and open **/webhook/einvoice-dashboard** on your n8n URL. It lists every row of the ledger (\`${LEDGER_TABLE}\`): time, source, sender, receiver, number, customer and supplier order numbers, format, destination, status and message, newest first. Filter by status, customer and date in the form on top; each row links to its stored XML (\`?xml=<row id>\`).\n\nThe page is open to anyone who can reach the URL: add *Authentication* (Basic or Header auth) to the Webhook node before exposing n8n beyond your network.`,
-		[520, 320],
+		[-60, -260],
+		`## E-invoice dashboard\nActivate this workflow and open **/webhook/einvoice-dashboard** on your n8n URL. It lists the ledger (\`${LEDGER_TABLE}\`): time, source, sender, receiver, number, customer and supplier order numbers, format, destination, status and message, newest first, ${DASHBOARD_PAGE_SIZE} rows a page with *Newer* / *Older* links. Filter by status, customer name and date in the form on top: the filters are Data Table conditions, so only the rows shown are read. *Download CSV* gives every row of the filtered view; each row links to its stored XML (\`?xml=<row id>\`).\n\n**Login required.** The ledger holds customer names and whole invoices, so the Webhook node uses *Basic Auth*: create an **HTTP Basic Auth** credential (user and a long password) and select it in *Dashboard Page* before activating.\n\nThe counters on top (documents, exported, failed, pending) count the whole ledger and so read every row; delete *Ledger Counts* and *Count By Status* (connect the switch to *Ledger Page*) if that becomes slow.`,
+		[560, 360],
 		4,
 	);
-	return b.workflow(WORKFLOW_IDS.dashboard, 'E-invoice: dashboard');
+	// A page view is not worth an execution record, and each would hold a copy of the ledger rows (customer names,
+	// invoices): keep only failed runs.
+	return b.workflow(WORKFLOW_IDS.dashboard, 'E-invoice: dashboard', { saveDataSuccessExecution: 'none' });
 }
 
 /** The page renderer (runs in n8n's Code node; plain JavaScript, no imports). */
-const DASHBOARD_CODE = String.raw`// Filters come from the query string: status, customer (text in name or id), from / to (YYYY-MM-DD), xml (row id).
+const DASHBOARD_CODE = String.raw`// One page of the filtered ledger (read by "Ledger Page", newest first) and the counters of the whole ledger.
+const PAGE_SIZE = ${DASHBOARD_PAGE_SIZE};
 const query = $('Dashboard Page').first().json.query ?? {};
-const rows = $input.all().map((item) => item.json).filter((row) => row && row.key);
+const pageNo = Math.min(Math.max(parseInt(query.page) || 1, 1), 10000);
+const read = $input.all().map((item) => item.json).filter((row) => row && row.id);
+const rows = read.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE);
+const hasOlder = read.length > pageNo * PAGE_SIZE;
 const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-if (query.xml) {
-	const row = rows.find((r) => String(r.id) === String(query.xml));
-	if (!row || !row.xml) return [{ json: { status: 404, contentType: 'text/plain; charset=utf-8', body: 'No stored XML for this row' } }];
-	return [{ json: { status: 200, contentType: 'application/xml; charset=utf-8', body: row.xml } }];
+const counts = {};
+let undelivered = 0;
+for (const c of $('Count By Status').all().map((i) => i.json)) {
+	if (!c.status) continue;
+	counts[c.status] = (counts[c.status] ?? 0) + Number(c.count_id ?? 0);
+	if (c.deliveryStatus === 'failed') undelivered += Number(c.count_id ?? 0);
 }
+const total = Object.values(counts).reduce((a, b) => a + b, 0);
+const count = (s) => counts[s] ?? 0;
 
 const status = String(query.status ?? '');
-const customer = String(query.customer ?? '').trim().toLowerCase();
 const from = String(query.from ?? '');
 const to = String(query.to ?? '');
-const shown = rows
-	.filter((r) => !status || (status === 'not delivered' ? r.deliveryStatus === 'failed' : r.status === status))
-	.filter((r) => !customer || [r.customerName, r.customerId, r.receiver].some((v) => String(v ?? '').toLowerCase().includes(customer)))
-	.filter((r) => !from || String(r.time).slice(0, 10) >= from)
-	.filter((r) => !to || String(r.time).slice(0, 10) <= to)
-	.sort((a, b) => String(b.time).localeCompare(String(a.time)));
-const count = (s) => rows.filter((r) => r.status === s).length;
-const undelivered = rows.filter((r) => r.deliveryStatus === 'failed').length;
-const statuses = [...new Set(rows.map((r) => r.status).filter(Boolean))].sort().concat(undelivered ? ['not delivered'] : []);
+const filters = { status, customer: String(query.customer ?? ''), from, to };
+const link = (extra) => '?' + Object.entries({ ...filters, ...extra }).filter(([, v]) => v !== '' && v !== undefined).map(([k, v]) => k + '=' + encodeURIComponent(v)).join('&');
+const statuses = [...new Set(['exported', 'failed', 'pending', ...Object.keys(counts)])].sort().concat(undelivered ? ['not delivered'] : []);
 // Maventa's final network status (the delivery watcher): a failed delivery is shown as failed, the status stays exported.
 const rowClass = (r) => (r.deliveryStatus === 'failed' ? 'failed' : r.status);
 const network = (r) => (r.deliveryStatus === 'failed' ? ' <span class="badge failed">not delivered</span>' : r.deliveryStatus === 'delivered' ? ' <span class="badge delivered">delivered</span>' : '');
 const option = (value, label) => '<option value="' + esc(value) + '"' + (value === status ? ' selected' : '') + '>' + esc(label) + '</option>';
 const kindLabel = (k) => (k === 'creditNote' ? 'Credit note' : 'Invoice');
-const body = shown.map((r) => '<tr class="' + esc(rowClass(r)) + '">' +
+const body = rows.map((r) => '<tr class="' + esc(rowClass(r)) + '">' +
 	'<td>' + esc(String(r.time).replace('T', ' ').slice(0, 16)) + '</td>' +
 	'<td>' + esc(r.source) + '</td>' +
 	'<td class="wrap">' + esc(r.sender) + '</td>' +
@@ -1131,6 +1277,13 @@ const body = shown.map((r) => '<tr class="' + esc(rowClass(r)) + '">' +
 	'<td class="msg">' + esc(r.message) + '</td>' +
 	'<td>' + (r.xml ? '<a href="?xml=' + encodeURIComponent(r.id) + '" target="_blank">XML</a>' : '') + '</td>' +
 	'</tr>').join('');
+const first = (pageNo - 1) * PAGE_SIZE + 1;
+const range = rows.length ? 'Rows ' + first + '–' + (first + rows.length - 1) + (hasOlder ? '' : ' (last page)') : 'No rows';
+const pager = '<nav class="pager">' +
+	(pageNo > 1 ? '<a rel="prev" href="' + esc(link({ page: pageNo - 1 > 1 ? pageNo - 1 : '' })) + '">← Newer</a>' : '<span class="off">← Newer</span>') +
+	'<span>' + esc(range) + '</span>' +
+	(hasOlder ? '<a rel="next" href="' + esc(link({ page: pageNo + 1 })) + '">Older →</a>' : '<span class="off">Older →</span>') +
+	'<a class="csv" href="' + esc(link({ format: 'csv' })) + '">Download CSV</a></nav>';
 const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
 	'<title>E-invoice dashboard</title><style>' +
 	'body{font:13px/1.35 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}' +
@@ -1145,18 +1298,38 @@ const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta n
 	'th{background:#f0f4f8;font-size:11px;text-transform:uppercase;color:#52606d;position:sticky;top:0}' +
 	'td.msg{white-space:normal;min-width:160px;max-width:260px;font-size:12px}.sub{font-size:11px;color:#7b8794}' +
 	'.badge{padding:1px 7px;border-radius:10px;font-size:12px}.badge.exported{background:#e3f9e5;color:#1f6e28}' +
-	'.badge.failed{background:#ffe3e3;color:#a61b1b}tr.failed td{background:#fff8f8}.badge.delivered{background:#e3f0ff;color:#1f4f8f}' +
+	'.badge.failed{background:#ffe3e3;color:#a61b1b}.badge.pending{background:#fff3c4;color:#8d6708}tr.failed td{background:#fff8f8}.badge.delivered{background:#e3f0ff;color:#1f4f8f}' +
+	'.pager{display:flex;gap:16px;align-items:baseline;margin:4px 0 8px}.pager .off{color:#9aa5b1}.pager .csv{margin-left:auto}' +
 	'</style></head><body><header><h1>E-invoice dashboard</h1>' +
-	'<span class="stat">' + rows.length + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span>' + (undelivered ? '<span class="stat">' + undelivered + ' not delivered</span>' : '') + '</header>' +
+	'<span class="stat">' + total + ' documents</span><span class="stat">' + count('exported') + ' exported</span><span class="stat">' + count('failed') + ' failed</span><span class="stat">' + count('pending') + ' pending</span>' + (undelivered ? '<span class="stat">' + undelivered + ' not delivered</span>' : '') + '</header>' +
 	'<form method="get"><label>Status<select name="status">' + option('', 'All') + statuses.map((s) => option(s, s)).join('') + '</select></label>' +
-	'<label>Customer<input name="customer" value="' + esc(query.customer ?? '') + '" placeholder="name or id"></label>' +
+	'<label>Customer<input name="customer" value="' + esc(filters.customer) + '" placeholder="name contains"></label>' +
 	'<label>From<input type="date" name="from" value="' + esc(from) + '"></label>' +
 	'<label>To<input type="date" name="to" value="' + esc(to) + '"></label>' +
-	'<button type="submit">Filter</button></form><main>' +
-	'<p class="sub">' + shown.length + ' of ' + rows.length + ' shown</p>' +
+	'<button type="submit">Filter</button></form><main>' + pager +
 	'<table><thead><tr><th>Time (UTC)</th><th>Source</th><th>Sender</th><th>Receiver</th><th>Number</th><th>Customer order no.</th><th>Supplier order no.</th><th>Format</th><th>Destination</th><th>Status</th><th>Message</th><th>Document</th></tr></thead>' +
 	'<tbody>' + (body || '<tr><td colspan="12">No documents match.</td></tr>') + '</tbody></table></main></body></html>';
 return [{ json: { status: 200, contentType: 'text/html; charset=utf-8', body: html } }];
+`;
+
+/** Every row of the filtered view as CSV (RFC 4180, UTF-8 with a BOM so spreadsheet programs read æøå). */
+const DASHBOARD_CSV_CODE = String.raw`const columns = ['time', 'source', 'kind', 'sender', 'receiver', 'receiverEndpoint', 'number', 'customerId', 'customerName', 'customerOrderNo', 'supplierOrderNo', 'format', 'destination', 'status', 'message', 'remoteId', 'fileName', 'resends'];
+const rows = $input.all().map((item) => item.json).filter((row) => row && row.id);
+// A leading = + - @ would make a spreadsheet run the cell as a formula: prefix it with an apostrophe.
+const cell = (value) => {
+	let text = String(value ?? '');
+	if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+	return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+};
+const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))];
+const day = new Date().toISOString().slice(0, 10);
+return [{ json: { status: 200, contentType: 'text/csv; charset=utf-8', disposition: 'attachment; filename="einvoice-ledger-' + day + '.csv"', body: '\uFEFF' + lines.join('\r\n') + '\r\n' } }];
+`;
+
+/** The stored XML of one ledger row. */
+const DASHBOARD_XML_CODE = String.raw`const row = $input.all().map((item) => item.json).find((r) => r && r.id);
+if (!row || !row.xml) return [{ json: { status: 404, contentType: 'text/plain; charset=utf-8', body: 'No stored XML for this row' } }];
+return [{ json: { status: 200, contentType: 'application/xml; charset=utf-8', body: row.xml } }];
 `;
 
 /** The picker logic of the manual export (n8n Code node, plain JavaScript). */
