@@ -13,6 +13,7 @@ import { repoRoot } from '../n8n/runtime';
 import { DASHBOARD_LOGIN, startStack, type Stack } from '../tools/stack';
 import { dashboardTemplate } from '../tools/templates';
 import { ledgerRow } from './dashboard-rows';
+import { waitFor } from './support';
 
 type Page = import('playwright-core').Page;
 type Row = Record<string, any>;
@@ -56,6 +57,14 @@ describe('Dashboard template: login, pages, filters, CSV', { timeout: 600_000 },
 		stack = await startStack({ userFolder });
 		await stack.tables.insert(stack.ledgerTable, generated);
 		url = `${stack.n8n.url}/webhook/einvoice-dashboard`;
+		// n8n registers an activated workflow's webhook a moment after the activation call returns (longer under load).
+		const authorization = basic(DASHBOARD_LOGIN.user, DASHBOARD_LOGIN.password);
+		await waitFor(
+			'the dashboard webhook to be registered',
+			async () => (await fetch(url, { headers: { authorization } })).status === 200,
+			60_000,
+			500,
+		);
 	});
 
 	after(async () => {
