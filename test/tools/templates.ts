@@ -107,6 +107,53 @@ const table = (name: string) => ({ __rl: true, mode: 'name', value: name });
 /** The document key of the ledger: one row per source document, whatever format or destination it went to. */
 const DOCUMENT_KEY = "={{ [$json.source.system, $json.source.account, $json.source.kind, $json.source.id].join(':') }}";
 
+/** A Data Table read of every row, once per run (input 2 of a `waitForSideInput` merge). */
+function readWholeTable(name: string, tableName: string, position: [number, number]): Omit<TemplateNode, 'id'> {
+	return {
+		name,
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position,
+		parameters: { resource: 'row', operation: 'get', dataTableId: table(tableName), returnAll: true, filters: {} },
+		executeOnce: true,
+		alwaysOutputData: true,
+	};
+}
+
+/** A Merge that passes input 1 on only once input 2 (e.g. a table read) has run, so later nodes can read it. */
+function waitForSideInput(name: string, position: [number, number]): Omit<TemplateNode, 'id'> {
+	return {
+		name,
+		type: 'n8n-nodes-base.merge',
+		typeVersion: 3.2,
+		position,
+		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
+	};
+}
+
+/** HubBroker Network › Resolve Route over the rows of the export rules (only listed customers); errors leave by output 3. */
+function resolveRoute(position: [number, number], defaultDestination: string, rules: string): Omit<TemplateNode, 'id'> {
+	return {
+		name: 'Resolve Route',
+		type: `${PACKAGE}.hubBrokerNetwork`,
+		typeVersion: 1,
+		position,
+		parameters: {
+			resource: 'route',
+			operation: 'resolve',
+			enabled: true,
+			activate: 'listed',
+			defaultFormat: 'peppol-bis3',
+			defaultDestination,
+			defaultDestinationSettings: '{}',
+			ruleSource: 'parameter',
+			rules,
+			routeOptions: {},
+		},
+		onError: 'continueErrorOutput',
+	};
+}
+
 class Builder {
 	private nodes: TemplateNode[] = [];
 	private connections: TemplateWorkflow['connections'] = {};
@@ -809,13 +856,7 @@ function addCatchUp(b: Builder, spec: SourceSpec): string {
 		executeOnce: true,
 		alwaysOutputData: true,
 	});
-	const loaded = b.add({
-		name: 'With Pending Rows',
-		type: 'n8n-nodes-base.merge',
-		typeVersion: 3.2,
-		position: [960, 980],
-		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
-	});
+	const loaded = b.add(waitForSideInput('With Pending Rows', [960, 980]));
 	const settled = b.add({
 		name: 'Settled',
 		type: 'n8n-nodes-base.code',
@@ -891,42 +932,16 @@ export interface ExportVariant {
 export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): TemplateWorkflow {
 	const b = new Builder(variant ? `${spec.system}-${variant.defaultDestination}` : `${spec.system}-export`);
 	const trigger = b.add({ name: `${spec.label} Trigger`, position: [0, 300], ...spec.trigger });
-	const rules = b.add({
-		name: 'Export Rules',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [240, 500],
-		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
-		executeOnce: true,
-		alwaysOutputData: true,
-	});
-	const wait = b.add({
-		name: 'Invoices With Rules Loaded',
-		type: 'n8n-nodes-base.merge',
-		typeVersion: 3.2,
-		position: [480, 300],
-		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
-	});
-	const resolve = b.add({
-		name: 'Resolve Route',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [720, 300],
-		parameters: {
-			resource: 'route',
-			operation: 'resolve',
-			enabled: true,
-			activate: 'listed',
-			defaultFormat: 'peppol-bis3',
-			defaultDestination: variant?.defaultDestination ?? 'maventa',
-			defaultDestinationSettings: '{}',
-			ruleSource: 'parameter',
+	const rules = b.add(readWholeTable('Export Rules', RULES_TABLE, [240, 500]));
+	const wait = b.add(waitForSideInput('Invoices With Rules Loaded', [480, 300]));
+	const resolve = b.add(
+		resolveRoute(
+			[720, 300],
+			variant?.defaultDestination ?? 'maventa',
 			// The variant takes only the customers whose rule names its destination (or none).
-			rules: `={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}')${variant ? ` && (!rule.destination || rule.destination === '${variant.defaultDestination}')` : ''})) }}`,
-			routeOptions: {},
-		},
-		onError: 'continueErrorOutput',
-	});
+			`={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === '${spec.system}')${variant ? ` && (!rule.destination || rule.destination === '${variant.defaultDestination}')` : ''})) }}`,
+		),
+	);
 	const check = b.add({
 		name: 'Not Exported Yet',
 		type: 'n8n-nodes-base.dataTable',
@@ -1551,51 +1566,16 @@ export function manualExportTemplate(): TemplateWorkflow {
 		position: [720, 300],
 		parameters: { mode: 'append', numberInputs: 4 },
 	});
-	const rules = b.add({
-		name: 'Export Rules',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [960, 480],
-		parameters: { resource: 'row', operation: 'get', dataTableId: table(RULES_TABLE), returnAll: true, filters: {} },
-		executeOnce: true,
-		alwaysOutputData: true,
-	});
-	const ledger = b.add({
-		name: 'Ledger',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [1200, 480],
-		parameters: { resource: 'row', operation: 'get', dataTableId: table(LEDGER_TABLE), returnAll: true, filters: {} },
-		executeOnce: true,
-		alwaysOutputData: true,
-	});
-	const loaded = b.add({
-		name: 'Documents With Rules Loaded',
-		type: 'n8n-nodes-base.merge',
-		typeVersion: 3.2,
-		position: [1440, 300],
-		parameters: { mode: 'chooseBranch', useDataOfInput: 1 },
-	});
-	const resolve = b.add({
-		name: 'Resolve Route',
-		type: `${PACKAGE}.hubBrokerNetwork`,
-		typeVersion: 1,
-		position: [1680, 300],
-		parameters: {
-			resource: 'route',
-			operation: 'resolve',
-			enabled: true,
-			activate: 'listed',
-			defaultFormat: 'peppol-bis3',
-			defaultDestination: 'maventa',
-			defaultDestinationSettings: '{}',
-			ruleSource: 'parameter',
-			rules:
-				"={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === $('Find Invoices').first().json.Source.toLowerCase()))) }}",
-			routeOptions: {},
-		},
-		onError: 'continueErrorOutput',
-	});
+	const rules = b.add(readWholeTable('Export Rules', RULES_TABLE, [960, 480]));
+	const ledger = b.add(readWholeTable('Ledger', LEDGER_TABLE, [1200, 480]));
+	const loaded = b.add(waitForSideInput('Documents With Rules Loaded', [1440, 300]));
+	const resolve = b.add(
+		resolveRoute(
+			[1680, 300],
+			'maventa',
+			"={{ JSON.stringify($('Export Rules').all().map((row) => row.json).filter((rule) => rule.customerId && (!rule.system || rule.system === $('Find Invoices').first().json.Source.toLowerCase()))) }}",
+		),
+	);
 	const matches = b.add({
 		name: 'Matches',
 		type: 'n8n-nodes-base.merge',
