@@ -9,36 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { repoRoot } from '../n8n/runtime';
 import { DASHBOARD_LOGIN, startStack, type Stack } from '../tools/stack';
 import { dashboardTemplate } from '../tools/templates';
 import { ledgerRow } from './dashboard-rows';
-import { waitFor } from './support';
+import { artifacts, waitFor, withPage } from './support';
 
 type Page = import('playwright-core').Page;
 type Row = Record<string, any>;
 
-const artifacts = path.join(repoRoot, '.artifacts');
 const ROWS = 250;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const authorization = basic(DASHBOARD_LOGIN.user, DASHBOARD_LOGIN.password);
-
-async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-	});
-	try {
-		const context = await browser.newContext({
-			viewport: { width: 1440, height: 900 },
-			httpCredentials: { username: DASHBOARD_LOGIN.user, password: DASHBOARD_LOGIN.password },
-		});
-		await fn(await context.newPage());
-	} finally {
-		await browser.close();
-	}
-}
 
 /** The Number column of the shown rows (the number, without the kind under it). */
 const numbers = async (page: Page) =>

@@ -2,11 +2,11 @@
  * Helpers for the template tests: workflow activation and manual runs over n8n's REST API, waiting for
  * executions, and the documents each dataset should export under the example rules.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { N8nInstance } from '../n8n/runtime';
-import { datasets, EXAMPLE_RULES } from '../tools/stack';
+import { repoRoot, type N8nInstance } from '../n8n/runtime';
+import { DASHBOARD_LOGIN, datasets, EXAMPLE_RULES } from '../tools/stack';
 
 type Json = Record<string, any>;
 
@@ -134,4 +134,46 @@ export function expectedDocuments(): ExpectedDocument[] {
 			customerId: d.customerId,
 			destination: destinations.get(`${d.system}:${d.customerId}`)!,
 		}));
+}
+
+/** Where the browser tests leave their screenshots. */
+export const artifacts = path.join(repoRoot, '.artifacts');
+
+/** The system's Chromium (Debian package `chromium`): `CHROMIUM_PATH`, else the first `chromium` on PATH. */
+function chromiumPath(): string {
+	if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+	for (const dir of (process.env.PATH ?? '').split(path.delimiter))
+		for (const name of ['chromium', 'chromium-browser'])
+			if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
+	throw new Error('Chromium not found: install the Debian package "chromium" or set CHROMIUM_PATH');
+}
+
+/**
+ * Open a page in headless Chromium (driven by playwright-core) at a laptop's size, answering the dashboard's Basic
+ * Auth with the sandbox login. The flags keep Chromium off the network this machine does not have.
+ */
+export async function withPage(fn: (page: import('playwright-core').Page) => Promise<void>): Promise<void> {
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({
+		executablePath: chromiumPath(),
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	try {
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			httpCredentials: { username: DASHBOARD_LOGIN.user, password: DASHBOARD_LOGIN.password },
+		});
+		await fn(await context.newPage());
+	} finally {
+		await browser.close();
+	}
 }

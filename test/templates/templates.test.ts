@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { repoRoot } from '../n8n/runtime';
 import { fatalIds, validateDocuments } from '../support/validator';
 import {
 	AS2_PARTNER_GLN,
@@ -29,6 +28,7 @@ import {
 import { WORKFLOW_IDS } from '../tools/templates';
 import {
 	activate,
+	artifacts,
 	datasetDocuments,
 	deactivate,
 	executions,
@@ -36,40 +36,10 @@ import {
 	runManually,
 	waitFor,
 	waitForExecutions,
+	withPage,
 } from './support';
 
 type Row = Record<string, any>;
-type Page = import('playwright-core').Page;
-
-const artifacts = path.join(repoRoot, '.artifacts');
-
-/** Open a page in headless Chromium (Debian's chromium, driven by playwright-core) at a laptop's size. */
-async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
-	try {
-		// The dashboard asks for its login (Basic Auth); the browser answers with the sandbox one.
-		const context = await browser.newContext({
-			viewport: { width: 1440, height: 900 },
-			httpCredentials: { username: DASHBOARD_LOGIN.user, password: DASHBOARD_LOGIN.password },
-		});
-		await fn(await context.newPage());
-	} finally {
-		await browser.close();
-	}
-}
 
 const FAILING = { system: 'dinero', number: '1043' } as const;
 const SEVERA_REFUSED = '26143';
