@@ -16,6 +16,50 @@ import { LEDGER_TABLE, RULES_TABLE, WORKFLOW_IDS } from '../tools/templates';
 
 type Json = Record<string, any>;
 
+/** Run the `npm start` script (already built) on a port and sandbox folder; `ready` settles once n8n is up. */
+function startScript(port: number, dir: string, emulatorBase: number) {
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(repoRoot, 'build', 'test', 'tools', 'start.js'),
+			'--port',
+			String(port),
+			'--dir',
+			dir,
+			'--emulator-ports',
+			String(emulatorBase),
+		],
+		{ stdio: ['ignore', 'pipe', 'pipe'] },
+	);
+	let output = '';
+	child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+	child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const ready = new Promise<void>((resolve, reject) => {
+		const timer = setInterval(() => {
+			if (output.includes('n8n is running')) {
+				clearInterval(timer);
+				resolve();
+			} else if (child.exitCode !== null) {
+				clearInterval(timer);
+				reject(new Error(`npm start exited: ${output}`));
+			}
+		}, 500);
+	});
+	return { child, exited, ready, output: () => output };
+}
+
+/** Log in as the sandbox owner; the session cookie. */
+async function ownerCookie(url: string): Promise<string> {
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': 'start-test' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	assert.equal(login.status, 200);
+	return (login.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
 describe('npm start', { timeout: 600_000 }, () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'einvoice-start-'));
 	after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,49 +68,17 @@ describe('npm start', { timeout: 600_000 }, () => {
 		const port = await freePort();
 		const emulatorBase = 20000 + Math.floor(Math.random() * 20000);
 		const started = Date.now();
-		const child = spawn(
-			process.execPath,
-			[
-				path.join(repoRoot, 'build', 'test', 'tools', 'start.js'),
-				'--port',
-				String(port),
-				'--dir',
-				dir,
-				'--emulator-ports',
-				String(emulatorBase),
-			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] },
-		);
-		let output = '';
-		child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const run = startScript(port, dir, emulatorBase);
 		try {
-			await new Promise<void>((resolve, reject) => {
-				const timer = setInterval(() => {
-					if (output.includes('n8n is running')) {
-						clearInterval(timer);
-						resolve();
-					} else if (child.exitCode !== null) {
-						clearInterval(timer);
-						reject(new Error(`npm start exited: ${output}`));
-					}
-				}, 500);
-			});
+			await run.ready;
 			const seconds = (Date.now() - started) / 1000;
 			process.stdout.write(`# npm start (runtime installed, clean sandbox folder) ready in ${seconds.toFixed(1)} s\n`);
 			const url = `http://127.0.0.1:${port}`;
-			assert.match(output, new RegExp(`${url}`));
-			assert.match(output, new RegExp(`${owner.email} / ${owner.password}`));
+			assert.match(run.output(), new RegExp(`${url}`));
+			assert.match(run.output(), new RegExp(`${owner.email} / ${owner.password}`));
 
 			assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
-			const login = await fetch(`${url}/rest/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'browser-id': 'start-test' },
-				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			});
-			assert.equal(login.status, 200);
-			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			const cookie = await ownerCookie(url);
 			const get = async (route: string) => {
 				const res = await fetch(`${url}${route}`, { headers: { cookie, 'browser-id': 'start-test' } });
 				assert.equal(res.status, 200, route);
@@ -101,52 +113,20 @@ describe('npm start', { timeout: 600_000 }, () => {
 			// The Dinero emulator answers where the Dinero credential points.
 			assert.ok((await fetch(`http://127.0.0.1:${emulatorBase}/`)).status < 600);
 		} finally {
-			child.kill('SIGINT');
+			run.child.kill('SIGINT');
 		}
-		assert.equal(await exited, 0, output.slice(-2000));
+		assert.equal(await run.exited, 0, run.output().slice(-2000));
 		await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'n8n is stopped');
 		await assert.rejects(fetch(`http://127.0.0.1:${emulatorBase}/`), 'the emulators are stopped');
 	});
 
 	it('starts again on the same folder and points the SFTP and AS2 credentials at the new servers', async () => {
 		const port = await freePort();
-		const child = spawn(
-			process.execPath,
-			[
-				path.join(repoRoot, 'build', 'test', 'tools', 'start.js'),
-				'--port',
-				String(port),
-				'--dir',
-				dir,
-				'--emulator-ports',
-				String(20000 + Math.floor(Math.random() * 20000)),
-			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] },
-		);
-		let output = '';
-		child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const run = startScript(port, dir, 20000 + Math.floor(Math.random() * 20000));
 		try {
-			await new Promise<void>((resolve, reject) => {
-				const timer = setInterval(() => {
-					if (output.includes('n8n is running')) {
-						clearInterval(timer);
-						resolve();
-					} else if (child.exitCode !== null) {
-						clearInterval(timer);
-						reject(new Error(`npm start exited: ${output}`));
-					}
-				}, 500);
-			});
+			await run.ready;
 			const url = `http://127.0.0.1:${port}`;
-			const login = await fetch(`${url}/rest/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'browser-id': 'start-test' },
-				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			});
-			assert.equal(login.status, 200);
-			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			const cookie = await ownerCookie(url);
 			const data = async (id: string) =>
 				(
 					(await (
@@ -155,14 +135,14 @@ describe('npm start', { timeout: 600_000 }, () => {
 						})
 					).json()) as { data: Json }
 				).data.data as Json;
-			const sftp = /SFTP \S+@127\.0\.0\.1:(\d+)/.exec(output);
-			const as2 = /AS2 partner \S+ at (\S+)/.exec(output);
-			assert.ok(sftp && as2, output);
+			const sftp = /SFTP \S+@127\.0\.0\.1:(\d+)/.exec(run.output());
+			const as2 = /AS2 partner \S+ at (\S+)/.exec(run.output());
+			assert.ok(sftp && as2, run.output());
 			assert.equal(Number((await data(CREDENTIAL_IDS.sftpGatewayApi)).port), Number(sftp[1]));
 			assert.equal((await data(CREDENTIAL_IDS.as2Api)).url, as2[1]);
 		} finally {
-			child.kill('SIGINT');
+			run.child.kill('SIGINT');
 		}
-		assert.equal(await exited, 0, output.slice(-2000));
+		assert.equal(await run.exited, 0, run.output().slice(-2000));
 	});
 });
