@@ -20,7 +20,8 @@ describe('fault run in the real n8n (100 documents, 10% faults, one SIGKILL and 
 		assert.equal(n.lost, 0, result.line);
 		assert.equal(n.duplicates, 0, result.line);
 		assert.equal(n.delivered + n.failed_reported, n.documents, result.line);
-		assert.equal(n.notifications, n.failed_reported, result.line);
+		// One notification per failure; a second only where n8n died between that e-mail and its ledger record.
+		assert.equal(n.notifications, n.failed_reported + result.repeatedNotices, result.line);
 		assert.deepEqual(result.problems, []);
 		assert.ok(result.ok);
 	});

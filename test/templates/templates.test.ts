@@ -152,6 +152,8 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 				assert.match(row.message, /^MDN automatic-action\/MDN-sent-automatically; processed \(signature verified\)$/);
 			for (const column of ['time', 'sender', 'receiver', 'format', 'message'])
 				assert.ok(row[column], `${column} of ${doc.system} ${doc.number}`);
+			// The failure e-mail is recorded as sent; an exported row has no notice.
+			assert.equal(row.notice, failing ? 'sent' : '', `notice of ${doc.system} ${doc.number}`);
 		}
 		const failedRow = byDoc.get(`${FAILING.system}:${FAILING.number}`)!;
 		assert.match(failedRow.message, /Injected failure: file rejected/);
@@ -656,5 +658,68 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			.slice(mailsBefore)
 			.filter((m) => m.subject.startsWith('E-invoice workflow failed'));
 		assert.ok(errors.length >= 1);
+	});
+
+	it('the catch-up pass sends a failure notice a stopped run left due, once, and only its own settled ones', async () => {
+		// Rows as a run killed between "Ledger: Failed" and "Ledger: Notice Sent" leaves them: notice still due.
+		const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+		const row = (number: string, notice: string, time: string) => ({
+			key: `dinero:notice-test:invoice:${number}`,
+			time,
+			source: 'dinero',
+			kind: 'invoice',
+			number,
+			customerName: 'Notice Test ApS',
+			destination: 'maventa',
+			status: 'failed',
+			message: `Injected: the run for ${number} stopped`,
+			notice,
+		});
+		await stack.tables.insert(stack.ledgerTable, [
+			row('NT-1', `due:${WORKFLOW_IDS.dinero}`, hourAgo),
+			// Still within the settle delay: its run may be sending it right now.
+			row('NT-2', `due:${WORKFLOW_IDS.dinero}`, new Date().toISOString()),
+			// Due from another workflow (Billy's catch-up sends it, not Dinero's).
+			row('NT-3', `due:${WORKFLOW_IDS.billy}`, hourAgo),
+		]);
+		// Look back over the whole dataset: every document is exported or belongs to a customer not activated, so the
+		// pass must send no document and write no "pending" row (not activated ones drop out at the route).
+		const workflow = await stack.n8n.rest<Row>('GET', `/rest/workflows/${WORKFLOW_IDS.dinero}`);
+		for (const node of workflow.nodes as Row[])
+			if (node.name === 'Catch-up Settings')
+				for (const a of node.parameters.assignments.assignments as Row[])
+					if (a.name === 'lookbackDays') a.value = 36500;
+		await stack.n8n.rest('PATCH', `/rest/workflows/${WORKFLOW_IDS.dinero}`, {
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			versionId: workflow.versionId,
+		});
+		const deliveriesBefore = deliveries();
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		const notices = () =>
+			stack.sandbox.smtp.mails.slice(mailsBefore).filter((m) => m.subject.includes('Notice Test ApS'));
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Catch-up Schedule');
+		assert.equal(run.status, 'success');
+		assert.deepEqual(deliveries(), deliveriesBefore, 'the catch-up sent nothing');
+		const pending = (await ledger()).filter((r) => r.status === 'pending');
+		assert.deepEqual(
+			pending.map((r) => r.number),
+			[],
+			'no pending row (documents of customers not activated drop out at the route)',
+		);
+		assert.deepEqual(
+			notices().map((m) => m.subject),
+			['E-invoice not sent: Dinero invoice NT-1 (Notice Test ApS)'],
+		);
+		assert.match(notices()[0].text, /^Sent by the catch-up pass: n8n stopped before it recorded this notice as sent/);
+		assert.match(notices()[0].text, /Reason: Injected: the run for NT-1 stopped/);
+		const notice = async (number: string) =>
+			(await ledger()).find((r) => r.key === `dinero:notice-test:invoice:${number}`)?.notice;
+		assert.equal(await notice('NT-1'), 'sent');
+		assert.equal(await notice('NT-2'), `due:${WORKFLOW_IDS.dinero}`);
+		assert.equal(await notice('NT-3'), `due:${WORKFLOW_IDS.billy}`);
+		// A second pass has nothing left to send.
+		assert.equal((await runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Catch-up Schedule')).status, 'success');
+		assert.equal(notices().length, 1);
 	});
 });

@@ -96,6 +96,7 @@ export const LEDGER_COLUMNS = [
 	['xml', 'string'],
 	['resends', 'number'],
 	['deliveryStatus', 'string'],
+	['notice', 'string'],
 ] as const;
 
 const credential = (type: string, label: string) => ({
@@ -265,8 +266,17 @@ function ledgerValues(status: 'exported' | 'failed', resends = false): Record<st
 		...(status === 'exported' ? { deliveryStatus: '={{ "" }}' } : {}),
 		// Only the manual export counts resends; the scheduled export leaves the counter as it is.
 		...(resends ? { resends: '={{ $json.resends ?? 0 }}' } : {}),
+		// A failure notice is due from this workflow until "Ledger: Notice Sent" records the e-mail (see addFailureNotice).
+		notice: status === 'failed' ? NOTICE_DUE : '={{ "" }}',
 	};
 }
+
+/** First lines of a failure notice sent by the catch-up pass: the run that failed the document may have sent it too. */
+const LATE_NOTICE =
+	"{{ $json.late ? 'Sent by the catch-up pass: n8n stopped before it recorded this notice as sent. If you have it already, it is the same failure.\\n\\n' : '' }}";
+
+/** The `notice` value of a failed row whose e-mail this workflow has not recorded as sent yet. */
+const NOTICE_DUE = "={{ 'due:' + $workflow.id }}";
 
 interface SourceSpec {
 	system: 'dinero' | 'billy';
@@ -348,7 +358,7 @@ function addDelivery(
 	dx: number,
 	only?: string[],
 	options: { resend?: boolean } = {},
-): { ubl: string; keyFailed: string; summary: string } {
+): { ubl: string; keyFailed: string; summary: string; notice: string } {
 	const want = (destination: string) => !only || only.includes(destination);
 	const ubl = b.add({
 		name: 'Invoice to UBL',
@@ -643,20 +653,34 @@ function addDelivery(
 		position: [2440 + dx, 700],
 		parameters: ledgerUpsert(ledgerValues('failed', options.resend)),
 	});
+	const notice = b.add({
+		name: 'Failure Notice',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [2680 + dx, 700],
+		parameters: {},
+	});
 	const notifyFailed = b.add({
 		name: 'Notify: Failed',
 		type: 'n8n-nodes-base.emailSend',
 		typeVersion: 2.1,
-		position: [2680 + dx, 700],
+		position: [2920 + dx, 700],
 		parameters: {
 			fromEmail: NOTIFY_FROM,
 			toEmail: NOTIFY_TO,
 			subject: `=E-invoice not sent: ${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} ({{ $json.customerName }})`,
 			emailFormat: 'text',
-			text: `=${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "{{ $json.status }}". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
+			text: `=${LATE_NOTICE}${label} {{ $json.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.number }} to {{ $json.customerName }} was not sent{{ $json.destination ? ' to ' + $json.destination : '' }}.\n\nReason: {{ $json.message }}\n\nIt is in the ledger with status "{{ $json.status }}". Fix the cause and export it again with the "E-invoice: manual export" form (it is retried automatically when ${label} emits it again).`,
 			options: {},
 		},
 		credentials: smtp,
+	});
+	const noticeSent = b.add({
+		name: 'Ledger: Notice Sent',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [3160 + dx, 700],
+		parameters: ledgerUpdate({ notice: '=sent' }, "={{ $('Failure Notice').item.json.key }}"),
 	});
 
 	if (resendKey) {
@@ -682,8 +706,12 @@ function addDelivery(
 	b.connect(ledgerOk, summary);
 	b.connect(summary, notifyOk);
 	b.connect(keyFailed, ledgerFailed);
-	b.connect(ledgerFailed, notifyFailed);
-	return { ubl, keyFailed, summary };
+	// The row says "notice due" before the e-mail and "sent" after it: a run stopped in between leaves it due, and the
+	// catch-up pass sends it (addCatchUp). Only a stop between the e-mail and its record repeats a notice, marked so.
+	b.connect(ledgerFailed, notice);
+	b.connect(notice, notifyFailed);
+	b.connect(notifyFailed, noticeSent);
+	return { ubl, keyFailed, summary, notice };
 }
 
 /** Resent documents get the delivery key `<document key>:resend-<n>` (n counted in the ledger row). */
@@ -711,6 +739,17 @@ return $('No Export Result')
 	.map((item) => ({ json: item.json, binary: item.binary }));
 `;
 
+/** Catch-up (n8n Code node): failure notices still due after the settle delay; the e-mail says it may be a repeat. */
+const NOTICES_DUE_CODE = String.raw`// A live run writes "due" before its failure e-mail and "sent" after it; a row still due after the settle delay
+// belongs to a run that stopped in between (n8n killed or restarted).
+const settleMs = Number($('Catch-up Settings').first().json.settleMinutes ?? 10) * 60000;
+const now = Date.now();
+return $input
+	.all()
+	.filter((row) => now - Date.parse(row.json.time) >= settleMs)
+	.map((row) => ({ json: { ...row.json, late: true } }));
+`;
+
 /** Catch-up (n8n Code node): documents seen without an export result for the first time get a "pending" row. */
 const FIRST_SEEN_CODE = String.raw`// Documents without any ledger row: remember when they were first seen (the settle delay counts from here).
 const pending = new Set($('Pending Rows').all().map((row) => row.json.key));
@@ -726,11 +765,16 @@ return $('No Export Result')
  * the last days and keeps those without an export result in the ledger. The first pass that sees one writes a
  * "pending" row; a later pass sends it once that row is older than the settle delay, through the same chain as the
  * trigger. It recovers a batch the trigger emitted but n8n never finished (a crash or restart after the poll saved
- * its cursor). The state lives in the ledger Data Table, not in memory or static data (n8n does not reload a Code
- * node's static data between executions of an active workflow), so it survives restarts and suits queue mode.
- * Returns the node that feeds the chain.
+ * its cursor). The listed documents take the trigger's way through the rules, the route and "Not Exported Yet", so
+ * documents of customers not activated never get a row. The state lives in the ledger Data Table, not in memory or
+ * static data (n8n does not reload a Code node's static data between executions of an active workflow), so it
+ * survives restarts and suits queue mode.
  */
-function addCatchUp(b: Builder, spec: SourceSpec): string {
+function addCatchUp(
+	b: Builder,
+	spec: SourceSpec,
+	chain: { rules: string; wait: string; check: string; ubl: string; notice: string },
+): void {
 	const schedule = b.add({
 		name: 'Catch-up Schedule',
 		type: 'n8n-nodes-base.scheduleTrigger',
@@ -804,23 +848,27 @@ function addCatchUp(b: Builder, spec: SourceSpec): string {
 		position: [0, 980],
 		parameters: { mode: 'append', numberInputs: 2 },
 	});
-	// Two checks, as the Data Table node's "row exists" operations compare with "equals" only.
-	const notExported = b.add({
-		name: 'Not Exported',
-		type: 'n8n-nodes-base.dataTable',
-		typeVersion: 1.1,
-		position: [240, 900],
+	// In a catch-up run the documents come here after the route and "Not Exported Yet": only activated documents
+	// without an exported row. The Data Table's "row exists" compares with "equals" only, so "failed" is a second check.
+	const fromCatchUp = b.add({
+		name: 'From Catch-up?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		position: [1080, 420],
 		parameters: {
-			resource: 'row',
-			operation: 'rowNotExists',
-			dataTableId: table(LEDGER_TABLE),
-			matchType: 'allConditions',
-			filters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
 				conditions: [
-					{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY },
-					{ keyName: 'status', condition: 'eq', keyValue: 'exported' },
+					{
+						id: `${spec.system}-from-catch-up`,
+						leftValue: "={{ $('Catch-up Schedule').isExecuted }}",
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
 				],
+				combinator: 'and',
 			},
+			options: {},
 		},
 	});
 	const noResult = b.add({
@@ -901,22 +949,51 @@ function addCatchUp(b: Builder, spec: SourceSpec): string {
 	b.connect(schedule, settings);
 	for (const lister of listers) b.connect(settings, lister);
 	listers.forEach((lister, index) => b.connect(lister, recent, 0, index));
-	b.connect(recent, notExported);
-	b.connect(notExported, noResult);
+	// The catch-up's documents take the trigger's way through the rules and the route, then the If below.
+	b.connect(recent, chain.wait, 0, 0);
+	b.connect(recent, chain.rules);
+	b.connect(chain.check, fromCatchUp);
+	b.connect(fromCatchUp, noResult, 0);
+	b.connect(fromCatchUp, chain.ubl, 1);
 	b.connect(noResult, loaded, 0, 0);
 	b.connect(noResult, pendingRows);
 	b.connect(pendingRows, loaded, 0, 1);
 	b.connect(loaded, settled);
 	b.connect(loaded, firstSeen);
 	b.connect(firstSeen, markPending);
+	b.connect(settled, chain.ubl);
+	// Failure notices a stopped run left unsent: through the same e-mail node, which records them as sent.
+	const unsent = b.add({
+		name: 'Unsent Failure Notices',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [-240, 1300],
+		parameters: {
+			resource: 'row',
+			operation: 'get',
+			dataTableId: table(LEDGER_TABLE),
+			matchType: 'allConditions',
+			filters: { conditions: [{ keyName: 'notice', condition: 'eq', keyValue: NOTICE_DUE }] },
+			returnAll: true,
+		},
+	});
+	const due = b.add({
+		name: 'Notices Due',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [0, 1300],
+		parameters: { mode: 'runOnceForAllItems', jsCode: NOTICES_DUE_CODE },
+	});
+	b.connect(settings, unsent);
+	b.connect(unsent, due);
+	b.connect(due, chain.notice);
 	b.note(
 		'Note: Catch-up',
 		[-780, 1180],
-		`## 5. Catch-up: nothing lost when n8n stops mid-run\nn8n saves the trigger's cursor when the poll emits, before the run has sent anything: if n8n is killed or restarted during a run, that batch is never emitted again. **Catch-up Schedule** (every hour at minute ${CATCH_UP.minute}, off the trigger's minute) lists the ${spec.label} documents ${spec.system === 'dinero' ? 'booked or changed' : 'approved'} in the last **lookbackDays** (${CATCH_UP.lookbackDays}) and keeps those **without an export result** in the ledger (a failed one was notified already; it is retried when ${spec.label} emits it again). The first pass that sees one writes a *pending* row; a later pass sends it once that row is older than **settleMinutes** (${CATCH_UP.settleMinutes}). Keep that longer than your longest export run, so a document still in flight is never taken. Sending again is safe: Maventa (uuid), Zenvoices (externalId) and HTTP gateways (Idempotency-Key) de-duplicate by the document's idempotency key.\n\nThe two *Recent* nodes have their own ${spec.system === 'dinero' ? 'seller details' : 'payment details'}: keep them equal to the trigger's.`,
+		`## 5. Catch-up: nothing lost when n8n stops mid-run\nn8n saves the trigger's cursor when the poll emits, before the run has sent anything: if n8n is killed or restarted during a run, that batch is never emitted again. **Catch-up Schedule** (every hour at minute ${CATCH_UP.minute}, off the trigger's minute) lists the ${spec.label} documents ${spec.system === 'dinero' ? 'booked or changed' : 'approved'} in the last **lookbackDays** (${CATCH_UP.lookbackDays}), takes them through the rules and *Resolve Route* like the trigger's (customers not activated drop out there), and at **From Catch-up?** keeps those **without an export result** in the ledger (a failed one was notified already; it is retried when ${spec.label} emits it again). The first pass that sees one writes a *pending* row; a later pass sends it once that row is older than **settleMinutes** (${CATCH_UP.settleMinutes}). Keep that longer than your longest export run, so a document still in flight is never taken. Sending again is safe: Maventa (uuid), Zenvoices (externalId) and HTTP gateways (Idempotency-Key) de-duplicate by the document's idempotency key.\n\n**Unsent Failure Notices** finds failed rows whose e-mail a stopped run never recorded as sent (column *notice* still \`due:<this workflow>\` after the settle delay) and sends them through *Notify: Failed*, saying it may be a repeat.\n\nThe two *Recent* nodes have their own ${spec.system === 'dinero' ? 'seller details' : 'payment details'}: keep them equal to the trigger's.`,
 		[720, 360],
 		5,
 	);
-	return settled;
 }
 
 /** "<Source>: export customer invoices": trigger → rules → route → ledger check → UBL → destination → ledger. */
@@ -960,7 +1037,7 @@ export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): Templ
 			},
 		},
 	});
-	const { ubl, keyFailed } = addDelivery(b, spec.label, spec.system, 0, variant?.only);
+	const { ubl, keyFailed, notice } = addDelivery(b, spec.label, spec.system, 0, variant?.only);
 	if (variant) b.note('Note: Variant', [1420, -260], variant.note, [520, 300], 4);
 	b.connect(trigger, wait, 0, 0);
 	b.connect(trigger, rules);
@@ -968,7 +1045,6 @@ export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): Templ
 	b.connect(wait, resolve);
 	b.connect(resolve, check, 0);
 	b.connect(resolve, keyFailed, 2);
-	b.connect(check, ubl);
 
 	b.note('Note: Trigger', [-60, -260], spec.triggerNote, [420, 380], 4);
 	b.note(
@@ -988,14 +1064,12 @@ export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): Templ
 	b.note(
 		'Note: Notifications',
 		[2180, -260],
-		'## 4. Notifications (SMTP credential)\n**Notify: Failed** sends one e-mail per document that could not be converted or delivered, naming it and the reason. **Notify: Exported** sends one summary per run; delete it if you do not want positive notifications. Errors of the workflow itself go to *E-invoice: error notifications* (Settings › Error workflow). Change the addresses in the three e-mail nodes.',
+		"## 4. Notifications (SMTP credential)\n**Notify: Failed** sends one e-mail per document that could not be converted or delivered, naming it and the reason; the ledger row's *notice* says `due` before it and `sent` after it (**Ledger: Notice Sent**), so the catch-up pass can send a notice a stopped run left out. **Notify: Exported** sends one summary per run; delete it if you do not want positive notifications. Errors of the workflow itself go to *E-invoice: error notifications* (Settings › Error workflow). Change the addresses in the three e-mail nodes.",
 		[480, 300],
 		3,
 	);
 	// The catch-up pass joins the chain where the trigger does (after the notes, so existing node ids stay).
-	const catchUp = addCatchUp(b, spec);
-	b.connect(catchUp, wait, 0, 0);
-	b.connect(catchUp, rules);
+	addCatchUp(b, spec, { rules, wait, check, ubl, notice });
 	return b.workflow(variant?.id ?? spec.id, variant?.name ?? `${spec.label}: export customer invoices`, {
 		callerPolicy: 'workflowsFromSameOwner',
 	});
@@ -1928,9 +2002,13 @@ export function matchCustomersTemplate(): TemplateWorkflow {
 	return b.workflow(WORKFLOW_IDS.match, 'E-invoice: match customers on the network');
 }
 
-/** A Data Table update of the ledger row with this item's key (the same column mapping as `ledgerUpsert`). */
-function ledgerUpdate(values: Record<string, string>): Record<string, unknown> {
-	return { ...ledgerUpsert(values), operation: 'update' };
+/** A Data Table update of the ledger row with this item's key, or `key` (the same column mapping as `ledgerUpsert`). */
+function ledgerUpdate(values: Record<string, string>, key = '={{ $json.key }}'): Record<string, unknown> {
+	return {
+		...ledgerUpsert(values),
+		operation: 'update',
+		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: key }] },
+	};
 }
 
 /** Defaults of the Maventa delivery watcher. */
