@@ -157,6 +157,7 @@ async function benchIn(dir: string, documents: number): Promise<number> {
 	const stack = await startStack({
 		userFolder: path.join(dir, 'n8n'),
 		sandbox: { datasets: { billy: billyDir } },
+		exampleRules: false,
 		forceImport: true,
 		log,
 	});

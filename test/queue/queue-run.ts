@@ -387,7 +387,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		stops.unshift(() => main.stop());
 		await main.start();
 		await main.setupOwnerAndLogin();
-		const { tables, rules, ledger } = await ensureTables(main);
+		const { tables, rules, ledger } = await ensureTables(main, []);
 		await tables.insert(
 			rules,
 			[...plan.customers].map(([customerId, customer]) => ({
