@@ -436,6 +436,15 @@ export class DataTables {
 		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
 	}
 
+	/** Set `data` on the rows whose columns equal `where` (as a workflow that stopped midway leaves them, in tests). */
+	async update(id: string, where: Record<string, string>, data: Record<string, unknown>): Promise<void> {
+		const filters = Object.entries(where).map(([columnName, value]) => ({ columnName, condition: 'eq', value }));
+		await this.n8n.rest('PATCH', `/rest/projects/${await this.project()}/data-tables/${id}/rows`, {
+			filter: { type: 'and', filters },
+			data,
+		});
+	}
+
 	/** Every row, page by page in id order (the API caps a page at 250 rows in n8n 2.41; unsorted pages can overlap). */
 	async rows(id: string): Promise<Record<string, unknown>[]> {
 		const pageSize = 250;

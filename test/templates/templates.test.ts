@@ -722,4 +722,37 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		assert.equal((await runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Catch-up Schedule')).status, 'success');
 		assert.equal(notices().length, 1);
 	});
+
+	it('a document whose e-mail a stopped run left unconfirmed is never e-mailed again: it fails with one notice', async () => {
+		// The row as a run killed after "Ledger: E-mailing" leaves it: "sending", an hour ago. (The catch-up looks back
+		// over the whole dataset since the test above.)
+		const doc = expected.find((d) => d.system === 'dinero' && d.destination === 'email')!;
+		const row = (await ledger()).find((r) => r.source === 'dinero' && r.number === doc.number)!;
+		assert.equal(row.status, 'exported');
+		await stack.tables.update(
+			stack.ledgerTable,
+			{ key: String(row.key) },
+			{ status: 'sending', time: new Date(Date.now() - 3_600_000).toISOString(), message: 'Being e-mailed' },
+		);
+		const invoiceMails = () =>
+			stack.sandbox.smtp.mails.filter(
+				(m) => m.attachments.some((a) => a.filename?.endsWith('.xml')) && m.subject.includes(` ${doc.number} `),
+			).length;
+		const mailsBefore = stack.sandbox.smtp.mails.length;
+		const invoiceMailsBefore = invoiceMails();
+		const run = await runManually(stack.n8n, WORKFLOW_IDS.dinero, 'Catch-up Schedule');
+		assert.equal(run.status, 'success');
+		assert.equal(invoiceMails(), invoiceMailsBefore, 'not e-mailed again');
+		const after = (await ledger()).filter((r) => r.key === row.key);
+		assert.deepEqual(
+			after.map((r) => [r.status, r.notice]),
+			[['failed', 'sent']],
+		);
+		assert.match(String(after[0].message), /n8n stopped while this document was being e-mailed to .+, so it may have/);
+		const notices = stack.sandbox.smtp.mails
+			.slice(mailsBefore)
+			.filter((m) => m.subject.startsWith('E-invoice not sent: Dinero ') && m.subject.includes(` ${doc.number} (`));
+		assert.equal(notices.length, 1);
+		assert.match(notices[0].text, /check with the customer/);
+	});
 });

@@ -106,7 +106,8 @@ const credential = (type: string, label: string) => ({
 const table = (name: string) => ({ __rl: true, mode: 'name', value: name });
 
 /** The document key of the ledger: one row per source document, whatever format or destination it went to. */
-const DOCUMENT_KEY = "={{ [$json.source.system, $json.source.account, $json.source.kind, $json.source.id].join(':') }}";
+const DOCUMENT_KEY_JS = "[$json.source.system, $json.source.account, $json.source.kind, $json.source.id].join(':')";
+const DOCUMENT_KEY = `={{ ${DOCUMENT_KEY_JS} }}`;
 
 /** A Data Table read of every row, once per run (input 2 of a `waitForSideInput` merge). */
 function readWholeTable(name: string, tableName: string, position: [number, number]): Omit<TemplateNode, 'id'> {
@@ -121,13 +122,16 @@ function readWholeTable(name: string, tableName: string, position: [number, numb
 	};
 }
 
-/** A Data Table read of every ledger row that meets all the conditions. */
-function ledgerRowsWhere(conditions: Record<string, string>[]): Record<string, unknown> {
+/** A Data Table read of every ledger row that meets all the conditions (or any, with `match` 'anyCondition'). */
+function ledgerRowsWhere(
+	conditions: Record<string, string>[],
+	match: 'allConditions' | 'anyCondition' = 'allConditions',
+): Record<string, unknown> {
 	return {
 		resource: 'row',
 		operation: 'get',
 		dataTableId: table(LEDGER_TABLE),
-		matchType: 'allConditions',
+		matchType: match,
 		filters: { conditions },
 		returnAll: true,
 	};
@@ -509,7 +513,7 @@ function addDelivery(
 				name: 'Send by E-mail',
 				type: 'n8n-nodes-base.emailSend',
 				typeVersion: 2.1,
-				position: [1720 + dx, 480],
+				position: [2060 + dx, 440],
 				parameters: {
 					fromEmail: NOTIFY_FROM,
 					toEmail: '={{ $json.route.destinationSettings.email }}',
@@ -528,7 +532,7 @@ function addDelivery(
 				name: 'E-mail Sent',
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
-				position: [1960 + dx, 480],
+				position: [2180 + dx, 440],
 				parameters: {
 					mode: 'runOnceForEachItem',
 					jsCode:
@@ -702,9 +706,15 @@ function addDelivery(
 	b.connect(ubl, keyFailed, 1);
 	// Branch i of the Switch is destinations[i]; the e-mail branch reaches the ledger through "E-mail Sent".
 	const branch: Record<string, string | undefined> = { maventa, sftp, http, zenvoices, email, as2 };
+	// E-mail cannot de-duplicate: a "sending" row is its claim (see addEmailClaim).
+	const emailClaim = email ? addEmailClaim(b, dx) : undefined;
 	destinations.forEach(([destination], index) => {
 		const node = branch[destination]!;
-		b.connect(route, node, index);
+		if (destination === 'email' && emailClaim) {
+			for (const entry of emailClaim.entries) b.connect(route, entry, index);
+			b.connect(emailClaim.claimed, node);
+			b.connect(emailClaim.maybeSent, keyFailed);
+		} else b.connect(route, node, index);
 		// One Merge collects every branch, so the ledger, the summary and its e-mail run once per run.
 		b.connect(destination === 'email' ? emailed! : node, delivered, 0, index);
 		b.connect(node, keyFailed, 1);
@@ -726,6 +736,122 @@ function addDelivery(
 	return { ubl, keyFailed, summary, notice };
 }
 
+/**
+ * The e-mail branch's claim. Maventa, Zenvoices, HTTP, AS2 and SFTP recognise a document sent again; an e-mail
+ * cannot be taken back. So before the e-mail the ledger row says `sending`, and only the export result replaces it.
+ * A document that arrives here with a `sending` row (a run stopped between the e-mail and its result: the catch-up
+ * passes it on once settled, or it was emitted again) is not e-mailed again: it fails with a notice asking the user to
+ * check with the customer, and the manual export's Resend sends it when it did not arrive.
+ */
+function addEmailClaim(b: Builder, dx: number): { entries: string[]; claimed: string; maybeSent: string } {
+	// One read of the open claims per run and one decision per document (two row checks would each see the other's
+	// writes, as n8n runs one branch to its end before the next).
+	const claims = b.add({
+		name: 'Open E-mail Claims',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1580 + dx, 560],
+		parameters: ledgerRowsWhere([{ keyName: 'status', condition: 'eq', keyValue: 'sending' }]),
+		executeOnce: true,
+		alwaysOutputData: true,
+	});
+	const loaded = b.add(waitForSideInput('With Open Claims', [1580 + dx, 440]));
+	const claimedBefore = b.add({
+		name: 'Was Being E-mailed?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		position: [1700 + dx, 440],
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: 'email-claimed-before',
+						leftValue: `={{ $('Open E-mail Claims').all().some((row) => row.json.key === ${DOCUMENT_KEY_JS}) }}`,
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	});
+	const identity = ledgerValues('exported');
+	const values: Record<string, string> = {
+		...Object.fromEntries(
+			[
+				'time',
+				'source',
+				'account',
+				'documentId',
+				'kind',
+				'sender',
+				'receiver',
+				'receiverEndpoint',
+				'number',
+				'customerId',
+				'customerName',
+				'format',
+				'destination',
+			].map((column) => [column, identity[column]]),
+		),
+		key: DOCUMENT_KEY,
+		status: '=sending',
+		message:
+			'=Being e-mailed to {{ $json.route.destinationSettings.email }}; if this stays, n8n stopped during the send',
+	};
+	const claim = b.add({
+		name: 'Ledger: E-mailing',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1820 + dx, 440],
+		parameters: {
+			...ledgerUpsert(values),
+			filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY }] },
+		},
+	});
+	// The Data Table answers with the row: put the document (and its attachments) back for Send Email.
+	const restore = b.add({
+		name: 'Document Again',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [1940 + dx, 440],
+		parameters: {
+			mode: 'runOnceForEachItem',
+			jsCode: "const sent = $('Was Being E-mailed?').item;\nreturn { json: sent.json, binary: sent.binary };",
+		},
+	});
+	const maybeSent = b.add({
+		name: 'May Have Been E-mailed',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1820 + dx, 600],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{
+						id: 'email-maybe-sent',
+						name: 'error',
+						value:
+							'=n8n stopped while this document was being e-mailed to {{ $json.route.destinationSettings.email }}, so it may have arrived. It is not e-mailed again on its own: check with the customer, and send it with the manual export (Resend) if it did not arrive.',
+						type: 'string',
+					},
+				],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	b.connect(claims, loaded, 0, 1);
+	b.connect(loaded, claimedBefore);
+	b.connect(claimedBefore, maybeSent, 0);
+	b.connect(claimedBefore, claim, 1);
+	b.connect(claim, restore);
+	return { entries: [loaded, claims], claimed: restore, maybeSent };
+}
+
 /** Resent documents get the delivery key `<document key>:resend-<n>` (n counted in the ledger row). */
 const RESEND_KEY_CODE = String.raw`const resend = Number($json.resend ?? 0);
 if (!resend || !$json.document) return $input.item;
@@ -738,6 +864,7 @@ export const CATCH_UP = { lookbackDays: 3, settleMinutes: 10, minute: 35 } as co
 /** Catch-up (n8n Code node): documents whose "pending" row is older than the settle delay are sent now. */
 const SETTLED_CODE = String.raw`// A "pending" ledger row says when a catch-up pass first saw the document without an export result. A document still
 // in flight in a live run gets its result row when that run ends; one still pending after the settle delay is sent.
+// A "sending" row (an e-mail a stopped run did not confirm) is passed on the same way; the e-mail branch fails it.
 const settleMs = Number($('Catch-up Settings').first().json.settleMinutes ?? 10) * 60000;
 const pending = new Map($('Pending Rows').all().map((row) => [row.json.key, Date.parse(row.json.time)]));
 const now = Date.now();
@@ -906,7 +1033,14 @@ function addCatchUp(
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [720, 1100],
-		parameters: ledgerRowsWhere([{ keyName: 'status', condition: 'eq', keyValue: 'pending' }]),
+		// "sending" too: an e-mail a stopped run left unconfirmed is passed on once settled, and never marked pending.
+		parameters: ledgerRowsWhere(
+			[
+				{ keyName: 'status', condition: 'eq', keyValue: 'pending' },
+				{ keyName: 'status', condition: 'eq', keyValue: 'sending' },
+			],
+			'anyCondition',
+		),
 		executeOnce: true,
 		alwaysOutputData: true,
 	});
@@ -1056,7 +1190,7 @@ export function exportTemplate(spec: SourceSpec, variant?: ExportVariant): Templ
 	b.note(
 		'Note: Ledger',
 		[940, -260],
-		`## 3. Never twice: the ledger (Data Table \`${LEDGER_TABLE}\`)\n**Not Exported Yet** lets a document through only when the ledger has no *exported* row for its key (system:account:kind:id), so a document emitted again (a crash, a re-poll) is never sent twice. Every result is written back (upsert by that key) with time, sender, receiver, number, order numbers, format, destination, status, message and the XML; the *E-invoice: dashboard* workflow shows it.`,
+		`## 3. Never twice: the ledger (Data Table \`${LEDGER_TABLE}\`)\n**Not Exported Yet** lets a document through only when the ledger has no *exported* row for its key (system:account:kind:id), so a document emitted again (a crash, a re-poll) is never sent twice. E-mail, which no receiver can de-duplicate, is claimed first: *Ledger: E-mailing* writes \`sending\`, and a document that comes back still \`sending\` is not e-mailed again but fails with a notice (*Was Being E-mailed?*). Every result is written back (upsert by that key) with time, sender, receiver, number, order numbers, format, destination, status, message and the XML; the *E-invoice: dashboard* workflow shows it.`,
 		[480, 300],
 		6,
 	);
