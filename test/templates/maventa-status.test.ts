@@ -320,6 +320,7 @@ describe('Maventa: watch delivery status (real n8n, sandbox)', { timeout: 600_00
 		const moved = mailOf(failing);
 		assert.ok(moved.includes(`The Severa invoice is now in the status "${afterErrorName}".`), moved);
 		assert.doesNotMatch(moved, /manual export/);
+		assert.match(moved, /Moving it back to the status of invoices to transfer does not deliver it again/);
 		const refused = mailOf(locked);
 		assert.match(
 			refused,

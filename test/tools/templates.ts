@@ -2216,7 +2216,7 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 						id: 'maventa-status-severa-outcome',
 						name: 'severa',
 						value:
-							"={{ $json.error ? 'The Severa status could not be set: move the invoice to the status after error in Severa yourself. Severa answered: ' + (typeof $json.error === 'string' ? $json.error : ($json.error.message ?? 'unknown error')) : 'The Severa invoice is now in the status \"' + ($json.severaStatus?.name ?? $json.severaStatus?.guid) + '\". Fix the cause (the receiver\\'s e-invoice address in Severa, or an e-mail route in Maventa) and move it back to the status of invoices to transfer to send it again.' }}",
+							"={{ $json.error ? 'The Severa status could not be set: move the invoice to the status after error in Severa yourself. Severa answered: ' + (typeof $json.error === 'string' ? $json.error : ($json.error.message ?? 'unknown error')) : 'The Severa invoice is now in the status \"' + ($json.severaStatus?.name ?? $json.severaStatus?.guid) + '\". Moving it back to the status of invoices to transfer does not deliver it again: Maventa answers the same document id with this failed invoice. Fix the cause (the receiver\\'s e-invoice address, or an e-mail route in Maventa) and deliver it from Maventa or another way.' }}",
 						type: 'string',
 					},
 				],
@@ -2249,7 +2249,7 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 	b.note(
 		'Note: Severa',
 		[1100, -300],
-		`## Severa invoices\nRows of the *Severa → Maventa/AutoInvoice* template (*source* \`severa\`) are watched like the others. When Maventa reports one **FAILED**, **Severa: Set Status After Error** also moves the Severa invoice to the status after error: choose that status there (**New Status**, the same as *Set Status After Error* in the Severa template) and the Severa credential. DELIVERED changes nothing in Severa. If Severa refuses the change, the row still says \`failed\` and the one e-mail says the status could not be set, naming the invoice and Severa's answer. No Severa? Delete *From Severa?*, the two Severa nodes, and connect *Ledger: Not Delivered* to *Notify: Not Delivered*.`,
+		`## Severa invoices\nRows of the *Severa → Maventa/AutoInvoice* template (*source* \`severa\`) are watched like the others. When Maventa reports one **FAILED**, **Severa: Set Status After Error** also moves the Severa invoice to the status after error: choose that status there (**New Status**, the same as *Set Status After Error* in the Severa template) and the Severa credential. DELIVERED changes nothing in Severa. Moving the invoice back to the status to transfer does not deliver it again (Maventa answers the same document id with the failed invoice); the e-mail says so. If Severa refuses the change, the row still says \`failed\` and the one e-mail says the status could not be set, naming the invoice and Severa's answer. No Severa? Delete *From Severa?*, the two Severa nodes, and connect *Ledger: Not Delivered* to *Notify: Not Delivered*.`,
 		[440, 400],
 		7,
 	);
