@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 				Array.from({ length: Math.min(500, rows - i) }, (_, n) => ledgerRow(i + n)),
 			);
 		console.log(`${rows} ledger rows inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-		const firstId = Number((await stack.tables.allRows(stack.ledgerTable)).find((r) => r.xml)?.id ?? 1);
+		const firstId = Number((await stack.tables.rows(stack.ledgerTable)).find((r) => r.xml)?.id ?? 1);
 		const url = `${stack.n8n.url}/webhook/einvoice-dashboard`;
 		const authorization = `Basic ${Buffer.from(`${DASHBOARD_LOGIN.user}:${DASHBOARD_LOGIN.password}`).toString('base64')}`;
 		const cases: [string, string][] = [

@@ -157,6 +157,7 @@ async function benchIn(dir: string, documents: number): Promise<number> {
 	const stack = await startStack({
 		userFolder: path.join(dir, 'n8n'),
 		sandbox: { datasets: { billy: billyDir } },
+		exampleRules: false,
 		forceImport: true,
 		log,
 	});
@@ -196,7 +197,7 @@ async function benchIn(dir: string, documents: number): Promise<number> {
 			const number = documentNumberOf(record.body.toString('utf8')) ?? '?';
 			arrived.set(number, (arrived.get(number) ?? 0) + 1);
 		}
-		const ledger = (await stack.tables.allRows(stack.ledgerTable)) as Json[];
+		const ledger = (await stack.tables.rows(stack.ledgerTable)) as Json[];
 		const failed = new Set(ledger.filter((r) => r.status === 'failed').map((r) => String(r.number)));
 		const delivered = exportable.filter((n) => arrived.get(n)).length;
 		const lost = exportable.filter((n) => !arrived.get(n) && !failed.has(n)).length;

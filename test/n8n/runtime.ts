@@ -436,8 +436,8 @@ export class DataTables {
 		await this.n8n.rest('POST', `/rest/projects/${await this.project()}/data-tables/${id}/insert`, { data: rows });
 	}
 
-	/** Every row, page by page (n8n caps a page at 250 rows, so `rows` returns at most 250). */
-	async allRows(id: string): Promise<Record<string, unknown>[]> {
+	/** Every row, page by page in id order (the API caps a page at 250 rows in n8n 2.41; unsorted pages can overlap). */
+	async rows(id: string): Promise<Record<string, unknown>[]> {
 		const pageSize = 250;
 		const out: Record<string, unknown>[] = [];
 		for (;;) {
@@ -449,20 +449,6 @@ export class DataTables {
 			out.push(...page);
 			if (!page.length || (result.count !== undefined ? out.length >= result.count : page.length < pageSize))
 				return out;
-		}
-	}
-
-	async rows(id: string): Promise<Record<string, unknown>[]> {
-		// The API caps a page (250 rows in n8n 2.41): page until the reported count is in.
-		const all: Record<string, unknown>[] = [];
-		for (;;) {
-			const result = await this.n8n.rest<{ data?: Record<string, unknown>[]; count?: number }>(
-				'GET',
-				`/rest/projects/${await this.project()}/data-tables/${id}/rows?take=250&skip=${all.length}`,
-			);
-			const page = result.data ?? [];
-			all.push(...page);
-			if (!page.length || all.length >= (result.count ?? 0)) return all;
 		}
 	}
 }

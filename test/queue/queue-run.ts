@@ -387,7 +387,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		stops.unshift(() => main.stop());
 		await main.start();
 		await main.setupOwnerAndLogin();
-		const { tables, rules, ledger } = await ensureTables(main);
+		const { tables, rules, ledger } = await ensureTables(main, []);
 		await tables.insert(
 			rules,
 			[...plan.customers].map(([customerId, customer]) => ({
@@ -435,7 +435,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 					(l) => l.length > 0 && l.every((e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status)),
 				);
 				if (!finished) return undefined;
-				const rows = (await tables.allRows(ledger)).filter((r) => r.source === system);
+				const rows = (await tables.rows(ledger)).filter((r) => r.source === system);
 				return rows.length >= exportable.length || Date.now() - lastChange > 90_000 ? lists.flat() : undefined;
 			},
 			options.timeoutMs ?? 30 * 60_000,
@@ -458,7 +458,7 @@ export async function queueRun(options: QueueRunOptions): Promise<QueueRunResult
 		}
 		const failures = new Map<string, string>();
 		const ledgerStatus = new Map<string, string[]>();
-		for (const row of await tables.allRows(ledger)) {
+		for (const row of await tables.rows(ledger)) {
 			if (row.source !== system) continue;
 			const number = `${String(row.kind)}:${String(row.number)}`;
 			ledgerStatus.set(number, [...(ledgerStatus.get(number) ?? []), String(row.status)]);

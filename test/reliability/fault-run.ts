@@ -216,6 +216,7 @@ export async function faultRun(
 			forceImport: true,
 			pollEveryMinute: true,
 			sandbox: { datasets: dirs, faults, gatewayConflictOnRepeat: true },
+			exampleRules: false,
 			// Dinero's 100 requests/minute: raised on both sides (emulator above, credential here) for the run.
 			credentialData: { dineroApi: { requestsPerMinute: 1_000_000 } },
 			adjustWorkflow: adjust(args, maxPerPoll),

@@ -182,7 +182,7 @@ describe('Dashboard template: login, pages, filters, CSV', { timeout: 600_000 },
 	});
 
 	it('links each exported row to its stored XML', async () => {
-		const stored = (await stack.tables.allRows(stack.ledgerTable)) as Row[];
+		const stored = (await stack.tables.rows(stack.ledgerTable)) as Row[];
 		await withPage(async (page) => {
 			await page.goto(`${url}?status=exported`);
 			const href = String(await page.locator('tbody tr').first().locator('a').getAttribute('href'));

@@ -567,12 +567,19 @@ export async function importTemplates(
 	return files;
 }
 
-/** Create the two Data Tables (rules seeded with the examples, the ledger empty). */
-export async function ensureTables(n8n: N8nInstance): Promise<{ tables: DataTables; rules: string; ledger: string }> {
+/**
+ * Create the two Data Tables (rules seeded with `seedRules`, the examples by default; the ledger empty). Runs that
+ * bring their own rules seed none: a generated dataset can reuse an example customer's id, and the first rule for a
+ * customer wins.
+ */
+export async function ensureTables(
+	n8n: N8nInstance,
+	seedRules: Record<string, unknown>[] = EXAMPLE_RULES,
+): Promise<{ tables: DataTables; rules: string; ledger: string }> {
 	const tables = new DataTables(n8n);
 	const columns = (list: readonly (readonly [string, string])[]) =>
 		list.map(([name, type]) => ({ name, type: type as 'string' | 'boolean' }));
-	const rules = await tables.ensure(RULES_TABLE, columns(RULE_COLUMNS), EXAMPLE_RULES);
+	const rules = await tables.ensure(RULES_TABLE, columns(RULE_COLUMNS), seedRules);
 	const ledger = await tables.ensure(LEDGER_TABLE, columns(LEDGER_COLUMNS));
 	// A sandbox folder from an older version: add the columns the templates write now (e.g. "resends").
 	const project = (await n8n.rest<{ id: string }>('GET', '/rest/projects/personal')).id;
@@ -604,6 +611,8 @@ export interface StackOptions {
 	forceImport?: boolean;
 	/** Other datasets and fault profiles for the emulators. */
 	sandbox?: SandboxSetup;
+	/** Seed the export rules with the examples for the shipped datasets (default); off for runs with their own rules. */
+	exampleRules?: boolean;
 	/** Fields merged into the sandbox credentials by type, e.g. `{ dineroApi: { requestsPerMinute: 1000 } }`. */
 	credentialData?: Record<string, Record<string, unknown>>;
 	/** Change a template (sandbox-filled) before it is imported. */
@@ -667,7 +676,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		await step('n8n', () => n8n.start());
 		await step('owner', () => n8n.setupOwnerAndLogin());
 		if (!fresh && !options.forceImport) await step('credentials', () => refreshGatewayCredentials(n8n, sandbox));
-		const { tables, rules, ledger } = await step('tables', () => ensureTables(n8n));
+		const { tables, rules, ledger } = await step('tables', () =>
+			ensureTables(n8n, options.exampleRules === false ? [] : EXAMPLE_RULES),
+		);
 		// n8n 2.x runs an error workflow only when it is active; the dashboard is a webhook. Both are safe to publish.
 		await step('activate', async () => {
 			for (const id of [WORKFLOW_IDS.errors, WORKFLOW_IDS.dashboard]) await publish(n8n, id);

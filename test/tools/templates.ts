@@ -122,6 +122,18 @@ function readWholeTable(name: string, tableName: string, position: [number, numb
 	};
 }
 
+/** A Data Table read of every ledger row that meets all the conditions. */
+function ledgerRowsWhere(conditions: Record<string, string>[]): Record<string, unknown> {
+	return {
+		resource: 'row',
+		operation: 'get',
+		dataTableId: table(LEDGER_TABLE),
+		matchType: 'allConditions',
+		filters: { conditions },
+		returnAll: true,
+	};
+}
+
 /** A Merge that passes input 1 on only once input 2 (e.g. a table read) has run, so later nodes can read it. */
 function waitForSideInput(name: string, position: [number, number]): Omit<TemplateNode, 'id'> {
 	return {
@@ -895,13 +907,7 @@ function addCatchUp(
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [720, 1100],
-		parameters: {
-			resource: 'row',
-			operation: 'get',
-			dataTableId: table(LEDGER_TABLE),
-			returnAll: true,
-			filters: { conditions: [{ keyName: 'status', condition: 'eq', keyValue: 'pending' }] },
-		},
+		parameters: ledgerRowsWhere([{ keyName: 'status', condition: 'eq', keyValue: 'pending' }]),
 		executeOnce: true,
 		alwaysOutputData: true,
 	});
@@ -969,14 +975,7 @@ function addCatchUp(
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [-240, 1300],
-		parameters: {
-			resource: 'row',
-			operation: 'get',
-			dataTableId: table(LEDGER_TABLE),
-			matchType: 'allConditions',
-			filters: { conditions: [{ keyName: 'notice', condition: 'eq', keyValue: NOTICE_DUE }] },
-			returnAll: true,
-		},
+		parameters: ledgerRowsWhere([{ keyName: 'notice', condition: 'eq', keyValue: NOTICE_DUE }]),
 	});
 	const due = b.add({
 		name: 'Notices Due',

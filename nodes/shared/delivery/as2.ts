@@ -300,9 +300,24 @@ function compressedData(content: Buffer): Buffer {
 	return Buffer.from(asn1.toDer(structure).getBytes(), 'binary');
 }
 
+function messageIdDomain(config: As2Config): string {
+	return (config.messageIdDomain || config.as2From || 'as2').replace(/[^A-Za-z0-9.-]/g, '') || 'as2';
+}
+
 function newMessageId(config: As2Config): string {
-	const domain = (config.messageIdDomain || config.as2From || 'as2').replace(/[^A-Za-z0-9.-]/g, '') || 'as2';
-	return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`;
+	return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${messageIdDomain(config)}>`;
+}
+
+/**
+ * The Message-ID of a document's delivery, the same on every send of it: a partner that detects duplicates by
+ * Message-ID, as AS2 products commonly do, then answers a repeat after a crash with "duplicate-document"
+ * instead of booking the invoice twice. A resend meant as new delivery carries another key, so another id.
+ */
+export function documentMessageId(idempotencyKey: string, config: As2Config): string {
+	const digest = createHash('sha256')
+		.update(`${config.as2From}\u0000${config.as2To}\u0000${idempotencyKey}`)
+		.digest('hex');
+	return `<${digest.slice(0, 40)}@${messageIdDomain(config)}>`;
 }
 
 /** AS2 ids with spaces or specials are quoted (RFC 4130 §6.2). */

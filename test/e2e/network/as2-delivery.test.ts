@@ -122,6 +122,19 @@ describe('EDIFACT via AS2 in the real n8n engine', () => {
 		assert.equal(((out[1].json.document as IDataObject).interchange as IDataObject).controlReference, '2');
 	});
 
+	it('sends a document under the same Message-ID every time, so a partner that detects duplicates books it once', async () => {
+		const again = await runWorkflow(workflow(), {
+			input: [item('01-invoice-dk-b2b-standard')],
+			credentials: credentials(),
+			mode: 'trigger',
+		});
+		const [repeat] = again.output('Send via AS2');
+		const delivery = repeat.json.delivery as IDataObject;
+		assert.equal(delivery.status, 'alreadyDelivered', String(delivery.message));
+		assert.ok(peer.replays.includes(String(delivery.remoteId)), 'the partner saw the Message-ID before');
+		assert.equal(peer.received.filter((r) => r.messageId === delivery.remoteId).length, 1, 'processed once');
+	});
+
 	it('fails the item with the reason when the partner certificate is wrong', async () => {
 		const result = await runWorkflow(workflow(), {
 			input: [item('01-invoice-dk-b2b-standard')],

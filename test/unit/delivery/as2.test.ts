@@ -11,6 +11,7 @@ import {
 	As2Error,
 	buildAs2Message,
 	checkAs2Config,
+	documentMessageId,
 	sendAs2,
 	type As2Config,
 	type As2Post,
@@ -278,6 +279,15 @@ describe('AS2 delivery', () => {
 		await loopbackPost({ url: libas2.url, headers: message.headers, body: message.body });
 		await loopbackPost({ url: libas2.url, headers: message.headers, body: message.body });
 		assert.deepEqual(libas2.replays, [message.messageId]);
+	});
+
+	it("a document's Message-ID is its own: the same on every send, another for a resend key or another partner", () => {
+		const key = 'dinero:org-1:invoice:guid-1:peppol-bis3';
+		const id = documentMessageId(key, opensslConfig);
+		assert.match(id, /^<[0-9a-f]{40}@[A-Za-z0-9.-]+>$/);
+		assert.equal(documentMessageId(key, opensslConfig), id);
+		assert.notEqual(documentMessageId(`${key}:resend-1`, opensslConfig), id);
+		assert.notEqual(documentMessageId(key, { ...opensslConfig, as2To: 'OTHER-PARTNER' }), id);
 	});
 
 	it('checks the configuration without sending', async () => {

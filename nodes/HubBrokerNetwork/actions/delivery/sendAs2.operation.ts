@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { As2Error, as2ConfigFrom, sendAs2, type As2HttpResponse, type As2Post } from '../../../shared/delivery/as2';
+import {
+	As2Error,
+	as2ConfigFrom,
+	documentMessageId,
+	sendAs2,
+	type As2HttpResponse,
+	type As2Post,
+} from '../../../shared/delivery/as2';
 import { type DeliveryRecord, readDocument, skippedByRoute, templateValues } from '../../../shared/delivery/record';
 import { runPerItem } from '../../../shared/n8n/items';
 import { apiRequestFull, type Service } from '../../../shared/n8n/request';
@@ -119,6 +126,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 				config,
 				postVia(this, itemIndex, `${what} to ${config.as2To}`),
+				{ messageId: documentMessageId(idempotencyKey, config) },
 			);
 		} catch (error) {
 			if (!(error instanceof As2Error)) throw error;
