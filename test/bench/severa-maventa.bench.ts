@@ -11,7 +11,14 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
-import { loadWorkflow, pollTrigger, registerNodeType, repoRoot, runWorkflow } from '../e2e/harness';
+import {
+	loadWorkflow,
+	pollTrigger,
+	registerNodeType,
+	registerPassThrough,
+	repoRoot,
+	runWorkflow,
+} from '../e2e/harness';
 import { createMaventaEmulator } from '../sandbox/maventa/emulator';
 import { createSeveraEmulator } from '../sandbox/severa/emulator';
 
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
 			return [this.getInputData()];
 		},
 	} as unknown as INodeType);
+	// The ledger nodes need n8n's database (the template tests run them): here they pass their items on.
+	registerPassThrough('n8n-nodes-base.set', 'n8n-nodes-base.extractFromFile', 'n8n-nodes-base.dataTable');
 	const dataset = scaledDataset(copies);
 	const settings = JSON.parse(readFileSync(path.join(dataset, 'dataset.json'), 'utf8')).settings as Json;
 	const maventaSettings = JSON.parse(

@@ -168,6 +168,28 @@ class StickyNote implements INodeType {
 	} as unknown as INodeType['description'];
 }
 
+/** Passes its items on unchanged: see `registerPassThrough`. */
+class PassThrough implements INodeType {
+	description: INodeType['description'];
+	constructor(typeName: string) {
+		const name = typeName.split('.').pop()!;
+		this.description = {
+			displayName: name,
+			name,
+			group: ['transform'],
+			version: 1,
+			description: `Pass-through stand-in for ${typeName}`,
+			defaults: { name },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		} as unknown as INodeType['description'];
+	}
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
 const registry: Record<string, INodeType | IVersionedNodeType> = {};
 const credentialTypes: Record<string, ICredentialType> = {};
 let loaded = false;
@@ -206,6 +228,15 @@ export async function loadPackage(): Promise<{ nodes: string[]; credentials: str
 /** Add a node type under a full type name (e.g. a stand-in for a built-in node a template uses). */
 export function registerNodeType(typeName: string, type: INodeType | IVersionedNodeType): void {
 	registry[typeName] = type;
+}
+
+/**
+ * Let built-in nodes that sit beside a template's main path pass their items on unchanged, e.g. the ledger's Set,
+ * Extract From File and Data Table nodes (Data Tables live in n8n's database, which does not run in-process). The
+ * real nodes run in the template tests (`test/templates`, a real n8n).
+ */
+export function registerPassThrough(...typeNames: string[]): void {
+	for (const typeName of typeNames) registry[typeName] = new PassThrough(typeName);
 }
 
 /** Add a credential type that is not in our package (tests of the harness itself). */

@@ -4,7 +4,9 @@
  *
  * n8n-nodes-base is not installed in-process, so the template's Send Email node runs as a stand-in that sends the
  * message (recipient, subject, text from the template's expressions) with nodemailer to the SMTP sandbox on loopback,
- * as the real node does over SMTP; every other node is ours and runs unchanged.
+ * as the real node does over SMTP. The ledger rows (Set, Extract From File, Data Table nodes beside the main path)
+ * need n8n's database: here they pass their items on unchanged, and `test/templates/templates.test.ts` checks them in a
+ * real n8n. Every other node is ours and runs unchanged.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
 	pollTrigger,
 	registerCredentialType,
 	registerNodeType,
+	registerPassThrough,
 	repoRoot,
 	runWorkflow,
 	testCredential,
@@ -185,6 +188,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 	before(() => {
 		registerCredentialType(smtpCredentialType);
 		registerNodeType('n8n-nodes-base.emailSend', new EmailSend());
+		registerPassThrough('n8n-nodes-base.set', 'n8n-nodes-base.extractFromFile', 'n8n-nodes-base.dataTable');
 	});
 
 	describe('a normal transfer', () => {

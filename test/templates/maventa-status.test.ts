@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { DASHBOARD_LOGIN, datasets, startStack, type Stack } from '../tools/stack';
+import { DASHBOARD_LOGIN, datasets, severaStatuses, startStack, type Stack } from '../tools/stack';
 import { WORKFLOW_IDS } from '../tools/templates';
 import { runManually, waitFor } from './support';
 
@@ -215,6 +215,122 @@ describe('Maventa: watch delivery status (real n8n, sandbox)', { timeout: 600_00
 		assert.equal(statusReads(), readsBefore, 'rows with a final status are not asked again');
 		const rows = await ledger();
 		for (const doc of DOCS) assert.deepEqual(rowOf(rows, doc), rowOf(before, doc), doc.number);
+	});
+
+	it('Severa rows: FAILED moves the invoice to "after error" with one e-mail, DELIVERED leaves Severa alone, a refused status change is in the e-mail', async () => {
+		const { afterError } = severaStatuses();
+		const severa = stack.sandbox.severa;
+		const afterErrorName = severa.statuses.find((s) => s.guid === afterError)!.name as string;
+		// Three Severa invoices not in the status after error (as sent by the Severa template, whatever their status now).
+		const sent = severa.invoices.filter((i) => i.number !== null && i.status.guid !== afterError);
+		assert.ok(sent.length >= 3);
+		const initial = new Map(sent.map((i) => [i.guid as string, i.status.guid as string]));
+		const [failing, reached, locked] = sent.map((invoice, i) => ({
+			invoice,
+			doc: {
+				number: String(invoice.number),
+				customer: String(invoice.customer.name),
+				eia: i === 1 ? KNOWN_EIA : UNKNOWN_EIA,
+				kind: invoice.isCreditNote ? 'creditNote' : 'invoice',
+				blank: 'empty',
+			} as Doc,
+		}));
+		const cases = [failing, reached, locked];
+		const severaKey = (c: (typeof cases)[number]) => `severa:watch-test:${c.doc.kind}:${c.invoice.guid}`;
+		const severaIds = new Map<string, string>();
+		for (const c of cases) severaIds.set(c.doc.number, await sendToMaventa(c.doc));
+		await stack.tables.insert(
+			stack.ledgerTable,
+			cases.map((c) => ({
+				key: severaKey(c),
+				time: new Date().toISOString(),
+				source: 'severa',
+				account: 'watch-test',
+				documentId: c.invoice.guid,
+				kind: c.doc.kind,
+				number: c.doc.number,
+				customerName: c.doc.customer,
+				receiver: c.doc.customer,
+				receiverEndpoint: c.doc.eia,
+				format: 'peppol-bis3',
+				destination: 'maventa',
+				status: 'exported',
+				message: 'Accepted by Maventa',
+				remoteId: severaIds.get(c.doc.number),
+				deliveryStatus: '',
+				notice: '',
+			})),
+		);
+		// Severa refuses the status change of one invoice (not retried: a 4xx).
+		severa.inject({
+			method: 'PATCH',
+			path: new RegExp(`^/v1/invoices/${locked.invoice.guid}$`),
+			status: 400,
+			type: 'InvalidOperation',
+			message: 'Injected: the invoice is locked by another user',
+			times: 5,
+		});
+		const changesBefore = severa.statusChanges.length;
+		const mailsBefore = mails().length;
+		const dineroBefore = await ledger();
+		const started = Date.now();
+		await runWatcher();
+		process.stdout.write(`# watcher run with Severa rows: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+		// Severa: only the undelivered invoice whose status change Severa accepted moved, to the status after error.
+		const changes = severa.statusChanges.slice(changesBefore);
+		assert.deepEqual(
+			changes.map((c) => [c.invoiceGuid, c.to]),
+			[[failing.invoice.guid, afterError]],
+		);
+		const statusOf = (c: (typeof cases)[number]) => severa.invoices.find((i) => i.guid === c.invoice.guid)!.status.guid;
+		assert.equal(statusOf(failing), afterError);
+		assert.equal(statusOf(reached), initial.get(reached.invoice.guid), 'a delivered Severa invoice is not touched');
+		assert.equal(statusOf(locked), initial.get(locked.invoice.guid), 'Severa refused the change');
+
+		// The ledger: every row has its network status, the refused status change included.
+		const rows = await ledger();
+		const row = (c: (typeof cases)[number]) => rows.find((r) => r.key === severaKey(c))!;
+		assert.equal(row(failing).deliveryStatus, 'failed');
+		assert.equal(row(locked).deliveryStatus, 'failed', 'the network failure is recorded though Severa refused');
+		assert.equal(row(reached).deliveryStatus, 'delivered');
+		for (const c of cases) assert.equal(row(c).status, 'exported', c.doc.number);
+		for (const c of [failing, locked])
+			assert.match(row(c).message, /^Maventa could not deliver it: No route to the recipient 0088:5790000099999/);
+		for (const doc of DOCS) assert.deepEqual(rowOf(rows, doc), rowOf(dineroBefore, doc), `${doc.number} untouched`);
+
+		// One e-mail per undelivered Severa invoice, none for the delivered one.
+		const got = await waitFor(
+			'the Severa e-mails',
+			async () => (mails().length - mailsBefore >= 2 ? mails().slice(mailsBefore) : undefined),
+			20_000,
+			250,
+		);
+		await new Promise((r) => setTimeout(r, 500));
+		assert.equal(mails().length - mailsBefore, 2, got.map((m) => m.subject).join(' | '));
+		const mailOf = (c: (typeof cases)[number]) => {
+			const mine = got.filter((m) => m.subject.includes(` ${c.doc.number} `));
+			assert.equal(mine.length, 1, `exactly one e-mail for ${c.doc.number}`);
+			const noun = c.doc.kind === 'creditNote' ? 'credit note' : 'invoice';
+			assert.equal(mine[0].subject, `E-invoice not delivered: Severa ${noun} ${c.doc.number} (${c.doc.customer})`);
+			assert.match(mine[0].text, /Reason: Maventa could not deliver it: No route to the recipient/);
+			assert.ok(mine[0].text.includes(`Maventa invoice id: ${severaIds.get(c.doc.number)}`));
+			return mine[0].text;
+		};
+		const moved = mailOf(failing);
+		assert.ok(moved.includes(`The Severa invoice is now in the status "${afterErrorName}".`), moved);
+		assert.doesNotMatch(moved, /manual export/);
+		assert.match(moved, /Moving it back to the status of invoices to transfer does not deliver it again/);
+		const refused = mailOf(locked);
+		assert.match(
+			refused,
+			/The Severa status could not be set: move the invoice to the status after error in Severa yourself/,
+		);
+		assert.match(refused, new RegExp(`Severa answered: .*${locked.doc.number}`));
+		assert.match(refused, /Injected: the invoice is locked by another user/);
+		process.stdout.write(
+			`# Severa rows: 1 moved to "${afterErrorName}", 1 delivered untouched, 1 refused by Severa; e-mails: 2\n`,
+		);
 	});
 
 	it('a status Maventa cannot answer: one e-mail for the run, the row is left for the next run', async () => {

@@ -2,7 +2,8 @@
  * The shipped templates in a real n8n 2.41 (our package installed as a community package) against the sandbox:
  * Dinero and Billy export workflows activated and polled on their schedule, documents delivered to Maventa, an HTTP
  * gateway, Zenvoices and e-mail (a real SMTP server), judged by the official validator; the ledger Data Table;
- * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium.
+ * a second run that must not send anything twice; an injected delivery failure; the dashboard in headless Chromium;
+ * the Severa → Maventa template with its ledger rows.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -56,6 +57,8 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 	const count = (system: string, destination?: string) =>
 		expected.filter((d) => d.system === system && (!destination || d.destination === destination)).length;
 	const ledger = async () => (await stack.tables.rows(stack.ledgerTable)) as Row[];
+	/** Rows of the Dinero and Billy workflows (the Severa template writes its own, checked in its test). */
+	const exportLedger = async () => (await ledger()).filter((r) => r.source !== 'severa');
 	/** Maventa invoices from Dinero and Billy (the Severa template sends to the same Maventa account). */
 	const severaNumbers = new Set(
 		(JSON.parse(readFileSync(path.join(datasets.severa, 'invoices.json'), 'utf8')) as Row[]).map((i) =>
@@ -126,7 +129,7 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		// Polls fire on the next minute; each trigger emits its whole dataset once (export since 2000-01-01).
 		await waitFor(
 			'every expected document in the ledger',
-			async () => (await ledger()).length >= expected.length,
+			async () => (await exportLedger()).length >= expected.length,
 			200_000,
 			5000,
 		);
@@ -135,7 +138,7 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		await deactivate(stack.n8n, WORKFLOW_IDS.dinero);
 		await deactivate(stack.n8n, WORKFLOW_IDS.billy);
 
-		const rows = await ledger();
+		const rows = await exportLedger();
 		assert.equal(rows.length, expected.length, 'one ledger row per document');
 		assert.equal(new Set(rows.map((r) => r.key)).size, rows.length, 'ledger keys are unique');
 		const byDoc = new Map(rows.map((r) => [`${r.source}:${r.number}`, r]));
@@ -244,13 +247,20 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			`Dinero: ${count('dinero') - 1} e-invoice(s) exported`,
 		]);
 
-		// The dashboard shows every row with the failed one marked, and fits a laptop screen without scrolling sideways.
+		// The dashboard shows every row with the failed ones marked (the Severa template's refusal too, once its run has
+		// written its rows), and fits a laptop screen without scrolling sideways.
+		await waitFor('the Severa run', async () => severaIn(severaStatuses().toTransfer).length === 0, 150_000, 3000);
+		await waitForExecutions(stack.n8n, SEVERA_WORKFLOW_ID, 1);
+		const everyRow = await ledger();
+		assert.equal(everyRow.length, rows.length + severaToTransfer.length, 'one row per Severa invoice too');
 		await withPage(async (page) => {
 			await page.goto(`${stack.n8n.url}/webhook/einvoice-dashboard`);
-			assert.equal(await page.locator('tbody tr').count(), rows.length);
+			assert.equal(await page.locator('tbody tr').count(), everyRow.length);
 			const failed = page.locator('tbody tr.failed');
-			assert.equal(await failed.count(), 1);
-			assert.match(await failed.innerText(), new RegExp(`${FAILING.number}[\\s\\S]*Injected failure`));
+			assert.equal(await failed.count(), 2);
+			const failedText = (await failed.allInnerTexts()).join('\n');
+			assert.match(failedText, new RegExp(`${FAILING.number}[\\s\\S]*Injected failure: file rejected`));
+			assert.match(failedText, new RegExp(`${SEVERA_REFUSED}[\\s\\S]*Injected failure: recipient rejected`));
 			// A string, so the test needs no DOM typings.
 			const overflow = Number(
 				await page.evaluate(
@@ -275,7 +285,7 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		assert.equal(billy.status, 'success');
 		const after = deliveries();
 		assert.deepEqual(after, { ...before, maventa: before.maventa + 1 }, 'only the failed document went out again');
-		const rows = await ledger();
+		const rows = await exportLedger();
 		assert.equal(rows.length, expected.length, 'still one ledger row per document');
 		assert.ok(
 			rows.every((r) => r.status === 'exported'),
@@ -482,8 +492,10 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 			await Promise.all([page.waitForURL(/customer=/), page.click('button[type=submit]')]);
 			assert.equal(await page.locator('tbody tr').count(), moellers.length);
 			await page.screenshot({ path: path.join(artifacts, 'dashboard-filtered.png') });
+			// Every Dinero and Billy document is exported by now; the Severa invoice Maventa refused is the failed one.
 			await page.goto(`${url}?status=failed`);
-			assert.match(await page.locator('tbody').innerText(), /No documents match/);
+			assert.equal(await page.locator('tbody tr').count(), 1);
+			assert.match(await page.locator('tbody').innerText(), new RegExp(`${SEVERA_REFUSED}[\\s\\S]*Injected failure`));
 
 			// The XML link of a row returns that document.
 			await page.goto(url);
@@ -615,6 +627,39 @@ describe('Template workflows in a real n8n against the sandbox', { timeout: 900_
 		assert.match(mails[0].subject, new RegExp(`(invoice|credit note) ${SEVERA_REFUSED}\\b`));
 		assert.match(mails[0].text, /Injected failure: recipient rejected the document/);
 		assert.equal((await executions(stack.n8n, SEVERA_WORKFLOW_ID)).length, 1, 'one run: later polls found nothing');
+
+		// The ledger: one row per invoice under its document key, Maventa's id (for the delivery watcher) and the XML
+		// as sent; the refused one failed with the reason.
+		const organisation = (
+			JSON.parse(readFileSync(path.join(datasets.severa, 'organizationdetails.json'), 'utf8')) as Row
+		).name as string;
+		const severaRows = (await ledger()).filter((r) => r.source === 'severa');
+		assert.equal(severaRows.length, severaToTransfer.length, 'one ledger row per Severa invoice');
+		for (const number of severaToTransfer) {
+			const invoice = stack.sandbox.severa.invoices.find((i) => String(i.number) === number)!;
+			const row = severaRows.find((r) => r.number === number);
+			assert.ok(row, `ledger row of Severa ${number}`);
+			const kind = invoice.isCreditNote ? 'creditNote' : 'invoice';
+			assert.equal(row.key, `severa:${organisation}:${kind}:${invoice.guid}`);
+			assert.equal(row.documentId, invoice.guid);
+			assert.equal(row.kind, kind);
+			assert.equal(row.destination, 'maventa');
+			assert.equal(row.format, 'peppol-bis3');
+			assert.equal(row.notice, '');
+			for (const column of ['time', 'sender', 'receiver', 'customerName', 'message'])
+				assert.ok(row[column], `${column} of Severa ${number}`);
+			if (number === SEVERA_REFUSED) {
+				assert.equal(row.status, 'failed');
+				assert.match(row.message, /Injected failure: recipient rejected the document/);
+				assert.equal(row.remoteId, '');
+			} else {
+				const atMaventa = sent.find((r) => String(r.invoice.number) === number)!;
+				assert.equal(row.status, 'exported', `${number}: ${row.message}`);
+				assert.equal(row.remoteId, atMaventa.invoice.id);
+				assert.equal(row.deliveryStatus, '', `${number}: no network status yet (the watcher asks Maventa)`);
+				assert.equal(row.xml, atMaventa.file.xml, `${number}: the XML as sent`);
+			}
+		}
 		const results = await validateDocuments(Object.fromEntries(sent.map((r, i) => [`severa-${i}.xml`, r.file.xml])));
 		assert.deepEqual(
 			Object.entries(results)

@@ -179,8 +179,8 @@ export const EXAMPLE_RULES: Record<string, unknown>[] = [
 	},
 ];
 
-/** The Severa → Maventa template ships without an id (it is not generated); the sandbox gives it this one. */
-export const SEVERA_WORKFLOW_ID = 'EinvSeveraMaventa';
+/** The Severa → Maventa template's workflow id. */
+export const SEVERA_WORKFLOW_ID = WORKFLOW_IDS.severa;
 
 /** The Severa dataset's three statuses (to transfer, after transfer, after error). */
 export const severaStatuses = () =>
@@ -463,8 +463,6 @@ export interface SandboxTemplateOptions {
 /** A template with the sandbox credential ids and the datasets' seller/payment details filled in. */
 export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions = {}, network?: NetworkSandbox): Json {
 	const workflow = JSON.parse(JSON.stringify(template)) as Json;
-	const severaTemplate = (workflow.nodes as Json[]).some((n) => n.type.endsWith('.severaInvoiceStatusTrigger'));
-	if (severaTemplate) workflow.id ??= SEVERA_WORKFLOW_ID;
 	const dirs = options.datasets ?? datasets;
 	for (const node of workflow.nodes as Json[]) {
 		for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, Json>)) {
@@ -487,7 +485,8 @@ export function sandboxWorkflow(template: Json, options: SandboxTemplateOptions 
 		if (node.type.endsWith('.dinero') && p.sellerDetails) p.sellerDetails = { ...(info(dirs.dinero).seller ?? {}) };
 		if (node.type.endsWith('.billy') && p.options?.paymentDetails)
 			p.options = { ...p.options, paymentDetails: settings(dirs.billy).paymentMeans ?? {} };
-		// The Severa template leaves its three statuses to the user: the sandbox picks the dataset's.
+		// The Severa template and the Maventa watcher leave their Severa statuses to the user: the sandbox picks the
+		// dataset's (a status node named "… After Error" gets the status after error).
 		if (node.type.endsWith('.severaInvoiceStatusTrigger'))
 			p.status = { __rl: true, mode: 'id', value: severaStatuses().toTransfer };
 		if (node.type.endsWith('.severaInvoiceStatus') && p.operation === 'setStatus')

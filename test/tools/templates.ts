@@ -25,6 +25,7 @@ export const WORKFLOW_IDS = {
 	match: 'EinvMatchCustomer',
 	zenvoices: 'EinvZenvoicesExp',
 	deliveryStatus: 'EinvMaventaStatus',
+	severa: 'EinvSeveraMaventa',
 } as const;
 
 export interface TemplateNode {
@@ -2257,13 +2258,14 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 		name: 'Notify: Not Delivered',
 		type: 'n8n-nodes-base.emailSend',
 		typeVersion: 2.1,
-		position: [1200, 300],
+		position: [1920, 300],
 		parameters: {
 			fromEmail: NOTIFY_FROM,
 			toEmail: NOTIFY_TO,
 			subject: `=E-invoice not delivered: ${docLabel} ({{ $json.customerName }})`,
 			emailFormat: 'text',
-			text: `=${docLabel} to {{ $json.customerName }} was accepted by Maventa, but Maventa could not deliver it to the receiver{{ $json.receiverEndpoint ? ' (' + $json.receiverEndpoint + ')' : '' }}.\n\nReason: {{ $json.message }}\n\nMaventa invoice id: {{ $json.remoteId }}\n\nThe ledger row stays "exported" with delivery status "failed" (red on the dashboard), so it is not sent again on its own. Fix the cause (the receiver's e-invoice address, or an e-mail route in Maventa) and send it again with the "E-invoice: manual export" form, ticking "Resend".`,
+			// A Severa row says where its invoice is now (Severa Outcome); the others are sent again with the manual export.
+			text: `=${docLabel} to {{ $json.customerName }} was accepted by Maventa, but Maventa could not deliver it to the receiver{{ $json.receiverEndpoint ? ' (' + $json.receiverEndpoint + ')' : '' }}.\n\nReason: {{ $json.message }}\n\nMaventa invoice id: {{ $json.remoteId }}\n\n{{ $json.source === 'severa' && $json.severa ? $json.severa : 'The ledger row stays "exported" with delivery status "failed" (red on the dashboard), so it is not sent again on its own. Fix the cause (the receiver\\'s e-invoice address, or an e-mail route in Maventa) and send it again with the "E-invoice: manual export" form, ticking "Resend".' }}`,
 			options: {},
 		},
 		credentials: smtp,
@@ -2296,7 +2298,72 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 	b.connect(status, unread, 1);
 	b.connect(outcome, delivered, 0);
 	b.connect(outcome, failed, 1);
-	b.connect(failed, notifyFailed);
+	// Severa rows (source severa, from the Severa → Maventa template) also move their invoice to the status after error.
+	const fromSevera = b.add({
+		name: 'From Severa?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		position: [1200, 300],
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: 'maventa-status-severa',
+						leftValue: '={{ $json.source }}',
+						rightValue: 'severa',
+						operator: { type: 'string', operation: 'equals' },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	});
+	const severaStatus = b.add({
+		name: 'Severa: Set Status After Error',
+		type: `${PACKAGE}.severaInvoiceStatus`,
+		typeVersion: 1,
+		position: [1440, 160],
+		parameters: {
+			resource: 'invoice',
+			operation: 'setStatus',
+			invoiceId: '={{ $json.documentId }}',
+			status: { __rl: true, mode: 'list', value: '', cachedResultName: 'Choose: Severa status after error' },
+		},
+		credentials: credential('severaApi', 'Visma Severa account'),
+		onError: 'continueErrorOutput',
+	});
+	const severaOutcome = b.add({
+		name: 'Severa Outcome',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1680, 160],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					// The ledger row's source (the Severa node puts the item contract's source object there).
+					{ id: 'maventa-status-severa-source', name: 'source', value: 'severa', type: 'string' },
+					{
+						id: 'maventa-status-severa-outcome',
+						name: 'severa',
+						value:
+							"={{ $json.error ? 'The Severa status could not be set: move the invoice to the status after error in Severa yourself. Severa answered: ' + (typeof $json.error === 'string' ? $json.error : ($json.error.message ?? 'unknown error')) : 'The Severa invoice is now in the status \"' + ($json.severaStatus?.name ?? $json.severaStatus?.guid) + '\". Moving it back to the status of invoices to transfer does not deliver it again: Maventa answers the same document id with this failed invoice. Fix the cause (the receiver\\'s e-invoice address, or an e-mail route in Maventa) and deliver it from Maventa or another way.' }}",
+						type: 'string',
+					},
+				],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+	b.connect(failed, fromSevera);
+	b.connect(fromSevera, severaStatus, 0);
+	b.connect(fromSevera, notifyFailed, 1);
+	b.connect(severaStatus, severaOutcome, 0);
+	b.connect(severaStatus, severaOutcome, 1);
+	b.connect(severaOutcome, notifyFailed);
 	b.connect(unread, notifyUnread);
 	b.note(
 		'Note: Delivery Status',
@@ -2315,11 +2382,206 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 	b.note(
 		'Note: Severa',
 		[1100, -300],
-		'## Severa invoices\nThe *Severa → Maventa/AutoInvoice* template moves an invoice to its "after transfer" status when Maventa accepts it and does not write this ledger, so its invoices are not watched here. Handing a later delivery failure to the Severa "after error" status would need that template to write ledger rows first; it is not built.',
+		`## Severa invoices\nRows of the *Severa → Maventa/AutoInvoice* template (*source* \`severa\`) are watched like the others. When Maventa reports one **FAILED**, **Severa: Set Status After Error** also moves the Severa invoice to the status after error: choose that status there (**New Status**, the same as *Set Status After Error* in the Severa template) and the Severa credential. DELIVERED changes nothing in Severa. Moving the invoice back to the status to transfer does not deliver it again (Maventa answers the same document id with the failed invoice); the e-mail says so. If Severa refuses the change, the row still says \`failed\` and the one e-mail says the status could not be set, naming the invoice and Severa's answer. No Severa? Delete *From Severa?*, the two Severa nodes, and connect *Ledger: Not Delivered* to *Notify: Not Delivered*.`,
 		[440, 400],
 		7,
 	);
 	return b.workflow(WORKFLOW_IDS.deliveryStatus, 'Maventa: watch delivery status');
+}
+
+/** The reason a Severa invoice was not transferred: the node's error, else the document's fatal findings. */
+const SEVERA_REASON =
+	"($json.error ? (typeof $json.error === 'string' ? $json.error : ($json.error.message ?? 'unknown error')) : ($json.document && $json.document.findings ? $json.document.findings.filter(f => f.flag === 'fatal').map(f => f.id + ': ' + f.message).join('; ') : 'unknown'))";
+
+/** Ledger columns of a Severa invoice sent to (or refused before/by) Maventa. */
+function severaLedgerValues(status: 'exported' | 'failed'): Record<string, string> {
+	return {
+		...ledgerValues(status),
+		// The template has no route: every invoice goes to Maventa.
+		destination: '=maventa',
+		...(status === 'failed' ? { message: `={{ ${SEVERA_REASON} }}` } : {}),
+		// No catch-up pass here to send a notice left due: the e-mail goes out in the same run as the row.
+		notice: '={{ "" }}',
+	};
+}
+
+/**
+ * "Severa → Maventa/AutoInvoice": Severa Invoice Status Trigger → Invoice to UBL → Maventa Send → status after
+ * transfer + exported ledger row; every failure → status after error + one e-mail + failed ledger row. The statuses
+ * are Severa's own workflow, so no export rules and no ledger check before sending: the trigger emits an invoice
+ * when it enters the status to transfer, and the status moves on after the run.
+ */
+export function severaTemplate(): TemplateWorkflow {
+	const b = new Builder('severa-maventa');
+	const severa = credential('severaApi', 'Visma Severa account');
+	const setStatus = (name: string, position: [number, number], choose: string): Omit<TemplateNode, 'id'> => ({
+		name,
+		type: `${PACKAGE}.severaInvoiceStatus`,
+		typeVersion: 1,
+		position,
+		parameters: {
+			resource: 'invoice',
+			operation: 'setStatus',
+			invoiceId: '={{ $json.source.id }}',
+			status: { __rl: true, mode: 'list', value: '', cachedResultName: choose },
+		},
+		credentials: severa,
+	});
+	const trigger = b.add({
+		name: 'Severa Invoice Status Trigger',
+		type: `${PACKAGE}.severaInvoiceStatusTrigger`,
+		typeVersion: 1,
+		position: [0, 300],
+		parameters: {
+			pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] },
+			status: { __rl: true, mode: 'list', value: '', cachedResultName: 'Choose: status of invoices to transfer' },
+			downloadPdf: true,
+			includeExisting: true,
+			options: {},
+		},
+		credentials: severa,
+	});
+	const ubl = b.add({
+		name: 'Invoice to UBL',
+		type: `${PACKAGE}.invoiceToUbl`,
+		typeVersion: 1,
+		position: [260, 300],
+		parameters: {
+			invoiceSource: 'field',
+			invoiceField: 'invoice',
+			format: 'peppol-bis3',
+			onInvalid: 'output',
+			options: { attachPdf: true, pdfProperty: 'pdf', fileName: '{kind}-{number}.xml' },
+		},
+		onError: 'continueErrorOutput',
+	});
+	const maventa = b.add({
+		name: 'Maventa Send',
+		type: `${PACKAGE}.maventaSend`,
+		typeVersion: 1,
+		position: [560, 200],
+		parameters: {
+			operation: 'send',
+			documentProperty: 'document',
+			sendOriginalPdf: true,
+			pdfProperty: 'pdf',
+			sendByEmail: true,
+			options: {},
+		},
+		credentials: credential('maventaApi', 'Maventa account'),
+		onError: 'continueErrorOutput',
+	});
+	const transferred = b.add(setStatus('Set Status After Transfer', [860, 100], 'Choose: status after transfer'));
+	const afterError = b.add({
+		...setStatus('Set Status After Error', [860, 460], 'Choose: status after error'),
+		onError: 'continueRegularOutput',
+	});
+	const notify = b.add({
+		name: 'Notify by E-mail',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		position: [1120, 460],
+		parameters: {
+			fromEmail: NOTIFY_FROM,
+			toEmail: NOTIFY_TO,
+			subject:
+				"=E-invoice transfer failed: {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} ({{ $json.source.customerName }})",
+			emailFormat: 'text',
+			text: "=Visma Severa {{ $json.source.kind === 'creditNote' ? 'credit note' : 'invoice' }} {{ $json.source.number }} to {{ $json.source.customerName }} was not transferred to Maventa.\n\nReason: {{ $json.error ? $json.error : ($json.document && $json.document.findings ? $json.document.findings.filter(f => f.flag === 'fatal').map(f => f.id + ': ' + f.message).join('; ') : 'unknown') }}\n\nThe invoice is now in the status \"{{ $json.source.status }}\". Fix it in Severa and move it back to the status of invoices to transfer to send it again.",
+			options: {},
+		},
+		credentials: smtp,
+	});
+	const readXml = b.add({
+		name: 'Read XML',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1.1,
+		position: [1120, 100],
+		parameters: {
+			operation: 'text',
+			binaryPropertyName: 'document',
+			destinationKey: 'xml',
+			options: { keepSource: 'both' },
+		},
+	});
+	const key = (name: string, id: string, position: [number, number]) =>
+		b.add({
+			name,
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position,
+			parameters: {
+				mode: 'manual',
+				assignments: { assignments: [{ id, name: 'key', value: DOCUMENT_KEY, type: 'string' }] },
+				includeOtherFields: true,
+				options: {},
+			},
+		});
+	const keyExported = key('Document Key', 'severa-key-ok', [1360, 100]);
+	const ledgerOk = b.add({
+		name: 'Ledger: Exported',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1600, 100],
+		parameters: ledgerUpsert(severaLedgerValues('exported')),
+	});
+	const keyFailed = key('Failed Document Key', 'severa-key-failed', [1120, 720]);
+	const ledgerFailed = b.add({
+		name: 'Ledger: Failed',
+		type: 'n8n-nodes-base.dataTable',
+		typeVersion: 1.1,
+		position: [1360, 720],
+		parameters: ledgerUpsert(severaLedgerValues('failed')),
+	});
+	b.connect(trigger, ubl);
+	b.connect(ubl, maventa, 0);
+	// Output 2: invalid documents (pre-flight), output 3: errors.
+	b.connect(ubl, afterError, 1);
+	b.connect(ubl, afterError, 2);
+	b.connect(maventa, transferred, 0);
+	b.connect(maventa, afterError, 1);
+	b.connect(afterError, notify);
+	b.connect(afterError, keyFailed);
+	b.connect(transferred, readXml);
+	b.connect(readXml, keyExported);
+	b.connect(keyExported, ledgerOk);
+	b.connect(keyFailed, ledgerFailed);
+	b.note(
+		'Note: statuses',
+		[-40, -220],
+		'## The three statuses\n**Status of invoices to transfer** (trigger): invoices moved into it are sent. It must *not* be flagged "Sent" in Severa; the trigger refuses such a status ("Status of the invoices to be transferred can not be sent").\n\n**Status after transfer** (Set Status After Transfer): where a sent invoice lands, typically flagged Sent + read-only.\n\n**Status after error** (Set Status After Error): where an invoice lands when it could not be sent. Fix it and move it back to the transfer status.',
+		[420, 300],
+		4,
+	);
+	b.note(
+		'Note: original PDF',
+		[420, -220],
+		'## Send original PDF\nOn in three places: the trigger downloads the PDF (*Download Original PDF*), Invoice to UBL embeds it in the e-invoice (*Attach Original PDF*), and Maventa Send uploads XML + PDF as one ZIP (*Send Original PDF*). Turn all three off to send the invoice data only.',
+		[380, 260],
+		5,
+	);
+	b.note(
+		'Note: e-mail fallback',
+		[820, -220],
+		"## Send by e-mail when no e-invoice address\n*Send by E-mail When No E-Invoice Address* in Maventa Send gives Maventa the customer's invoice e-mail. Maventa tries the e-invoice address first and uses the e-mail when the customer cannot receive e-invoices.",
+		[360, 260],
+		6,
+	);
+	b.note(
+		'Note: notifications',
+		[1080, 220],
+		'## Notification e-mail addresses\nPut the addresses that should hear about failed transfers in **To Email** of *Notify by E-mail* (comma-separated), and set up an SMTP credential. One e-mail goes out per failed invoice, naming it and the reason.',
+		[340, 220],
+		3,
+	);
+	b.note(
+		'Note: ledger',
+		[1220, -220],
+		`## The ledger (Data Table \`${LEDGER_TABLE}\`)\nEvery invoice gets one row, upserted by its key \`severa:<account>:<kind>:<invoice guid>\` (*account*: the organisation name, or the trigger's *Options › Account*): **Ledger: Exported** with Maventa's invoice id (*remoteId*), the XML, format, sender, receiver and number once Maventa accepts it; **Ledger: Failed** with the reason when it could not be sent. An invoice sent again after a fix overwrites its row. The *E-invoice: dashboard* workflow lists the rows, and *Maventa: watch delivery status* asks Maventa whether each accepted invoice reached its receiver; one Maventa cannot deliver goes to the status after error there.`,
+		[460, 300],
+		7,
+	);
+	return b.workflow(WORKFLOW_IDS.severa, 'Severa → Maventa/AutoInvoice: transfer invoices by status');
 }
 
 /** Every generated template by file name. */
@@ -2332,6 +2594,7 @@ export function buildTemplates(): Record<string, TemplateWorkflow> {
 		'manual-export.json': manualExportTemplate(),
 		'match-customers.json': matchCustomersTemplate(),
 		'maventa-delivery-status.json': deliveryStatusTemplate(),
+		'severa-maventa-autoinvoice.json': severaTemplate(),
 		'export-to-zenvoices.json': exportTemplate(SOURCES.dinero, {
 			id: WORKFLOW_IDS.zenvoices,
 			name: 'Export to Zenvoices',
