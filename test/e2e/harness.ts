@@ -119,23 +119,6 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-class NoOp implements INodeType {
-	description = {
-		displayName: 'No Operation, do nothing',
-		name: 'noOp',
-		group: ['organization'],
-		version: 1,
-		description: 'Stand-in for n8n-nodes-base.noOp',
-		defaults: { name: 'No Operation, do nothing' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeType['description'];
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
-}
-
 class ScheduleTrigger implements INodeType {
 	description = {
 		displayName: 'Schedule Trigger',
@@ -168,7 +151,7 @@ class StickyNote implements INodeType {
 	} as unknown as INodeType['description'];
 }
 
-/** Passes its items on unchanged: see `registerPassThrough`. */
+/** Passes its items on unchanged: n8n's No Operation node, and the stand-ins of `registerPassThrough`. */
 class PassThrough implements INodeType {
 	description: INodeType['description'];
 	constructor(typeName: string) {
@@ -213,7 +196,7 @@ export async function loadPackage(): Promise<{ nodes: string[]; credentials: str
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) registry[nodeType(name)] = type;
 		for (const [name, { type }] of Object.entries(loader.credentialTypes)) credentialTypes[name] = type;
 		registry['n8n-nodes-base.manualTrigger'] ??= new ManualTrigger();
-		registry['n8n-nodes-base.noOp'] ??= new NoOp();
+		registry['n8n-nodes-base.noOp'] ??= new PassThrough('n8n-nodes-base.noOp');
 		registry['n8n-nodes-base.stickyNote'] ??= new StickyNote();
 		registry['n8n-nodes-base.scheduleTrigger'] ??= new ScheduleTrigger();
 		await Container.get(core.BinaryDataService).init();
