@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../shared/n8n/items';
+import { parseNumberSelection, type NumberSelection } from '../shared/routing/document-numbers';
 import { DINERO, type DineroClient, type DineroDocumentKind } from './client';
 import {
 	authenticationProperty,
@@ -189,8 +190,25 @@ const properties: INodeProperties[] = [
 		options: [
 			customerLocator('customer', 'Customer', 'Only documents to this customer'),
 			{ displayName: 'Changed Since', name: 'changedSince', type: 'dateTime', default: '' },
+			{
+				displayName: 'Customer Contains',
+				name: 'customerText',
+				type: 'string',
+				default: '',
+				description:
+					'Only documents whose customer name or contact GUID contains this text (any case). Checked on the list, so only matches are fetched in full.',
+			},
 			{ displayName: 'Date From', name: 'dateFrom', type: 'dateTime', default: '' },
 			{ displayName: 'Date To', name: 'dateTo', type: 'dateTime', default: '' },
+			{
+				displayName: 'Numbers',
+				name: 'numbers',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1001, 1005-1010',
+				description:
+					'Only these document numbers and ranges. Checked on the list, so only matches are fetched in full (Dinero allows 100 requests a minute).',
+			},
 			{
 				displayName: 'Payment',
 				name: 'payment',
@@ -407,7 +425,25 @@ async function findDocuments(
 		? (filters.status as string[])
 		: [...DINERO.bookedStatuses];
 	const date = (value: unknown) => (value ? String(value).slice(0, 10) : undefined);
-	const wanted = (d: DineroDocument) => payment === 'any' || (payment === 'paid') === isPaid(d);
+	let numbers: NumberSelection | undefined;
+	try {
+		numbers = String(filters.numbers ?? '').trim() ? parseNumberSelection(String(filters.numbers)) : undefined;
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `Filters › Numbers: ${(error as Error).message}`, { itemIndex });
+	}
+	const customerText = String(filters.customerText ?? '')
+		.trim()
+		.toLowerCase();
+	// Checked on the list rows, before any document is fetched in full (one request each).
+	const wanted = (d: DineroDocument) =>
+		(payment === 'any' || (payment === 'paid') === isPaid(d)) &&
+		(!numbers || numbers.has(d.Number)) &&
+		(!customerText ||
+			[d.ContactName, d.ContactGuid].some((v) =>
+				String(v ?? '')
+					.toLowerCase()
+					.includes(customerText),
+			));
 	const found: DineroDocument[] = [];
 	await client.listDocuments(kind, {
 		statusFilter: statuses,

@@ -196,6 +196,57 @@ describe('Dinero node in the real engine', () => {
 		assert.ok(paidItems.every((i) => i.json.Status === 'Paid'));
 	});
 
+	it('invoice get many by numbers and customer text fetches only the matches in full', async () => {
+		const bookedInvoices = emulator.data.invoices.filter((d) => d.Status !== 'Draft' && !d.DeletedAt);
+		const numbers = bookedInvoices.map((d) => Number(d.Number)).sort((a, b) => a - b);
+		const [first, , third] = numbers;
+		const last = numbers[numbers.length - 1];
+		const details = () => emulator.requests['GET /v1/{org}/invoices/{guid}'] ?? 0;
+		const before = details();
+		const result = await run({
+			resource: 'invoice',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { numbers: `${first}; ${third}-${third + 1}, ${last}` },
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const wanted = bookedInvoices
+			.filter((d) => [first, third, third + 1, last].includes(Number(d.Number)))
+			.map((d) => String(d.Number))
+			.sort();
+		const got = result
+			.output('Dinero')
+			.map((i) => String((i.json.source as IDataObject).number))
+			.sort();
+		assert.deepEqual(got, wanted);
+		assert.ok(details() - before <= wanted.length, `${details() - before} detail requests for ${wanted.length}`);
+
+		const name = String(booked.ContactName);
+		const byName = await run({
+			resource: 'invoice',
+			operation: 'getMany',
+			returnAll: true,
+			output: 'summary',
+			filters: { customerText: name.slice(1, -1).toUpperCase() },
+		});
+		const named = byName.output('Dinero');
+		assert.ok(named.length > 0);
+		assert.ok(named.every((i) => String(i.json.ContactName).toLowerCase().includes(name.slice(1, -1).toLowerCase())));
+		assert.equal(
+			named.length,
+			bookedInvoices.filter((d) => String(d.ContactName).toLowerCase().includes(name.slice(1, -1).toLowerCase()))
+				.length,
+		);
+
+		const bad = await run(
+			{ resource: 'invoice', operation: 'getMany', returnAll: true, filters: { numbers: '1001, ten' } },
+			undefined,
+			{ continueOnFail: true },
+		);
+		const [error] = bad.output('Dinero');
+		assert.match(String(error.json.error), /Filters › Numbers: "ten" is not a document number or a range/);
+	});
+
 	it('invoice get many with a limit returns canonical invoices; drafts never appear', async () => {
 		const result = await run({ resource: 'invoice', operation: 'getMany', returnAll: false, limit: 3 });
 		const items = result.output('Dinero');

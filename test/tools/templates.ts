@@ -1714,6 +1714,13 @@ export function manualExportTemplate(): TemplateWorkflow {
 		dateFrom: "={{ $json['Find by'] === 'Date range' && $json.From ? $json.From : '' }}",
 		dateTo: "={{ $json['Find by'] === 'Date range' && $json.To ? $json.To : '' }}",
 	};
+	// Dinero's list has no lines: each document is fetched in full (100 requests a minute), so the node narrows the
+	// list by number or customer first. Billy's list carries the lines, and "Match And Label" narrows both anyway.
+	const dineroFilter = {
+		...dateFilter,
+		numbers: "={{ $json['Find by'] === 'Invoice numbers' ? String($json['Invoice numbers'] ?? '') : '' }}",
+		customerText: "={{ $json['Find by'] === 'Customer' ? String($json.Customer ?? '') : '' }}",
+	};
 	const dineroSeller = (SOURCES.dinero.trigger.parameters as Record<string, unknown>).sellerDetails;
 	const fetchers = [
 		b.add({
@@ -1726,7 +1733,7 @@ export function manualExportTemplate(): TemplateWorkflow {
 				resource: 'invoice',
 				operation: 'getMany',
 				returnAll: true,
-				filters: dateFilter,
+				filters: dineroFilter,
 				output: 'canonical',
 				options: {},
 				sellerDetails: dineroSeller,
@@ -1743,7 +1750,7 @@ export function manualExportTemplate(): TemplateWorkflow {
 				resource: 'creditNote',
 				operation: 'getMany',
 				returnAll: true,
-				filters: dateFilter,
+				filters: dineroFilter,
 				output: 'canonical',
 				options: {},
 				sellerDetails: dineroSeller,
