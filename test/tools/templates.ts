@@ -1718,7 +1718,9 @@ export function manualExportTemplate(): TemplateWorkflow {
 	// list by number or customer first. Billy's list carries the lines, and "Match And Label" narrows both anyway.
 	const dineroFilter = {
 		...dateFilter,
-		numbers: "={{ $json['Find by'] === 'Invoice numbers' ? String($json['Invoice numbers'] ?? '') : '' }}",
+		// Only a well-formed list: anything else lists everything, and "Match And Label" finds nothing to show.
+		numbers:
+			"={{ $json['Find by'] === 'Invoice numbers' && /^[\\s,;]*\\d+(-\\d+)?([\\s,;]+\\d+(-\\d+)?)*[\\s,;]*$/.test(String($json['Invoice numbers'] ?? '')) ? String($json['Invoice numbers']) : '' }}",
 		customerText: "={{ $json['Find by'] === 'Customer' ? String($json.Customer ?? '') : '' }}",
 	};
 	const dineroSeller = (SOURCES.dinero.trigger.parameters as Record<string, unknown>).sellerDetails;
