@@ -138,6 +138,42 @@ function ledgerRowsWhere(
 	};
 }
 
+/**
+ * The conditions of an If, Filter or Switch rule with one test: `leftValue` equals `rightValue` (strings), or, without
+ * `rightValue`, `leftValue` is true.
+ */
+function oneCondition(
+	id: string,
+	leftValue: string,
+	rightValue?: string,
+	typeValidation: 'strict' | 'loose' = 'strict',
+): Record<string, unknown> {
+	return {
+		options: { caseSensitive: true, leftValue: '', typeValidation, version: 2 },
+		conditions: [
+			{
+				id,
+				leftValue,
+				rightValue: rightValue ?? '',
+				operator:
+					rightValue === undefined
+						? { type: 'boolean', operation: 'true', singleValue: true }
+						: { type: 'string', operation: 'equals' },
+			},
+		],
+		combinator: 'and',
+	};
+}
+
+/** An If node with one condition (see `oneCondition`): output 0 true, output 1 false. */
+function ifNode(
+	name: string,
+	position: [number, number],
+	conditions: Record<string, unknown>,
+): Omit<TemplateNode, 'id'> {
+	return { name, type: 'n8n-nodes-base.if', typeVersion: 2.2, position, parameters: { conditions, options: {} } };
+}
+
 /** A Merge that passes input 1 on only once input 2 (e.g. a table read) has run, so later nodes can read it. */
 function waitForSideInput(name: string, position: [number, number]): Omit<TemplateNode, 'id'> {
 	return {
@@ -220,14 +256,14 @@ const smtp = credential('smtp', 'SMTP account');
 const NOTIFY_FROM = 'einvoicing@example.com';
 const NOTIFY_TO = 'billing@example.com';
 
-/** A Data Table upsert of one ledger row keyed by the document key, with every column mapped. */
-function ledgerUpsert(values: Record<string, string>): Record<string, unknown> {
+/** A Data Table upsert of one ledger row keyed by the document key (`$json.key`, or `key`), with every column mapped. */
+function ledgerUpsert(values: Record<string, string>, key = '={{ $json.key }}'): Record<string, unknown> {
 	return {
 		resource: 'row',
 		operation: 'upsert',
 		dataTableId: table(LEDGER_TABLE),
 		matchType: 'allConditions',
-		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: '={{ $json.key }}' }] },
+		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: key }] },
 		columns: {
 			mappingMode: 'defineBelow',
 			value: values,
@@ -418,18 +454,7 @@ function addDelivery(
 		parameters: {
 			rules: {
 				values: destinations.map(([value, label]) => ({
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: `${prefix}-dest-${value}`,
-								leftValue: '={{ $json.route.destination }}',
-								rightValue: value,
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
+					conditions: oneCondition(`${prefix}-dest-${value}`, '={{ $json.route.destination }}', value),
 					renameOutput: true,
 					outputKey: label,
 				})),
@@ -757,27 +782,16 @@ function addEmailClaim(b: Builder, dx: number): { entries: string[]; claimed: st
 		alwaysOutputData: true,
 	});
 	const loaded = b.add(waitForSideInput('With Open Claims', [1580 + dx, 440]));
-	const claimedBefore = b.add({
-		name: 'Was Being E-mailed?',
-		type: 'n8n-nodes-base.if',
-		typeVersion: 2.2,
-		position: [1700 + dx, 440],
-		parameters: {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [
-					{
-						id: 'email-claimed-before',
-						leftValue: `={{ $('Open E-mail Claims').all().some((row) => row.json.key === ${DOCUMENT_KEY_JS}) }}`,
-						rightValue: '',
-						operator: { type: 'boolean', operation: 'true', singleValue: true },
-					},
-				],
-				combinator: 'and',
-			},
-			options: {},
-		},
-	});
+	const claimedBefore = b.add(
+		ifNode(
+			'Was Being E-mailed?',
+			[1700 + dx, 440],
+			oneCondition(
+				'email-claimed-before',
+				`={{ $('Open E-mail Claims').all().some((row) => row.json.key === ${DOCUMENT_KEY_JS}) }}`,
+			),
+		),
+	);
 	const identity = ledgerValues('exported');
 	const values: Record<string, string> = {
 		...Object.fromEntries(
@@ -807,10 +821,7 @@ function addEmailClaim(b: Builder, dx: number): { entries: string[]; claimed: st
 		type: 'n8n-nodes-base.dataTable',
 		typeVersion: 1.1,
 		position: [1820 + dx, 440],
-		parameters: {
-			...ledgerUpsert(values),
-			filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: DOCUMENT_KEY }] },
-		},
+		parameters: ledgerUpsert(values, DOCUMENT_KEY),
 	});
 	// The Data Table answers with the row: put the document (and its attachments) back for Send Email.
 	const restore = b.add({
@@ -990,27 +1001,13 @@ function addCatchUp(
 	});
 	// In a catch-up run the documents come here after the route and "Not Exported Yet": only activated documents
 	// without an exported row. The Data Table's "row exists" compares with "equals" only, so "failed" is a second check.
-	const fromCatchUp = b.add({
-		name: 'From Catch-up?',
-		type: 'n8n-nodes-base.if',
-		typeVersion: 2.2,
-		position: [1080, 420],
-		parameters: {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [
-					{
-						id: `${spec.system}-from-catch-up`,
-						leftValue: "={{ $('Catch-up Schedule').isExecuted }}",
-						rightValue: '',
-						operator: { type: 'boolean', operation: 'true', singleValue: true },
-					},
-				],
-				combinator: 'and',
-			},
-			options: {},
-		},
-	});
+	const fromCatchUp = b.add(
+		ifNode(
+			'From Catch-up?',
+			[1080, 420],
+			oneCondition(`${spec.system}-from-catch-up`, "={{ $('Catch-up Schedule').isExecuted }}"),
+		),
+	);
 	const noResult = b.add({
 		name: 'No Export Result',
 		type: 'n8n-nodes-base.dataTable',
@@ -1691,18 +1688,7 @@ export function manualExportTemplate(): TemplateWorkflow {
 		parameters: {
 			rules: {
 				values: ['Dinero', 'Billy'].map((label) => ({
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: `manual-source-${label}`,
-								leftValue: '={{ $json.Source }}',
-								rightValue: label,
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
+					conditions: oneCondition(`manual-source-${label}`, '={{ $json.Source }}', label),
 					renameOutput: true,
 					outputKey: label,
 				})),
@@ -2003,18 +1989,12 @@ export function matchCustomersTemplate(): TemplateWorkflow {
 		typeVersion: 2.2,
 		position: [1440, 300],
 		parameters: {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
-				conditions: [
-					{
-						id: 'match-matched',
-						leftValue: '={{ $json.match?.matched === true && !!$json.match?.suggestedRule }}',
-						rightValue: '',
-						operator: { type: 'boolean', operation: 'true', singleValue: true },
-					},
-				],
-				combinator: 'and',
-			},
+			conditions: oneCondition(
+				'match-matched',
+				'={{ $json.match?.matched === true && !!$json.match?.suggestedRule }}',
+				undefined,
+				'loose',
+			),
 			options: {},
 		},
 	});
@@ -2146,12 +2126,8 @@ export function matchCustomersTemplate(): TemplateWorkflow {
 }
 
 /** A Data Table update of the ledger row with this item's key, or `key` (the same column mapping as `ledgerUpsert`). */
-function ledgerUpdate(values: Record<string, string>, key = '={{ $json.key }}'): Record<string, unknown> {
-	return {
-		...ledgerUpsert(values),
-		operation: 'update',
-		filters: { conditions: [{ keyName: 'key', condition: 'eq', keyValue: key }] },
-	};
+function ledgerUpdate(values: Record<string, string>, key?: string): Record<string, unknown> {
+	return { ...ledgerUpsert(values, key), operation: 'update' };
 }
 
 /** Defaults of the Maventa delivery watcher. */
@@ -2220,18 +2196,7 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 					['delivered', 'Delivered'],
 					['failed', 'Failed'],
 				].map(([value, label]) => ({
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: `maventa-status-${value}`,
-								leftValue: '={{ $json.delivery.status }}',
-								rightValue: value,
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
+					conditions: oneCondition(`maventa-status-${value}`, '={{ $json.delivery.status }}', value),
 					renameOutput: true,
 					outputKey: label,
 				})),
@@ -2308,27 +2273,9 @@ export function deliveryStatusTemplate(): TemplateWorkflow {
 	b.connect(outcome, delivered, 0);
 	b.connect(outcome, failed, 1);
 	// Severa rows (source severa, from the Severa → Maventa template) also move their invoice to the status after error.
-	const fromSevera = b.add({
-		name: 'From Severa?',
-		type: 'n8n-nodes-base.if',
-		typeVersion: 2.2,
-		position: [1200, 300],
-		parameters: {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [
-					{
-						id: 'maventa-status-severa',
-						leftValue: '={{ $json.source }}',
-						rightValue: 'severa',
-						operator: { type: 'string', operation: 'equals' },
-					},
-				],
-				combinator: 'and',
-			},
-			options: {},
-		},
-	});
+	const fromSevera = b.add(
+		ifNode('From Severa?', [1200, 300], oneCondition('maventa-status-severa', '={{ $json.source }}', 'severa')),
+	);
 	const severaStatus = b.add({
 		name: 'Severa: Set Status After Error',
 		type: `${PACKAGE}.severaInvoiceStatus`,
