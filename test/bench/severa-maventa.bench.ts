@@ -15,6 +15,7 @@ import {
 	loadWorkflow,
 	pollTrigger,
 	registerNodeType,
+	LEDGER_NODE_TYPES,
 	registerPassThrough,
 	repoRoot,
 	runWorkflow,
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
 		},
 	} as unknown as INodeType);
 	// The ledger nodes need n8n's database (the template tests run them): here they pass their items on.
-	registerPassThrough('n8n-nodes-base.set', 'n8n-nodes-base.extractFromFile', 'n8n-nodes-base.dataTable');
+	registerPassThrough(...LEDGER_NODE_TYPES);
 	const dataset = scaledDataset(copies);
 	const settings = JSON.parse(readFileSync(path.join(dataset, 'dataset.json'), 'utf8')).settings as Json;
 	const maventaSettings = JSON.parse(

@@ -222,6 +222,9 @@ export function registerPassThrough(...typeNames: string[]): void {
 	for (const typeName of typeNames) registry[typeName] = new PassThrough(typeName);
 }
 
+/** The built-in node types of a template's ledger path: Set, Extract From File and Data Table. */
+export const LEDGER_NODE_TYPES = ['n8n-nodes-base.set', 'n8n-nodes-base.extractFromFile', 'n8n-nodes-base.dataTable'];
+
 /** Add a credential type that is not in our package (tests of the harness itself). */
 export function registerCredentialType(type: ICredentialType): void {
 	credentialTypes[type.name] = type;

@@ -25,6 +25,7 @@ import {
 	pollTrigger,
 	registerCredentialType,
 	registerNodeType,
+	LEDGER_NODE_TYPES,
 	registerPassThrough,
 	repoRoot,
 	runWorkflow,
@@ -188,7 +189,7 @@ describe('Severa → Maventa template in the n8n engine', () => {
 	before(() => {
 		registerCredentialType(smtpCredentialType);
 		registerNodeType('n8n-nodes-base.emailSend', new EmailSend());
-		registerPassThrough('n8n-nodes-base.set', 'n8n-nodes-base.extractFromFile', 'n8n-nodes-base.dataTable');
+		registerPassThrough(...LEDGER_NODE_TYPES);
 	});
 
 	describe('a normal transfer', () => {

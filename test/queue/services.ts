@@ -7,11 +7,12 @@
  * - Redis keeps nothing on disk (no RDB snapshots, no append-only file): the queue lives only as long as the run.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { freePort } from '../n8n/runtime';
+import { installedProgram, onPath as which } from '../support/installed';
 
 export interface Service {
 	port: number;
@@ -21,21 +22,9 @@ export interface Service {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-function which(command: string): string | undefined {
-	const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-	return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-/** The PostgreSQL server binaries (Debian keeps them out of PATH, under /usr/lib/postgresql/<major>/bin). */
+/** The PostgreSQL server binaries (Debian keeps them out of PATH, in a folder per major version). */
 function postgresBin(): string | undefined {
-	const root = '/usr/lib/postgresql';
-	if (existsSync(root)) {
-		const majors = readdirSync(root)
-			.filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
-			.sort((a, b) => Number(b) - Number(a));
-		if (majors.length) return path.join(root, majors[0], 'bin');
-	}
-	const initdb = which('initdb');
+	const initdb = installedProgram('initdb', 'bin/initdb');
 	return initdb && existsSync(path.join(path.dirname(initdb), 'postgres')) ? path.dirname(initdb) : undefined;
 }
 

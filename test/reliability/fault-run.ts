@@ -319,18 +319,18 @@ export async function faultRun(
 		}
 		const label = (r: DocumentRow) =>
 			`E-invoice not sent: ${SOURCES[r.system].label} ${r.kind === 'creditNote' ? 'credit note' : 'invoice'} ${r.number} (`;
+		const beforeKill = new Set(sandbox.smtp.mails.slice(0, mailsAtKill));
 		const negative = sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice not sent: '));
-		sandbox.smtp.mails.forEach((mail, index) => {
-			if (!mail.subject.startsWith('E-invoice not sent: ')) return;
+		for (const mail of negative) {
 			const row = rows.find((r) => mail.subject.startsWith(label(r)));
 			if (!row) {
 				stray.push(`mail "${mail.subject}"`);
-				return;
+				continue;
 			}
 			row.notifications++;
-			if (index < mailsAtKill) row.notifiedBeforeKill++;
+			if (beforeKill.has(mail)) row.notifiedBeforeKill++;
 			if (mail.text.startsWith('Sent by the catch-up pass')) row.lateNotifications++;
-		});
+		}
 		// Adaptor-level mails of the error workflow (a run that stopped, e.g. the one killed): reported, not counted.
 		const workflowErrors = sandbox.smtp.mails.filter((m) => m.subject.startsWith('E-invoice workflow failed'));
 		for (const m of workflowErrors)

@@ -3,11 +3,12 @@
  * authorized key for the current user, and the internal SFTP server rooted in a temporary folder. Not a system service.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { installedProgram } from '../../support/installed';
 import { freePort } from './free-port';
 
 export interface OpenSshServer {
@@ -23,8 +24,6 @@ export interface OpenSshServer {
 	rotateHostKey(): Promise<void>;
 	stop(): Promise<void>;
 }
-
-const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find(existsSync) ?? 'sshd';
 
 function keygen(file: string, comment: string): void {
 	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
@@ -55,7 +54,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 }
 
 export async function startOpenSsh(): Promise<OpenSshServer> {
-	if (!existsSync(SSHD)) throw new Error('sshd not found; install Debian package openssh-server');
+	const sshd = installedProgram('sshd', 'sbin/sshd');
+	if (!sshd) throw new Error('sshd not found; install Debian package openssh-server');
 	const base = mkdtempSync(path.join(os.tmpdir(), 'sshd-'));
 	const root = path.join(base, 'root');
 	mkdirSync(root);
@@ -95,7 +95,7 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
 		keygen(path.join(base, 'host_key'), 'test-host');
 		hostKeyFingerprint = fingerprint(path.join(base, 'host_key.pub'));
 		log = '';
-		const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+		const proc = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
 		proc.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
 		child = proc;
 		await waitForPort(port, proc, () => log);
